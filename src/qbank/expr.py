@@ -1,0 +1,294 @@
+"""A safe expression language for constraints and derived parameters.
+
+Expressions are parsed with `ast` and compiled into nested Python closures; there is no
+`eval`. Only literals, parameter names, arithmetic, comparisons, boolean logic, conditional
+expressions, indexing, slicing, displays, comprehensions and a fixed set of functions are
+allowed. Attribute access is refused, so no object internals are reachable.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Env = Mapping[str, Any]
+Evaluator = Callable[[Env], Any]
+
+MAX_POWER_EXPONENT = 512
+MAX_SEQUENCE = 100_000
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "abs": abs, "all": all, "any": any, "ceil": math.ceil, "enumerate": enumerate, "exp": math.exp,
+    "float": float, "floor": math.floor, "int": int, "isclose": math.isclose, "len": len, "list": list,
+    "log": math.log, "log2": math.log2, "log10": math.log10, "max": max, "min": min, "prod": math.prod,
+    "range": range, "round": round, "set": set, "sorted": sorted, "sqrt": math.sqrt, "sum": sum,
+    "tuple": tuple, "zip": zip,
+}  # fmt: skip
+
+_BINARY = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+}  # fmt: skip
+_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_}
+_COMPARE = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+}  # fmt: skip
+
+
+class ExpressionError(ValueError):
+    """An expression that is malformed, uses something not allowed, or fails when evaluated."""
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A compiled expression: its source, the parameter names it reads, and its evaluator."""
+
+    source: str
+    names: frozenset[str]
+    evaluate: Evaluator
+
+    def __call__(self, env: Env) -> Any:
+        """Evaluate against `env`; raise ExpressionError on any failure."""
+        try:
+            return self.evaluate(env)
+        except ExpressionError:
+            raise
+        except Exception as exc:
+            raise ExpressionError(f"{type(exc).__name__}: {exc}") from None
+
+
+def compile_expression(source: str) -> Expression:
+    """Parse and compile `source`; raise ExpressionError if it is malformed or not allowed."""
+    if not isinstance(source, str) or not source.strip():
+        raise ExpressionError("expression must be a non-empty string")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"syntax error at column {exc.offset}: {exc.msg}") from None
+    compiler = _Compiler()
+    evaluate = compiler.compile(tree.body, frozenset())
+    return Expression(source, frozenset(compiler.free_names), evaluate)
+
+
+def _power(base: Any, exponent: Any) -> Any:
+    """Raise to a power, refusing exponents large enough to hang the process."""
+    if isinstance(exponent, int | float) and abs(exponent) > MAX_POWER_EXPONENT:
+        raise ExpressionError(f"exponent {exponent} is too large")
+    return operator.pow(base, exponent)
+
+
+def _repeat_guard(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """Wrap `*` so that repeating a sequence cannot build a huge object."""
+
+    def guarded(a: Any, b: Any) -> Any:
+        for seq, count in ((a, b), (b, a)):
+            if isinstance(seq, str | list | tuple) and isinstance(count, int) and len(seq) * count > MAX_SEQUENCE:
+                raise ExpressionError("sequence repetition is too large")
+        return op(a, b)
+
+    return guarded
+
+
+def _safe_range(*args: int) -> range:
+    """`range` limited in length."""
+    result = range(*args)
+    if len(result) > MAX_SEQUENCE:
+        raise ExpressionError("range is too long")
+    return result
+
+
+class _Compiler:
+    """Turns an AST into closures, collecting free names."""
+
+    def __init__(self) -> None:
+        self.free_names: set[str] = set()
+
+    def compile(self, node: ast.AST, bound: frozenset[str]) -> Evaluator:
+        """Compile one node; `bound` holds comprehension variables in scope."""
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            raise ExpressionError(f"{_describe(node)} is not allowed in expressions")
+        return method(node, bound)
+
+    def _Constant(self, node: ast.Constant, bound: frozenset[str]) -> Evaluator:
+        value = node.value
+        if not isinstance(value, int | float | str | bool | type(None)):
+            raise ExpressionError(f"constant {value!r} is not allowed")
+        return lambda env: value
+
+    def _Name(self, node: ast.Name, bound: frozenset[str]) -> Evaluator:
+        name = node.id
+        if name in ("True", "False", "None"):
+            value = {"True": True, "False": False, "None": None}[name]
+            return lambda env: value
+        if name in bound:
+            return lambda env: env[name]
+        if name in FUNCTIONS:
+            raise ExpressionError(f"function {name!r} must be called, not used as a value")
+        self.free_names.add(name)
+
+        def lookup(env: Env) -> Any:
+            try:
+                return env[name]
+            except KeyError:
+                raise ExpressionError(f"unknown name {name!r}") from None
+
+        return lookup
+
+    def _BinOp(self, node: ast.BinOp, bound: frozenset[str]) -> Evaluator:
+        left, right = self.compile(node.left, bound), self.compile(node.right, bound)
+        if isinstance(node.op, ast.Pow):
+            return lambda env: _power(left(env), right(env))
+        op = _BINARY.get(type(node.op))
+        if op is None:
+            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
+        if isinstance(node.op, ast.Mult):
+            op = _repeat_guard(op)
+        return lambda env: op(left(env), right(env))
+
+    def _UnaryOp(self, node: ast.UnaryOp, bound: frozenset[str]) -> Evaluator:
+        operand = self.compile(node.operand, bound)
+        op = _UNARY.get(type(node.op))
+        if op is None:
+            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
+        return lambda env: op(operand(env))
+
+    def _BoolOp(self, node: ast.BoolOp, bound: frozenset[str]) -> Evaluator:
+        parts = [self.compile(v, bound) for v in node.values]
+        if isinstance(node.op, ast.And):
+            return lambda env: all(p(env) for p in parts)
+        return lambda env: any(p(env) for p in parts)
+
+    def _Compare(self, node: ast.Compare, bound: frozenset[str]) -> Evaluator:
+        first = self.compile(node.left, bound)
+        ops = [_COMPARE[type(op)] for op in node.ops]
+        rest = [self.compile(c, bound) for c in node.comparators]
+
+        def compare(env: Env) -> bool:
+            left = first(env)
+            for op, right_eval in zip(ops, rest, strict=True):
+                right = right_eval(env)
+                if not op(left, right):
+                    return False
+                left = right
+            return True
+
+        return compare
+
+    def _IfExp(self, node: ast.IfExp, bound: frozenset[str]) -> Evaluator:
+        test, body, orelse = (self.compile(n, bound) for n in (node.test, node.body, node.orelse))
+        return lambda env: body(env) if test(env) else orelse(env)
+
+    def _Call(self, node: ast.Call, bound: frozenset[str]) -> Evaluator:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS or node.func.id in bound:
+            raise ExpressionError(f"only these functions may be called: {', '.join(sorted(FUNCTIONS))}")
+        if node.keywords and node.func.id not in ("sorted", "max", "min", "round", "isclose"):
+            raise ExpressionError(f"{node.func.id}() takes no keyword arguments here")
+        function = _safe_range if node.func.id == "range" else FUNCTIONS[node.func.id]
+        args = [self.compile(a, bound) for a in node.args]
+        keywords = {}
+        for kw in node.keywords:
+            if kw.arg not in ("reverse", "default", "ndigits", "rel_tol", "abs_tol"):
+                raise ExpressionError(f"keyword argument {kw.arg!r} is not allowed")
+            keywords[kw.arg] = self.compile(kw.value, bound)
+        return lambda env: function(*(a(env) for a in args), **{k: v(env) for k, v in keywords.items()})
+
+    def _Subscript(self, node: ast.Subscript, bound: frozenset[str]) -> Evaluator:
+        value, index = self.compile(node.value, bound), self.compile(node.slice, bound)
+        return lambda env: value(env)[index(env)]
+
+    def _Slice(self, node: ast.Slice, bound: frozenset[str]) -> Evaluator:
+        parts = [self.compile(p, bound) if p is not None else (lambda env: None) for p in (node.lower, node.upper, node.step)]
+        return lambda env: slice(*(p(env) for p in parts))
+
+    def _List(self, node: ast.List, bound: frozenset[str]) -> Evaluator:
+        items = [self.compile(e, bound) for e in node.elts]
+        return lambda env: [i(env) for i in items]
+
+    def _Tuple(self, node: ast.Tuple, bound: frozenset[str]) -> Evaluator:
+        items = [self.compile(e, bound) for e in node.elts]
+        return lambda env: tuple(i(env) for i in items)
+
+    def _Set(self, node: ast.Set, bound: frozenset[str]) -> Evaluator:
+        items = [self.compile(e, bound) for e in node.elts]
+        return lambda env: {i(env) for i in items}
+
+    def _Dict(self, node: ast.Dict, bound: frozenset[str]) -> Evaluator:
+        if any(k is None for k in node.keys):
+            raise ExpressionError("dictionary unpacking is not allowed")
+        pairs = [(self.compile(k, bound), self.compile(v, bound)) for k, v in zip(node.keys, node.values, strict=True)]
+        return lambda env: {k(env): v(env) for k, v in pairs}
+
+    def _comprehension(self, node: Any, bound: frozenset[str], build: Callable[[Any], Any]) -> Evaluator:
+        """Compile list/set/generator comprehensions with any number of `for` clauses."""
+        clauses = []
+        scope = bound
+        for gen in node.generators:
+            if gen.is_async:
+                raise ExpressionError("async comprehensions are not allowed")
+            iterable = self.compile(gen.iter, scope)
+            targets = _target_names(gen.target)
+            scope = scope | frozenset(targets)
+            conditions = [self.compile(c, scope) for c in gen.ifs]
+            clauses.append((gen.target, iterable, conditions))
+        element = self.compile(node.elt, scope)
+
+        def generate(env: Env):
+            def walk(level: int, local: dict[str, Any]):
+                if level == len(clauses):
+                    yield element(local)
+                    return
+                target, iterable, conditions = clauses[level]
+                for item in iterable(local):
+                    inner = dict(local)
+                    _bind(target, item, inner)
+                    if all(c(inner) for c in conditions):
+                        yield from walk(level + 1, inner)
+
+            yield from walk(0, dict(env))
+
+        return lambda env: build(generate(env))
+
+    def _ListComp(self, node: ast.ListComp, bound: frozenset[str]) -> Evaluator:
+        return self._comprehension(node, bound, list)
+
+    def _SetComp(self, node: ast.SetComp, bound: frozenset[str]) -> Evaluator:
+        return self._comprehension(node, bound, set)
+
+    def _GeneratorExp(self, node: ast.GeneratorExp, bound: frozenset[str]) -> Evaluator:
+        return self._comprehension(node, bound, list)
+
+
+def _target_names(target: ast.AST) -> list[str]:
+    """Names bound by a comprehension target (a name or a tuple of names)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Tuple):
+        return [name for elt in target.elts for name in _target_names(elt)]
+    raise ExpressionError("comprehension targets must be names or tuples of names")
+
+
+def _bind(target: ast.AST, value: Any, scope: dict[str, Any]) -> None:
+    """Assign `value` to a comprehension target in `scope`."""
+    if isinstance(target, ast.Name):
+        scope[target.id] = value
+        return
+    values = list(value)
+    elts = target.elts  # type: ignore[attr-defined]
+    if len(values) != len(elts):
+        raise ExpressionError(f"cannot unpack {len(values)} values into {len(elts)} names")
+    for elt, item in zip(elts, values, strict=True):
+        _bind(elt, item, scope)
+
+
+def _describe(node: ast.AST) -> str:
+    """A readable name for a disallowed syntax node."""
+    names = {"Attribute": "attribute access (a.b)", "Lambda": "lambda", "NamedExpr": "assignment (:=)",
+             "Starred": "unpacking (*x)", "JoinedStr": "f-strings", "Await": "await", "Yield": "yield"}  # fmt: skip
+    return names.get(type(node).__name__, type(node).__name__)

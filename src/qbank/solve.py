@@ -1,0 +1,116 @@
+"""Solve stage: run a question's registered solver and freeze the result into a `Variant`."""
+
+from __future__ import annotations
+
+import json
+import math
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .draw import Draw, canonical_params, draw_params, freeze, thaw
+from .registry import Solution
+from .validate import Question
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One drawn and solved question: parameters, answers and worked steps (all read-only)."""
+
+    question_id: str
+    exam_seed: int
+    paper_id: str
+    stream_seed: int
+    canonical: bool
+    params: Mapping[str, Any]
+    answers: Mapping[str, Any]
+    steps: Mapping[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-ready data: ids, seeds, parameters and answers."""
+        return {
+            "question": self.question_id,
+            "seed": self.exam_seed,
+            "paper": self.paper_id,
+            "canonical": self.canonical,
+            "stream_seed": f"{self.stream_seed:032x}",
+            "params": thaw(self.params),
+            "answers": thaw(self.answers),
+        }
+
+
+class SolverError(Exception):
+    """A solver crashed or returned malformed answers; names the question, seed and parameters."""
+
+    def __init__(self, question: Question, variant_desc: str, problem: str) -> None:
+        self.question = question
+        super().__init__(f"{question.file}:{question.document.line(('solver',))}: solver: "
+                         f"{question.spec.solver!r} {problem} ({variant_desc})")  # fmt: skip
+
+
+def describe(question: Question, exam_seed: int, paper_id: str, canonical: bool, params: Mapping[str, Any]) -> str:
+    """Everything needed to replay one variant, as a sentence."""
+    which = "canonical" if canonical else f"seed {exam_seed}, paper {paper_id!r}"
+    shown = json.dumps(thaw(params), sort_keys=True, default=str)
+    if len(shown) > 400:
+        shown = shown[:400] + "..."
+    return f"question {question.id!r}, {which}, params {shown}"
+
+
+def make_variant(question: Question, exam_seed: int, paper_id: str = "main", canonical: bool = False) -> Variant:
+    """Draw (or take canonical) parameters and solve them into a frozen Variant."""
+    draw: Draw = canonical_params(question) if canonical else draw_params(question, exam_seed, paper_id)
+    answers, steps = run_solver(question, draw.params, describe(question, exam_seed, paper_id, canonical, draw.params))
+    return Variant(question.id, exam_seed, paper_id, draw.stream_seed, canonical, draw.params, answers, steps)
+
+
+def run_solver(question: Question, params: Mapping[str, Any], desc: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """Call the solver and check its answers against the declarations."""
+    if question.solver is None:
+        return freeze({}), freeze({})
+    try:
+        result = question.solver.function(params)
+    except Exception as exc:
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        raise SolverError(question, desc, f"raised {type(exc).__name__}: {exc} at {frame.filename}:{frame.lineno}") from None
+    if not isinstance(result, Solution):
+        raise SolverError(question, desc, f"returned {type(result).__name__}, not Solution")
+    declared, given = set(question.spec.answers), set(result.answers)
+    if declared != given:
+        missing, extra = sorted(declared - given), sorted(given - declared)
+        raise SolverError(question, desc, f"answers do not match the declaration (missing {missing}, extra {extra})")
+    for name, spec in question.spec.answers.items():
+        problem = answer_problem(spec.format, result.answers[name])
+        if problem:
+            raise SolverError(question, desc, f"answer {name!r} {problem}")
+    return freeze(dict(result.answers)), freeze(dict(result.steps))
+
+
+def answer_problem(fmt: str, value: Any) -> str | None:
+    """Why a value does not fit its answer format, or None when it does."""
+    if fmt == "text":
+        return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
+    if fmt == "int":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
+            return f"must be a finite whole number, got {value!r}"
+        return None if float(value).is_integer() else f"must be a whole number, got {value!r}"
+    if fmt in ("fixed", "sig"):
+        return None if _is_number(value) else f"must be a finite number, got {value!r}"
+    if fmt == "vector":
+        ok = isinstance(value, list | tuple) and value and all(_is_number(v) for v in value)
+        return None if ok else f"must be a non-empty list of finite numbers, got {value!r}"
+    rows_ok = isinstance(value, list | tuple) and value and all(isinstance(r, list | tuple) and r for r in value)
+    if not rows_ok or len({len(r) for r in value}) != 1 or not all(_is_number(v) for r in value for v in r):
+        return f"must be a rectangular list of lists of finite numbers, got {value!r}"
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    """A finite int or float (not bool)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and _finite(value)
+
+
+def _finite(value: float) -> bool:
+    """Whether a number is finite."""
+    return math.isfinite(float(value))

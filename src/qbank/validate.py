@@ -1,0 +1,266 @@
+"""Validate stage: turn a loaded YAML document into a checked, compiled `Question`."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import templating
+from .errors import Problem
+from .expr import Expression, ExpressionError, compile_expression
+from .load import Document, KeyPath
+from .models import (
+    RANDOM_KINDS,
+    Constraint,
+    DerivedParam,
+    FixedParam,
+    FloatParam,
+    IntParam,
+    QuestionSpec,
+    SampleParam,
+)
+from .registry import FIGURES, PARAM_FUNCTIONS, SOLVERS, Entry
+
+FORMAT_KEYS = {"int": set(), "fixed": {"decimals"}, "sig": {"sig"}, "vector": {"decimals"},
+               "matrix": {"decimals"}, "text": set()}  # fmt: skip
+TEXT_CONTEXT = {"params"}
+SOLUTION_CONTEXT = {"params", "steps", "answers", "values"}
+
+
+@dataclass(frozen=True)
+class CheckedConstraint:
+    """A compiled constraint with its source line."""
+
+    source: str
+    message: str
+    expression: Expression
+    line: int
+
+
+@dataclass(frozen=True)
+class Question:
+    """A validated question with compiled expressions and resolved registry entries."""
+
+    spec: QuestionSpec
+    file: str
+    digest: str
+    constraints: tuple[CheckedConstraint, ...]
+    derived: dict[str, Expression | Entry]
+    solver: Entry | None
+    figure: Entry | None
+    document: Document
+
+    @property
+    def id(self) -> str:
+        """The question id."""
+        return self.spec.id
+
+
+def pydantic_problems(error: ValidationError, document: Document, prefix: KeyPath = ()) -> list[Problem]:
+    """Translate pydantic errors into located problems with plain messages."""
+    problems = []
+    for item in error.errors():
+        path = _data_path(document.data, tuple(item["loc"]), prefix)
+        problems.append(document.problem(path, _message(item), prefix))
+    return problems
+
+
+def _data_path(data: Any, loc: tuple[Any, ...], prefix: KeyPath) -> KeyPath:
+    """Drop pydantic's union-tag entries from a loc so it matches the YAML key path."""
+    node = data
+    for key in prefix:
+        node = node[key] if _has(node, key) else None
+    path: list[Any] = []
+    for key in loc:
+        if _has(node, key):
+            path.append(key)
+            node = node[key]
+        elif isinstance(node, dict) and isinstance(key, str) and (key in _UNION_TAGS or key[:1].isupper()):
+            continue
+        else:
+            path.append(key)
+            node = None
+    return tuple(path)
+
+
+_UNION_TAGS = {"int", "float", "choice", "sample", "fixed", "derived", "str"}
+
+
+def _has(node: Any, key: Any) -> bool:
+    """Whether `node` (a dict or list) has `key`."""
+    if isinstance(node, dict):
+        return key in node
+    return isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+
+
+def _message(item: dict[str, Any]) -> str:
+    """A plain-sentence message for one pydantic error."""
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "union_tag_invalid":
+        expected = item.get("ctx", {}).get("expected_tags", "")
+        return f"unknown type {item['input']!r}; expected one of {expected}"
+    if kind == "union_tag_not_found":
+        return "missing `type` (one of 'int', 'float', 'choice', 'sample', 'fixed', 'derived')"
+    if kind == "string_pattern_mismatch":
+        return f"{item['input']!r} is not a valid name (pattern {item['ctx']['pattern']})"
+    given = item.get("input")
+    shown = f" (got {type(given).__name__} {given!r})" if not isinstance(given, dict | list) else ""
+    return f"{item['msg'][0].lower()}{item['msg'][1:]}{shown}"
+
+
+def validate_question(document: Document, file_bytes: bytes) -> Question | list[Problem]:
+    """Validate one question document; return the Question or every problem found."""
+    if not isinstance(document.data, dict):
+        return [document.problem((), "a question file must be a mapping of keys")]
+    try:
+        spec = QuestionSpec.model_validate(document.data)
+    except ValidationError as exc:
+        return pydantic_problems(exc, document)
+    problems: list[Problem] = []
+    derived = _check_params(spec, document, problems)
+    constraints = _check_constraints(spec, document, problems)
+    _check_canonical(spec, document, problems)
+    _check_answers(spec, document, problems)
+    solver = _lookup(SOLVERS, spec.solver, ("solver",), document, problems)
+    if spec.answers and spec.solver is None:
+        problems.append(document.problem(("solver",), "required when the question declares answers"))
+    figure = _lookup(FIGURES, spec.figure, ("figure",), document, problems)
+    _check_templates(spec, document, problems)
+    if problems:
+        return problems
+    digest = hashlib.sha256(file_bytes).hexdigest()
+    return Question(spec, document.file, digest, constraints, derived, solver, figure, document)
+
+
+def _lookup(registry, name, path, document, problems) -> Entry | None:
+    """Resolve a registered name, or record a problem listing what is registered."""
+    if name is None:
+        return None
+    entry = registry.get(name)
+    if entry is None:
+        known = ", ".join(registry.names()) or "none"
+        problems.append(document.problem(path, f"unknown {registry.kind} {name!r} (registered: {known})"))
+    return entry
+
+
+def _check_params(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> dict[str, Expression | Entry]:
+    """Cross-field checks for parameters; compile derived expressions."""
+    derived: dict[str, Expression | Entry] = {}
+    seen: set[str] = set()
+    for name, param in spec.params.items():
+        where = ("params", name)
+        if isinstance(param, IntParam | FloatParam) and param.min > param.max:
+            problems.append(doc.problem((*where, "max"), f"{param.max} is below min {param.min}"))
+        elif isinstance(param, IntParam) and (param.max - param.min) % param.step:
+            problems.append(doc.problem((*where, "step"), f"step {param.step} does not fit the range "
+                                        f"{param.min}..{param.max} (max - min must be a multiple of step)"))
+        elif isinstance(param, FloatParam):
+            scale = 10**param.decimals
+            for key in ("min", "max"):
+                value = getattr(param, key)
+                if not math.isclose(round(value * scale), value * scale, abs_tol=1e-6):
+                    problems.append(doc.problem((*where, key), f"{value} has more than {param.decimals} decimals"))
+        elif isinstance(param, SampleParam):
+            if param.k > len(param.items):
+                problems.append(doc.problem((*where, "k"), f"k={param.k} exceeds the {len(param.items)} items"))
+            if len({repr(i) for i in param.items}) != len(param.items):
+                problems.append(doc.problem((*where, "from"), "items must be distinct"))
+        elif isinstance(param, DerivedParam):
+            _check_derived(name, param, seen, doc, problems, derived)
+        seen.add(name)
+    return derived
+
+
+def _check_derived(name, param, seen, doc, problems, derived) -> None:
+    """A derived parameter needs exactly one of expr/function, reading only earlier parameters."""
+    where = ("params", name)
+    if (param.expr is None) == (param.function is None):
+        problems.append(doc.problem(where, "a derived parameter needs exactly one of `expr` or `function`"))
+        return
+    if param.function is not None:
+        entry = _lookup(PARAM_FUNCTIONS, param.function, (*where, "function"), doc, problems)
+        if entry is not None:
+            derived[name] = entry
+        return
+    try:
+        expression = compile_expression(param.expr)
+    except ExpressionError as exc:
+        problems.append(doc.problem((*where, "expr"), f"{param.expr!r}: {exc}"))
+        return
+    unknown = sorted(expression.names - seen)
+    if unknown:
+        problems.append(doc.problem((*where, "expr"), f"uses {', '.join(unknown)}, not defined above it"))
+    derived[name] = expression
+
+
+def _check_constraints(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> tuple[CheckedConstraint, ...]:
+    """Compile constraints; every name must be a parameter."""
+    compiled = []
+    for index, item in enumerate(spec.constraints):
+        constraint = item if isinstance(item, Constraint) else Constraint(expr=item)
+        path = ("constraints", index) if isinstance(item, str) else ("constraints", index, "expr")
+        try:
+            expression = compile_expression(constraint.expr)
+        except ExpressionError as exc:
+            problems.append(doc.problem(path, f"{constraint.expr!r}: {exc}"))
+            continue
+        unknown = sorted(expression.names - set(spec.params))
+        if unknown:
+            problems.append(doc.problem(path, f"uses unknown parameter(s) {', '.join(unknown)}"))
+            continue
+        message = constraint.message or constraint.expr
+        compiled.append(CheckedConstraint(constraint.expr, message, expression, doc.line(path)))
+    return tuple(compiled)
+
+
+def _check_canonical(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> None:
+    """Canonical values must cover exactly the randomly drawn parameters."""
+    if spec.canonical is None:
+        return
+    drawn = {n for n, p in spec.params.items() if isinstance(p, RANDOM_KINDS)}
+    for name in spec.canonical:
+        if name not in spec.params:
+            problems.append(doc.problem(("canonical", name), "not a parameter of this question"))
+        elif isinstance(spec.params[name], DerivedParam | FixedParam):
+            problems.append(doc.problem(("canonical", name), "derived and fixed parameters are computed, not given"))
+    for name in sorted(drawn - set(spec.canonical)):
+        problems.append(doc.problem(("canonical",), f"missing a value for parameter {name!r}"))
+
+
+def _check_answers(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> None:
+    """Each answer format takes only its own keys; rubric points add up to the marks."""
+    for name, answer in spec.answers.items():
+        needed = FORMAT_KEYS[answer.format]
+        for key in ("decimals", "sig"):
+            value = getattr(answer, key)
+            if key in needed and value is None:
+                problems.append(doc.problem(("answers", name), f"format {answer.format!r} needs `{key}`"))
+            elif key not in needed and value is not None:
+                problems.append(doc.problem(("answers", name, key), f"not used by format {answer.format!r}"))
+        tol = answer.tolerance
+        if tol is not None and sum(v is not None for v in (tol.abs, tol.rel, tol.sig)) != 1:
+            problems.append(doc.problem(("answers", name, "tolerance"), "give exactly one of abs, rel or sig"))
+        if tol is not None and answer.format == "text":
+            problems.append(doc.problem(("answers", name, "tolerance"), "text answers are compared exactly"))
+    if spec.rubric:
+        total = sum(item.points for item in spec.rubric)
+        if not math.isclose(total, spec.marks):
+            problems.append(doc.problem(("rubric",), f"points add up to {total:g}, but marks is {spec.marks:g}"))
+
+
+def _check_templates(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> None:
+    """Templates must parse and use only names they can see."""
+    params = set(spec.params)
+    for key, allowed in (("text", params | TEXT_CONTEXT), ("solution", params | SOLUTION_CONTEXT)):
+        source = getattr(spec, key)
+        first_line = doc.block_starts.get((key,), doc.line((key,)))
+        for line, message in templating.template_problems(source, allowed, set(spec.answers)):
+            problems.append(Problem(doc.file, first_line + line - 1, key, message))
