@@ -15,10 +15,11 @@ from .errors import Problem, UserError
 from .load import display_name, load_yaml_file
 from .models import Strict
 from .modules import load_module
-from .registry import DuplicateNameError
+from .registry import DuplicateNameError, Registries, collecting
 from .validate import Question, pydantic_problems, validate_question
 
 BANK_FILE = "bank.yaml"
+VALIDATION_PAPER = "qbank-validate"
 
 
 class BankSpec(Strict):
@@ -38,6 +39,7 @@ class Bank:
     root: Path
     questions: Mapping[str, Question]
     module_digests: Mapping[str, str]
+    registries: Registries
 
     def question(self, question_id: str) -> Question:
         """The question with this id (KeyError if absent)."""
@@ -65,7 +67,9 @@ def load_bank(path: Path, only: Path | None = None) -> Bank:
     except ValidationError as exc:
         raise UserError(pydantic_problems(exc, document)) from None
     problems: list[Problem] = []
-    digests = _import_modules(root, spec, document, problems)
+    registries = Registries()
+    with collecting(registries):
+        digests = _import_modules(root, spec, document, problems)
     if problems:
         raise UserError(problems)
     files = [only] if only is not None else sorted((root / "questions").rglob("*.yaml"))
@@ -74,7 +78,7 @@ def load_bank(path: Path, only: Path | None = None) -> Bank:
     questions: dict[str, Question] = {}
     for file in files:
         try:
-            loaded = validate_question(load_yaml_file(file), file.read_bytes())
+            loaded = validate_question(load_yaml_file(file), file.read_bytes(), registries)
         except UserError as exc:
             problems.extend(exc.problems)
             continue
@@ -82,13 +86,34 @@ def load_bank(path: Path, only: Path | None = None) -> Bank:
             problems.extend(loaded)
         elif loaded.id in questions:
             first = questions[loaded.id]
-            problems.append(loaded.document.problem(("id",), f"duplicate question id {loaded.id!r} "
-                                                    f"(first in {first.file}:{first.document.line(('id',))})"))
+            problems.append(
+                loaded.document.problem(
+                    ("id",),
+                    f"duplicate question id {loaded.id!r} (first in {first.file}:{first.document.line(('id',))})",
+                )
+            )
         else:
             questions[loaded.id] = loaded
+            problems.extend(satisfiability_problems(loaded))
     if problems:
         raise UserError(sorted(problems))
-    return Bank(spec, root.resolve(), questions, digests)
+    return Bank(spec, root.resolve(), questions, digests, registries)
+
+
+def satisfiability_problems(question: Question) -> list[Problem]:
+    """Constraints that reject every draw, and canonical values that break a constraint, reported at load."""
+    from .draw import DrawError, canonical_params, draw_params
+
+    problems = []
+    checks = [lambda: draw_params(question, 0, VALIDATION_PAPER)] if question.constraints else []
+    if question.spec.canonical is not None:
+        checks.append(lambda: canonical_params(question))
+    for check in checks:
+        try:
+            check()
+        except DrawError as exc:
+            problems.append(exc.problem())
+    return problems
 
 
 def _import_modules(root: Path, spec: BankSpec, document, problems: list[Problem]) -> dict[str, str]:
@@ -107,8 +132,11 @@ def _import_modules(root: Path, spec: BankSpec, document, problems: list[Problem
         except Exception as exc:
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             where = f"{display_name(Path(frame.filename))}:{frame.lineno}"
-            problems.append(document.problem(("modules", index),
-                                             f"importing {relative} failed at {where}: {type(exc).__name__}: {exc}"))
+            problems.append(
+                document.problem(
+                    ("modules", index), f"importing {relative} failed at {where}: {type(exc).__name__}: {exc}"
+                )
+            )
     return digests
 
 

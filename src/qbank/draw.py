@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .errors import LocatedError
 from .expr import Expression, ExpressionError
 from .models import ChoiceParam, DerivedParam, FixedParam, FloatParam, IntParam, SampleParam
 from .validate import Question
@@ -19,12 +20,12 @@ MAX_ATTEMPTS = 1000
 SEED_SCHEME = "qbank/v1"
 
 
-class DrawError(Exception):
+class DrawError(LocatedError):
     """Parameters could not be drawn: a constraint rejected too many draws or an expression failed."""
 
     def __init__(self, question: Question, line: int, path: str, message: str) -> None:
-        self.question, self.line, self.path, self.message = question, line, path, message
-        super().__init__(f"{question.file}:{line}: {path}: {message}")
+        self.question = question
+        super().__init__(question.file, line, path, message)
 
 
 @dataclass(frozen=True)

@@ -60,3 +60,15 @@ class ProblemList:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+class LocatedError(Exception):
+    """A failure while drawing or solving one variant, located in the question file."""
+
+    def __init__(self, file: str, line: int, path: str, message: str) -> None:
+        self.file, self.line, self.path, self.message = file, line, path, message
+        super().__init__(str(self.problem()))
+
+    def problem(self) -> Problem:
+        """The located problem this error describes."""
+        return Problem(self.file, self.line, self.path, self.message)

@@ -204,7 +204,9 @@ class _Compiler:
         return lambda env: value(env)[index(env)]
 
     def _Slice(self, node: ast.Slice, bound: frozenset[str]) -> Evaluator:
-        parts = [self.compile(p, bound) if p is not None else (lambda env: None) for p in (node.lower, node.upper, node.step)]
+        parts = [
+            self.compile(p, bound) if p is not None else (lambda env: None) for p in (node.lower, node.upper, node.step)
+        ]
         return lambda env: slice(*(p(env) for p in parts))
 
     def _List(self, node: ast.List, bound: frozenset[str]) -> Evaluator:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .models import AnswerSpec
@@ -24,9 +24,14 @@ def format_int(value: Any) -> str:
     return f"{int(value):,}"
 
 
+def _round_half_up(value: Any, decimals: int) -> Decimal:
+    """Round the shortest decimal form of a number half away from zero (2.25 -> 2.3, as taught)."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def format_fixed(value: Any, decimals: int) -> str:
-    """Fixed decimals with thousands separators; never prints '-0.00'."""
-    text = f"{float(value):,.{decimals}f}"
+    """Fixed decimals (rounded half up) with thousands separators; never prints '-0.00'."""
+    text = f"{_round_half_up(value, decimals):,.{decimals}f}"
     if text.startswith("-") and float(text.replace(",", "")) == 0:
         text = text[1:]
     return text

@@ -101,7 +101,9 @@ def _convert(loader, node, path, lines, blocks, problems, name) -> Any:
             if key in result:
                 first = lines.get(child, 0)
                 problems.append(
-                    Problem(name, key_node.start_mark.line + 1, join_path(*child), f"duplicate key (first at line {first})")
+                    Problem(
+                        name, key_node.start_mark.line + 1, join_path(*child), f"duplicate key (first at line {first})"
+                    )
                 )
                 continue
             lines[child] = key_node.start_mark.line + 1

@@ -1,15 +1,15 @@
 """Typeset LaTeX formulas as SVG (ziamath) wrapped in HTML that WeasyPrint draws and text tools can read.
 
-Each formula becomes an SVG image plus a transparent plain-text copy laid over it (squeezed to the
-image's width), so `pdftotext`/pdfplumber find `2,359,296` or `-0.88` in the PDF although the visible
-formula is drawn as paths. The SVG is embedded inline (see `_figure`); results are cached by
-(source, display, size).
+A formula becomes an inline SVG plus a transparent plain-text copy of it (`x = -0.88`, `[1, 2; 3, 4]`,
+`QK^T/√(d_k)`) squeezed over the image, so pdftotext and pdfplumber find its numbers in the PDF although
+the visible formula is drawn as paths. Results are cached by (source, display, size).
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,17 +18,16 @@ import ziamath
 from ziamath.tex import tex2mml
 from ziamath.zmath import denamespace
 
-from qbank.mathtext import MathTextError, linearize, normalize_mathml
+ziamath.config.svg2 = False  # svg2 mode gives duplicate ids and stray glyphs in WeasyPrint
 
-ziamath.config.svg2 = False  # svg2 mode: duplicate-id warnings and stray glyphs in WeasyPrint
+__all__ = ["HIDDEN_FONTS", "MathError", "Typeset", "math_html", "typeset"]
 
-__all__ = ["HIDDEN_FONTS", "MathError", "math_html"]
-
-#: Font stack of the hidden text copy; Termes Math covers the symbols Termes lacks (∇, ∈, ⊙ ...).
+#: Font stack of the hidden text copy; Termes Math has the symbols Termes lacks (∇, ∈, ⊙, ...).
 HIDDEN_FONTS = "'TeX Gyre Termes', 'TeX Gyre Termes Math'"
-_MARGIN = 1.0  # px of blank around the ink, cancelled by negative CSS margins
-_MIN_SQUEEZE = 0.45  # below this pdftotext may merge repeated narrow characters ("))", "11")
-# Advance widths (1/1000 em) of TeX Gyre Termes for ASCII 32..126, to size the hidden text copy.
+_MARGIN = 1.0  # px of blank around the ink in the SVG, cancelled by negative CSS margins
+_MIN_SQUEEZE = 0.25  # the hidden copy is squeezed at most this hard to fit over the image
+_REPEAT_GAP = 150  # 1/1000 em: keep repeated characters at least this far apart
+# Advance widths (1/1000 em) of TeX Gyre Termes for ASCII 32..126, used to fit the hidden copy.
 _ASCII_WIDTHS = (
     "250 333 408 500 500 833 778 180 333 333 500 564 250 333 250 278 500 500 500 500 500 500 500 500 500 "
     "500 278 278 564 564 564 444 921 722 667 667 722 611 556 722 722 333 389 722 611 889 722 722 556 722 "
@@ -38,6 +37,20 @@ _ASCII_WIDTHS = (
 _WIDTHS = {chr(32 + i): int(w) for i, w in enumerate(_ASCII_WIDTHS.split())}
 _WIDTHS.update({"×": 564, "·": 250, "√": 549, "∑": 713, "→": 1000, "⇒": 1000, "‘": 333, "’": 333})
 
+_CHAR_MAP = str.maketrans({"\u2212": "-", "\u2061": "", "\u2062": "", "\u2063": "", "\u00a0": " ",
+                           "\u22c5": "·", "\u2009": " ", "\u2005": " "})  # fmt: skip
+_SPACED_OPS = set("=<>≤≥≈≠≡∼∝→←⇒⇐⇔↦∈∉⊂⊆+-±∓×·÷*")
+_SIGNS = {"−", "+", "±", "∓"}
+_OPERANDS = {"mi", "mn", "msub", "msup", "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder", "mtext"}
+_BINARY = {"×", "·", "*", "∗", "÷", "⋅"}
+_ACCENTS = {"\u0302": "\u0302", "^": "\u0302", "\u02c6": "\u0302", "\u02c7": "\u030c", "\u00af": "\u0304", "\u2192": "\u20d7", "~": "\u0303",
+            "\u02dc": "\u0303", "\u02d9": "\u0307", "\u00a8": "\u0308"}  # fmt: skip
+_NARROW_ACCENTS = {"\u0302": "\u02c6", "\u0303": "\u02dc", "~": "\u02dc"}
+_NUMBER_HEAD = re.compile(r"\d{1,3}(,\d{3})*")
+_NUMBER_TAIL = re.compile(r"\d{3}(\.\d+)?")
+# A matrix environment followed by a script needs braces: `\end{pmatrix}^{-1}` trips an assertion.
+_ENV_SCRIPT = re.compile(r"(\\begin\{(\w+\*?)\}.*?\\end\{\2\})(?=\s*[_^])", re.DOTALL)
+
 
 class MathError(ValueError):
     """A formula that cannot be typeset; the message names the formula."""
@@ -45,7 +58,7 @@ class MathError(ValueError):
 
 @dataclass(frozen=True)
 class Typeset:
-    """One typeset formula: SVG markup, its size in px, ink depth below the baseline, plain text."""
+    """A typeset formula: SVG markup, size in px, ink depth below the baseline (px), plain-text copy."""
 
     svg: str
     width: float
@@ -59,16 +72,13 @@ def _fail(latex: str, why: str) -> MathError:
 
 
 def _check_braces(latex: str) -> None:
-    depth = 0
-    i = 0
+    depth, i = 0, 0
     while i < len(latex):
-        ch = latex[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "{":
+        if latex[i] == "\\":
+            i += 1
+        elif latex[i] == "{":
             depth += 1
-        elif ch == "}":
+        elif latex[i] == "}":
             depth -= 1
             if depth < 0:
                 raise _fail(latex, f"unmatched '}}' at offset {i}")
@@ -77,13 +87,137 @@ def _check_braces(latex: str) -> None:
         raise _fail(latex, f"{depth} unclosed '{{'")
 
 
-# A matrix environment followed by a script needs braces: `\end{pmatrix}^{-1}` trips an assertion.
-_ENV_SCRIPT = re.compile(r"(\\begin\{(\w+\*?)\}.*?\\end\{\2\})(?=\s*[_^])", re.DOTALL)
+def _is_gap(el: ET.Element) -> bool:
+    return el.tag == "mspace" or (el.tag == "mtext" and not (el.text or "").strip())
+
+
+def _normalize(el: ET.Element, latex: str) -> None:
+    """Fix ziamath/latex2mathml quirks in place: unary signs, thousands separators, unknown commands."""
+    kids = list(el)
+    i = 0
+    while i < len(kids):  # `2,359,296` arrives as mn mo(,) mn mo(,) mn: merge into one <mn>
+        kid = kids[i]
+        if kid.tag == "mn" and _NUMBER_HEAD.fullmatch(kid.text or "") and i + 2 < len(kids):
+            comma, tail = kids[i + 1], kids[i + 2]
+            if comma.tag == "mo" and comma.text == "," and tail.tag == "mn":
+                if _NUMBER_TAIL.fullmatch(tail.text or ""):
+                    kid.text = f"{kid.text},{tail.text}"
+                    el.remove(comma)
+                    el.remove(tail)
+                    del kids[i + 1 : i + 3]
+                    continue
+        i += 1
+    if el.tag == "mover" and len(kids) == 2 and kids[1].tag == "mo" and kids[1].text in _NARROW_ACCENTS:
+        if len("".join(kids[0].itertext())) == 1:  # \hat{y}: the combining U+0302 comes out wide
+            kids[1].text = _NARROW_ACCENTS[kids[1].text]
+    for i, kid in enumerate(kids):
+        text = kid.text or ""
+        if kid.tag in ("mi", "mo") and text.startswith("\\") and len(text) > 1:
+            raise _fail(latex, f"unknown command {text}")
+        if kid.tag == "mo" and text in ("∇", "∂"):
+            kid.set("form", "none")  # ordinary symbols in TeX; ziamath spaced them off their subscripts
+        if kid.tag == "mo" and text in _SIGNS and "form" not in kid.attrib:
+            prev = kids[i - 1] if i else None
+            if prev is None or _is_gap(prev) or (prev.tag == "mo" and prev.text not in (")", "]", "}", "|")):
+                kid.set("form", "prefix")  # TeX: a sign after a relation or an opening is unary
+                kid.set("lspace", "0em")
+                kid.set("rspace", "0em")
+        elif kid.tag == "mo" and text in _BINARY and 0 < i < len(kids) - 1 and "lspace" not in kid.attrib:
+            kid.set("lspace", "mediummathspace")  # TeX spaces \times and \cdot like + and -
+            kid.set("rspace", "mediummathspace")
+        elif kid.tag == "mo" and text == "," and "rspace" not in kid.attrib:
+            kid.set("rspace", "thinmathspace")  # ziamath's default comma space is a wide 1/3 em
+        _normalize(kid, latex)
+    if el.tag in ("mrow", "math", "mtd", "mstyle"):
+        _space_functions(el)
+
+
+def _space_functions(el: ET.Element) -> None:
+    """Space `\\log x` like TeX: ziamath pads every function name, even before `(` or at the start."""
+    kids = list(el)
+    for i in reversed(range(len(kids))):
+        text = kids[i].text or ""
+        if kids[i].tag != "mi" or len(text) < 2 or not text.isalpha():
+            continue
+        kids[i].tag = "mo"
+        kids[i].set("form", "none")
+        if i + 1 < len(kids) and kids[i + 1].tag in _OPERANDS:
+            el.insert(i + 1, ET.Element("mspace", width="thinmathspace"))
+        if i and (kids[i - 1].tag in _OPERANDS or (kids[i - 1].text or "") in (")", "]")):
+            el.insert(i, ET.Element("mspace", width="thinmathspace"))
+
+
+_ATOM = re.compile(r"√?(?:[\d.,]+|(?:[^\W\d_]|[∂∇∞])['′]*(_\w+)?(\^\w+)?|\(.*\))")
+_DECORATIONS = {"⏞", "⏟", "―", "‾", "_", "\u0332", "︷", "︸"}
+
+
+def _group(text: str) -> str:
+    return text if _ATOM.fullmatch(text) and text.count("(") < 2 else f"({text})"
+
+
+def _script(text: str) -> str:
+    return text if re.fullmatch(r"[\w.,'′]+", text) else f"({text})"
+
+
+def _linearize(el: ET.Element, tight: bool = False) -> str:
+    """A readable one-line text for the MathML tree (spaces around relations, `/` for fractions)."""
+    tag, kids = el.tag, list(el)
+    if tag in ("mi", "mn", "mo", "mtext", "ms"):
+        text = (el.text or "").translate(_CHAR_MAP)
+        if tag == "mi" and any(0x1D400 <= ord(c) <= 0x1D7FF for c in text):
+            text = unicodedata.normalize("NFKC", text)  # \mathbf{W} is U+1D416
+        return text
+    if tag == "mspace":
+        return " "
+    if tag == "mphantom":
+        return ""
+    scripted = tag in ("msub", "msup", "msubsup", "munder", "mover", "munderover")
+    parts = [_linearize(k, tight or (scripted and i > 0)) for i, k in enumerate(kids)]
+    parts = [p.strip() for p in parts] if scripted or tag in ("mfrac", "msqrt", "mroot") else parts
+    if tag == "mfrac" and len(parts) == 2:
+        return f"{_group(parts[0])}/{_group(parts[1])}"
+    if tag == "msqrt":
+        return f"√{_group(''.join(parts))}"
+    if tag == "mroot" and len(parts) == 2:
+        return f"{_script(parts[1])}√{_group(parts[0])}"
+    if tag in ("munder", "mover") and len(parts) == 2 and parts[1] in _DECORATIONS:
+        return parts[0]  # \\underline, \\overbrace
+    if tag in ("msub", "munder") and len(parts) == 2:
+        return f"{parts[0]}_{_script(parts[1])}"
+    if tag in ("msubsup", "munderover") and len(parts) == 3:
+        return f"{parts[0]}_{_script(parts[1])}^{_script(parts[2])}"
+    if tag in ("msup", "mover") and len(parts) == 2:
+        mark = _ACCENTS.get(parts[1]) if tag == "mover" else None
+        if mark and len(parts[0]) == 1:
+            return unicodedata.normalize("NFC", parts[0] + mark)
+        return parts[0] if mark else f"{parts[0]}^{_script(parts[1])}"
+    if tag == "mtable":
+        aligned = bool(el.get("columnspacing")) or any(td.get("columnalign") for td in el.iter("mtd"))
+        sep = " " if aligned else ", "
+        return "; ".join(sep.join(_linearize(td, tight).strip() for td in tr) for tr in kids)
+    out = ""
+    for i, (kid, part) in enumerate(zip(kids, parts, strict=True)):
+        if kid.tag == "mo" and part in _SPACED_OPS and not tight and kid.get("form") != "prefix":
+            out = out.rstrip() + f" {part} "
+        elif kid.tag == "mo" and part in (",", ";") and len(kids) > 1:
+            out += f"{part} "
+        elif kid.tag in ("mi", "mo") and len(part) > 1 and part.isalpha():  # \log x, \operatorname
+            out += " " if out and (out[-1].isalnum() or out[-1] in ")]}'′") else ""
+            out += part + (" " if i + 1 < len(parts) and parts[i + 1][:1].isalnum() else "")
+        elif part[:1] in "∑∏∫" and len(part) > 1 and i + 1 < len(kids):
+            out += part + " "
+        else:
+            out += part
+    return out
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
 
 
 @lru_cache(maxsize=4096)
 def typeset(latex: str, display: bool, size_px: float = 14.67) -> Typeset:
-    """Typeset one LaTeX formula with ziamath; raise MathError on bad LaTeX. Cached."""
+    """Typeset one LaTeX formula with ziamath (size in CSS px); raise MathError on bad LaTeX. Cached."""
     if not latex.strip():
         raise _fail(latex, "empty formula")
     _check_braces(latex)
@@ -91,71 +225,57 @@ def typeset(latex: str, display: bool, size_px: float = 14.67) -> Typeset:
     try:
         root = denamespace(ET.fromstring(tex2mml(source, inline=not display)))
     except Exception as exc:  # latex2mathml raises many unrelated exception types
-        raise _fail(latex, f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
-    try:
-        normalize_mathml(root)
-        text = linearize(root)
-    except MathTextError as exc:
-        raise _fail(latex, str(exc)) from exc
+        raise _fail(latex, f"{type(exc).__name__} {exc}".strip()) from exc
+    _normalize(root, latex)
+    text = _clean(_linearize(root))
     try:
         math = ziamath.Math(root, size=size_px, margin=_MARGIN)
         svg = math.svg()
     except Exception as exc:  # ziamath layout bugs surface as AssertionError, KeyError, ...
-        raise _fail(latex, f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
-    bbox = math.node.bbox
-    return Typeset(
-        svg=svg,
-        width=bbox.xmax - bbox.xmin + 2 * _MARGIN,
-        height=bbox.ymax - bbox.ymin + 2 * _MARGIN,
-        depth=-bbox.ymin,
-        text=text,
-    )
-
-
-def _text_width(text: str, size_px: float) -> float:
-    return sum(_WIDTHS.get(ch, 550) for ch in text) * size_px / 1000
+        raise _fail(latex, f"{type(exc).__name__} {exc}".strip()) from exc
+    box = math.node.bbox
+    width, height = box.xmax - box.xmin + 2 * _MARGIN, box.ymax - box.ymin + 2 * _MARGIN
+    return Typeset(svg=svg, width=width, height=height, depth=-box.ymin, text=text)
 
 
 def _px(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") + "px"
 
 
-def _hidden_copy(ts: Typeset, size_px: float, display: bool) -> str:
-    """The transparent text copy, squeezed horizontally to cover the image."""
-    natural = _text_width(ts.text, size_px)
-    squeeze = min(1.0, ts.width / natural) if natural else 1.0
-    squeeze = max(squeeze, _MIN_SQUEEZE)
-    shift = (ts.width - natural * squeeze) / 2  # centre the copy over the image
+def _hidden_copy(ts: Typeset, size_px: float) -> str:
+    """A zero-size inline-block on the text baseline whose transparent text is squeezed over the image."""
+    advances = [_WIDTHS.get(ch, 550) for ch in ts.text]
+    natural = sum(advances) * size_px / 1000
+    # pdftotext drops a character repeating the previous one less than ~0.1 em away ("))", "ll")
+    repeats = [adv for adv, a, b in zip(advances, ts.text, ts.text[1:]) if a == b and not a.isspace()]
+    floor = max([_MIN_SQUEEZE] + [_REPEAT_GAP / adv for adv in repeats])
+    squeeze = max(floor, min(1.0, ts.width / natural)) if natural else 1.0
+    shift = (ts.width - natural * squeeze) / 2
     style = (
-        f"position:absolute;left:{_px(shift)};bottom:{_px(_MARGIN + ts.depth)};white-space:nowrap;"
-        f"color:transparent;font-family:{HIDDEN_FONTS};font-size:{_px(size_px)};font-style:normal;"
-        f"font-weight:normal;line-height:0;transform-origin:0 0;transform:scaleX({squeeze:.4f})"
+        f"display:inline-block;width:0;height:0;line-height:0;white-space:pre;position:relative;"
+        f"left:{_px(shift)};color:transparent;font:normal normal {_px(size_px)} {HIDDEN_FONTS};"
+        f"transform-origin:0 0;transform:scaleX({squeeze:.4f})"
     )
     return f'<span class="math-text" style="{style}">{html.escape(ts.text, quote=False)}</span>'
 
 
-def _figure(ts: Typeset) -> str:
-    """The SVG element sized in px (inline <svg> is faster than a data: URL <img>; see pdf tests)."""
-    return ts.svg.replace("<svg ", '<svg class="math-svg" style="display:block" ', 1)
+def _image(ts: Typeset) -> str:
+    """The inline <svg>, lowered so the formula's baseline sits on the text baseline."""
+    style = f"vertical-align:{_px(-ts.depth)};margin:{_px(-_MARGIN)} 0"
+    return ts.svg.replace("<svg ", f'<svg class="math-svg" style="{style}" ', 1)
 
 
-def math_html(latex: str, display: bool, size_px: float = 14.67) -> str:
-    """Return HTML (span.math.inline or div.math.display) drawing `latex` as SVG with extractable text."""
-    return _math_html(latex, display, size_px)
+def math_html(latex: str, display: bool, size_px: float = 14.67, *, block_tag: str = "div") -> str:
+    """Return HTML (span.math.inline, or `block_tag`.math.display) drawing `latex` as SVG with extractable
+    text; raise MathError on bad LaTeX. Use block_tag="span" for display math inside a paragraph or cell."""
+    return _math_html(latex, display, size_px, block_tag)
 
 
 @lru_cache(maxsize=4096)
-def _math_html(latex: str, display: bool, size_px: float) -> str:
+def _math_html(latex: str, display: bool, size_px: float, block_tag: str) -> str:
     ts = typeset(latex, display, size_px)
-    box = (
-        f"display:inline-block;position:relative;width:{_px(ts.width)};height:{_px(ts.height)};"
-        f"margin:{_px(-_MARGIN)} 0;line-height:0;vertical-align:{_px(-ts.depth)};text-indent:0"
-    )
-    inner = _figure(ts) + _hidden_copy(ts, size_px, display)
-    title = html.escape(latex)
+    inner = _hidden_copy(ts, size_px) + _image(ts)
     if display:
-        return (
-            f'<div class="math display" style="text-align:center;margin:0.6em 0;break-inside:avoid" '
-            f'title="{title}"><span class="math-box" style="{box}">{inner}</span></div>'
-        )
-    return f'<span class="math inline" title="{title}" style="{box}">{inner}</span>'
+        style = "display:block;text-align:center;margin:0.5em 0;text-indent:0"
+        return f'<{block_tag} class="math display" style="{style}">{inner}</{block_tag}>'
+    return f'<span class="math inline" style="white-space:nowrap">{inner}</span>'

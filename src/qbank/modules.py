@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import itertools
 import sys
 from pathlib import Path
 from types import ModuleType
 
-_LOADED: dict[Path, ModuleType] = {}
+_COUNTER = itertools.count()
 
 
 def load_module(path: str | Path) -> ModuleType:
-    """Import the Python file at `path` once per process and return the module.
+    """Import the Python file at `path` afresh and return the module.
 
-    Solver code is code: only load banks you trust. The module name is derived from the
-    resolved path, so two banks may both have a `solvers/cnn.py` without clashing.
+    Solver code is code: only load banks you trust. Each call executes the file again under a new
+    module name, so its decorators register into whichever registries are being collected (see
+    `qbank.registry.collecting`), and two banks may both have a `solvers/cnn.py` without clashing.
     """
     resolved = Path(path).resolve()
-    cached = _LOADED.get(resolved)
-    if cached is not None:
-        return cached
     digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
-    name = f"qbank_bank_{resolved.stem}_{digest}"
+    name = f"qbank_bank_{resolved.stem}_{digest}_{next(_COUNTER)}"
     spec = importlib.util.spec_from_file_location(name, resolved)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {resolved}")
@@ -33,5 +32,4 @@ def load_module(path: str | Path) -> ModuleType:
     except BaseException:
         sys.modules.pop(name, None)
         raise
-    _LOADED[resolved] = module
     return module

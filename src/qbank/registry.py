@@ -7,6 +7,8 @@ one name twice from two different places is an error that names both places.
 from __future__ import annotations
 
 import inspect
+from contextlib import contextmanager
+from contextvars import ContextVar
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,10 +86,44 @@ def _definition_site(function: Callable[..., Any]) -> str:
     return f"{file}:{line}"
 
 
-SOLVERS = Registry("solver")
-FIGURES = Registry("figure")
-PARAM_FUNCTIONS = Registry("param function")
+class Registries:
+    """The three registries one bank fills when its modules are imported."""
 
-solver = SOLVERS.register
-figure = FIGURES.register
-param_function = PARAM_FUNCTIONS.register
+    def __init__(self) -> None:
+        self.solvers = Registry("solver")
+        self.figures = Registry("figure")
+        self.param_functions = Registry("param function")
+
+
+DEFAULT = Registries()
+_ACTIVE: ContextVar[Registries] = ContextVar("qbank_registries", default=DEFAULT)
+
+
+def active() -> Registries:
+    """The registries that decorators currently register into."""
+    return _ACTIVE.get()
+
+
+@contextmanager
+def collecting(registries: Registries) -> Iterator[Registries]:
+    """Within this block, @solver/@figure/@param_function register into `registries` (one bank's own)."""
+    token = _ACTIVE.set(registries)
+    try:
+        yield registries
+    finally:
+        _ACTIVE.reset(token)
+
+
+def solver(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a solver `f(params) -> Solution` under `name`."""
+    return active().solvers.register(name)
+
+
+def figure(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a figure `f(params) -> str` (an SVG document) under `name`."""
+    return active().figures.register(name)
+
+
+def param_function(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a parameter function `f(params) -> value` under `name`."""
+    return active().param_functions.register(name)

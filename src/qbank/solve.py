@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .draw import Draw, canonical_params, draw_params, freeze, thaw
+from .errors import LocatedError
 from .registry import Solution
 from .validate import Question
 
@@ -40,13 +41,13 @@ class Variant:
         }
 
 
-class SolverError(Exception):
+class SolverError(LocatedError):
     """A solver crashed or returned malformed answers; names the question, seed and parameters."""
 
     def __init__(self, question: Question, variant_desc: str, problem: str) -> None:
         self.question = question
-        super().__init__(f"{question.file}:{question.document.line(('solver',))}: solver: "
-                         f"{question.spec.solver!r} {problem} ({variant_desc})")  # fmt: skip
+        line = question.document.line(("solver",))
+        super().__init__(question.file, line, "solver", f"{question.spec.solver!r} {problem} ({variant_desc})")
 
 
 def describe(question: Question, exam_seed: int, paper_id: str, canonical: bool, params: Mapping[str, Any]) -> str:
@@ -60,8 +61,14 @@ def describe(question: Question, exam_seed: int, paper_id: str, canonical: bool,
 
 def make_variant(question: Question, exam_seed: int, paper_id: str = "main", canonical: bool = False) -> Variant:
     """Draw (or take canonical) parameters and solve them into a frozen Variant."""
-    draw: Draw = canonical_params(question) if canonical else draw_params(question, exam_seed, paper_id)
-    answers, steps = run_solver(question, draw.params, describe(question, exam_seed, paper_id, canonical, draw.params))
+    draw = canonical_params(question) if canonical else draw_params(question, exam_seed, paper_id)
+    return solve_draw(question, draw, exam_seed, paper_id, canonical)
+
+
+def solve_draw(question: Question, draw: Draw, exam_seed: int, paper_id: str, canonical: bool = False) -> Variant:
+    """Solve already drawn parameters into a frozen Variant."""
+    desc = describe(question, exam_seed, paper_id, canonical, draw.params)
+    answers, steps = run_solver(question, draw.params, desc)
     return Variant(question.id, exam_seed, paper_id, draw.stream_seed, canonical, draw.params, answers, steps)
 
 
@@ -73,7 +80,9 @@ def run_solver(question: Question, params: Mapping[str, Any], desc: str) -> tupl
         result = question.solver.function(params)
     except Exception as exc:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
-        raise SolverError(question, desc, f"raised {type(exc).__name__}: {exc} at {frame.filename}:{frame.lineno}") from None
+        raise SolverError(
+            question, desc, f"raised {type(exc).__name__}: {exc} at {frame.filename}:{frame.lineno}"
+        ) from None
     if not isinstance(result, Solution):
         raise SolverError(question, desc, f"returned {type(result).__name__}, not Solution")
     declared, given = set(question.spec.answers), set(result.answers)

@@ -34,7 +34,14 @@ def vec(values: Sequence[Any], decimals: int | None = None) -> Markup:
     return Markup(r"\left[" + ",\\ ".join(latex_number(v, decimals) for v in values) + r"\right]")
 
 
+def css_string(text: Any) -> Markup:
+    """A quoted CSS string literal with every non-alphanumeric character escaped (safe inside <style>)."""
+    body = "".join(c if c.isalnum() and c.isascii() else f"\\{ord(c):06x}" for c in str(text))
+    return Markup(f'"{body}"')
+
+
 FILTERS = {
+    "css_string": css_string,
     "num": lambda v: format_number(v),
     "fixed": lambda v, d=2: format_fixed(v, d),
     "sig": lambda v, n=3: format_sig(v, n),

@@ -23,7 +23,7 @@ from .models import (
     QuestionSpec,
     SampleParam,
 )
-from .registry import FIGURES, PARAM_FUNCTIONS, SOLVERS, Entry
+from .registry import Entry, Registries
 
 FORMAT_KEYS = {"int": set(), "fixed": {"decimals"}, "sig": {"sig"}, "vector": {"decimals"},
                "matrix": {"decimals"}, "text": set()}  # fmt: skip
@@ -106,7 +106,7 @@ def _message(item: dict[str, Any]) -> str:
         return "required key is missing"
     if kind == "union_tag_invalid":
         expected = item.get("ctx", {}).get("expected_tags", "")
-        return f"unknown type {item['input']!r}; expected one of {expected}"
+        return f"unknown type {item.get('ctx', {}).get('tag')!r}; expected one of {expected}"
     if kind == "union_tag_not_found":
         return "missing `type` (one of 'int', 'float', 'choice', 'sample', 'fixed', 'derived')"
     if kind == "string_pattern_mismatch":
@@ -116,7 +116,7 @@ def _message(item: dict[str, Any]) -> str:
     return f"{item['msg'][0].lower()}{item['msg'][1:]}{shown}"
 
 
-def validate_question(document: Document, file_bytes: bytes) -> Question | list[Problem]:
+def validate_question(document: Document, file_bytes: bytes, registries: Registries) -> Question | list[Problem]:
     """Validate one question document; return the Question or every problem found."""
     if not isinstance(document.data, dict):
         return [document.problem((), "a question file must be a mapping of keys")]
@@ -125,14 +125,14 @@ def validate_question(document: Document, file_bytes: bytes) -> Question | list[
     except ValidationError as exc:
         return pydantic_problems(exc, document)
     problems: list[Problem] = []
-    derived = _check_params(spec, document, problems)
+    derived = _check_params(spec, document, problems, registries)
     constraints = _check_constraints(spec, document, problems)
     _check_canonical(spec, document, problems)
     _check_answers(spec, document, problems)
-    solver = _lookup(SOLVERS, spec.solver, ("solver",), document, problems)
+    solver = _lookup(registries.solvers, spec.solver, ("solver",), document, problems)
     if spec.answers and spec.solver is None:
         problems.append(document.problem(("solver",), "required when the question declares answers"))
-    figure = _lookup(FIGURES, spec.figure, ("figure",), document, problems)
+    figure = _lookup(registries.figures, spec.figure, ("figure",), document, problems)
     _check_templates(spec, document, problems)
     if problems:
         return problems
@@ -151,7 +151,9 @@ def _lookup(registry, name, path, document, problems) -> Entry | None:
     return entry
 
 
-def _check_params(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> dict[str, Expression | Entry]:
+def _check_params(
+    spec: QuestionSpec, doc: Document, problems: list[Problem], registries: Registries
+) -> dict[str, Expression | Entry]:
     """Cross-field checks for parameters; compile derived expressions."""
     derived: dict[str, Expression | Entry] = {}
     seen: set[str] = set()
@@ -160,8 +162,13 @@ def _check_params(spec: QuestionSpec, doc: Document, problems: list[Problem]) ->
         if isinstance(param, IntParam | FloatParam) and param.min > param.max:
             problems.append(doc.problem((*where, "max"), f"{param.max} is below min {param.min}"))
         elif isinstance(param, IntParam) and (param.max - param.min) % param.step:
-            problems.append(doc.problem((*where, "step"), f"step {param.step} does not fit the range "
-                                        f"{param.min}..{param.max} (max - min must be a multiple of step)"))
+            problems.append(
+                doc.problem(
+                    (*where, "step"),
+                    f"step {param.step} does not fit the range "
+                    f"{param.min}..{param.max} (max - min must be a multiple of step)",
+                )
+            )
         elif isinstance(param, FloatParam):
             scale = 10**param.decimals
             for key in ("min", "max"):
@@ -174,19 +181,19 @@ def _check_params(spec: QuestionSpec, doc: Document, problems: list[Problem]) ->
             if len({repr(i) for i in param.items}) != len(param.items):
                 problems.append(doc.problem((*where, "from"), "items must be distinct"))
         elif isinstance(param, DerivedParam):
-            _check_derived(name, param, seen, doc, problems, derived)
+            _check_derived(name, param, seen, doc, problems, derived, registries)
         seen.add(name)
     return derived
 
 
-def _check_derived(name, param, seen, doc, problems, derived) -> None:
+def _check_derived(name, param, seen, doc, problems, derived, registries) -> None:
     """A derived parameter needs exactly one of expr/function, reading only earlier parameters."""
     where = ("params", name)
     if (param.expr is None) == (param.function is None):
         problems.append(doc.problem(where, "a derived parameter needs exactly one of `expr` or `function`"))
         return
     if param.function is not None:
-        entry = _lookup(PARAM_FUNCTIONS, param.function, (*where, "function"), doc, problems)
+        entry = _lookup(registries.param_functions, param.function, (*where, "function"), doc, problems)
         if entry is not None:
             derived[name] = entry
         return

@@ -1,0 +1,54 @@
+# qbank: the two commands of the README are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages WeasyPrint loads at run time, the pinned fonts, fontconfig (fc-match) and poppler (pdftotext, pdffonts).
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-texgyre poppler-utils
+EXAM := exams/cs60010-endsem.yaml
+SEED ?= 2026
+
+.PHONY: demo test setup system-deps goldens lint bench clean
+
+demo: setup
+	$(BIN)/qbank build $(EXAM) --seed $(SEED) --out out --force
+
+test: setup $(VENV)/.torch-installed
+	$(BIN)/ruff check src tests benchmarks banks
+	$(BIN)/python -m pytest -q
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+# PyTorch is a test-only oracle (CPU build); the qbank package never imports it.
+$(VENV)/.torch-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install -q torch==2.13.0
+	touch $@
+
+goldens: setup
+	QBANK_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/test_goldens.py
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks banks
+	$(BIN)/ruff format --check src tests benchmarks banks
+
+bench: setup
+	$(BIN)/python benchmarks/sweep.py
+	$(BIN)/python benchmarks/render.py
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,98 @@
+"""Build an exam set: paper, answer key, practice sheet, key sidecar and manifest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .assemble import SolvedPaper, page_context, solve_paper
+from .draw import thaw
+from .exam import Exam, load_exam
+from .manifest import build_manifest, manifest_bytes
+from .pdf import write_pdf
+from .render import PageRenderer, formatted_answers
+from .writer import check_target, write_set
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote and where."""
+
+    out_dir: Path
+    files: dict[str, str]
+
+
+def key_sidecar(paper: SolvedPaper) -> dict[str, Any]:
+    """The answer key as JSON: every answer raw and formatted, per question."""
+    questions = []
+    for solved in paper.parts:
+        question = solved.part.question
+        formatted = formatted_answers(question, solved.variant)
+        questions.append(
+            {
+                "number": solved.item.number,
+                "part": solved.part.label,
+                "id": question.id,
+                "marks": solved.part.marks,
+                "answers": {
+                    name: {
+                        "label": spec.label,
+                        "format": spec.format,
+                        "unit": spec.unit,
+                        "value": thaw(solved.variant.answers[name]),
+                        "formatted": formatted[name],
+                    }
+                    for name, spec in question.spec.answers.items()
+                },
+            }
+        )
+    return {"paper_id": paper.paper_id, "seed": paper.seed, "canonical": paper.canonical, "questions": questions}
+
+
+def render_documents(
+    paper: SolvedPaper, renderer: PageRenderer, allowed_roots: Sequence[Path], progress: Progress | None = None
+) -> dict[str, bytes]:
+    """Render paper, key and practice sheet to PDF (and the practice sheet to self-contained HTML)."""
+    files: dict[str, bytes] = {}
+    for kind in ("paper", "key", "practice"):
+        html = renderer.render(kind, page_context(paper, kind))
+        if progress:
+            progress(f"rendering {kind}.pdf")
+        files[f"{kind}.pdf"] = write_pdf(html, base_dir=renderer.template_dirs[0], allowed_roots=allowed_roots)
+        if kind == "practice":
+            files["practice.html"] = html.encode("utf-8")
+    files["key.json"] = (json.dumps(key_sidecar(paper), indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return files
+
+
+def allowed_roots_for(exam: Exam, renderer: PageRenderer) -> list[Path]:
+    """Folders WeasyPrint may read: the bank and the template folders."""
+    return [exam.bank.root, *renderer.template_dirs]
+
+
+def build_exam(
+    exam_path: Path,
+    seed: int,
+    out_dir: Path,
+    *,
+    canonical: bool = False,
+    force: bool = False,
+    template_dirs: Sequence[Path] = (),
+    command: list[str] | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Validate, draw, solve, render and write one exam set atomically into `out_dir`."""
+    check_target(out_dir, force)
+    exam = load_exam(exam_path)
+    paper = solve_paper(exam, seed, "main", canonical)
+    renderer = PageRenderer(template_dirs)
+    files = render_documents(paper, renderer, allowed_roots_for(exam, renderer), progress)
+    manifest = build_manifest([paper], files, command or [])
+    files["manifest.json"] = manifest_bytes(manifest)
+    write_set(out_dir, files, force)
+    return BuildResult(out_dir, manifest["files"])

@@ -1,0 +1,108 @@
+"""The `qbank` command line: one module per verb; user errors print located messages and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import Problem, UserError
+from . import build, check, variants
+
+VERBS = {"build": build, "variants": variants, "check": check}
+EPILOG = """examples:
+  qbank build exams/cs60010-endsem.yaml --seed 2026 --out out/
+  qbank build exams/cs60010-endsem.yaml --seed 1 --canonical --out out/canonical
+  qbank variants banks/deep-learning/questions/cnn/vgg-params.yaml --seed 0 --count 5
+  qbank check banks/deep-learning --seeds 1000
+
+Every user error is printed as `file:line: key.path: problem` and exits with status 2."""
+
+
+class ArgumentError(Exception):
+    """A bad command-line argument."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Turn argparse's complaint into a located command-line problem."""
+        raise ArgumentError(f"{self.prog}: {message}")
+
+
+def make_parser() -> Parser:
+    """The full argument parser with one sub-command per verb."""
+    parser = Parser(
+        prog="qbank",
+        description="Seeded exam papers, answer keys and practice sheets from YAML question banks.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"qbank {__version__}")
+    sub = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=Parser)
+    for name, module in VERBS.items():
+        verb = sub.add_parser(
+            name,
+            help=module.HELP,
+            description=module.HELP,
+            epilog=module.EXAMPLES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.add_arguments(verb)
+        verb.set_defaults(run=module.run)
+    return parser
+
+
+def seed_argument(text: str) -> int:
+    """A non-negative integer seed."""
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A positive integer count."""
+    value = seed_argument(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def print_problems(problems: Sequence[Problem]) -> None:
+    """Print every problem on stderr, one per line."""
+    for problem in problems:
+        print(str(problem), file=sys.stderr)
+    count = len(problems)
+    print(f"qbank: {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit status (0 ok, 1 check failures, 2 user errors)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = make_parser()
+    try:
+        args = parser.parse_args(args_list)
+        if not getattr(args, "verb", None):
+            parser.print_help(sys.stderr)
+            raise ArgumentError("qbank: a COMMAND is required (build, variants or check)")
+        return int(args.run(args, ["qbank", *args_list]) or 0)
+    except ArgumentError as exc:
+        print_problems([Problem("<command line>", 0, "", str(exc))])
+        return 2
+    except UserError as exc:
+        print_problems(exc.problems)
+        return 2
+    except KeyboardInterrupt:
+        print("qbank: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""HTML -> PDF with WeasyPrint: local files only from allowed folders, loud failures, reproducible bytes.
+
+WeasyPrint logs and skips a resource it cannot fetch; `write_pdf` instead collects every refused or
+failed URL (and every image/stylesheet WeasyPrint failed to load) and raises PdfError listing them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+__all__ = ["PdfError", "RestrictedFetcher", "pdf_environment", "write_pdf"]
+
+
+class PdfError(RuntimeError):
+    """A PDF could not be made faithfully; the message lists each refused or failed resource."""
+
+
+class RestrictedFetcher(URLFetcher):
+    """Serve `data:` URLs and `file:` URLs whose real path lies inside an allowed root; refuse the rest."""
+
+    def __init__(self, allowed_roots: Sequence[Path]) -> None:
+        super().__init__(timeout=5, allow_redirects=False)
+        self.roots = [Path(os.path.realpath(root)) for root in allowed_roots]
+        self.failures: list[str] = []
+
+    def _refuse(self, url: str, why: str) -> ValueError:
+        shown = url if len(url) <= 120 else url[:117] + "..."
+        self.failures.append(f"{shown}: {why}")
+        return ValueError(f"qbank refused {shown}: {why}")
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        """Fetch `url` if it is a data: URL or a file inside the allowed roots, else raise."""
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise self._refuse(url, f"{scheme or 'relative'} URLs are not allowed (only local files)")
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise self._refuse(url, f"remote host {parts.netloc!r} in a file: URL")
+        real = Path(os.path.realpath(unquote(parts.path)))  # resolves `..` and symlinks
+        if not any(real.is_relative_to(root) for root in self.roots):
+            allowed = ", ".join(str(root) for root in self.roots) or "none"
+            raise self._refuse(url, f"{real} is outside the allowed folders ({allowed})")
+        if not real.is_file():
+            raise self._refuse(url, f"{real} does not exist or is not a file")
+        try:
+            return super().fetch(real.as_uri(), headers)
+        except OSError as exc:
+            raise self._refuse(url, f"cannot read {real}: {exc}") from exc
+
+
+class _ErrorLog(logging.Handler):
+    """Collects WeasyPrint's ERROR records ("Failed to load image at ...") during one render."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _collect_errors() -> Iterator[_ErrorLog]:
+    handler = _ErrorLog()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def write_pdf(html: str, *, base_dir: Path, allowed_roots: Sequence[Path]) -> bytes:
+    """Render `html` (relative URLs resolve against base_dir) to PDF bytes, byte-identical for the same
+    input and environment; raise PdfError listing every resource refused (outside allowed_roots, not a
+    local file) or failed to load, instead of silently leaving it out."""
+    fetcher = RestrictedFetcher(allowed_roots)
+    base_url = Path(os.path.abspath(base_dir)).as_uri() + "/"
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    with _collect_errors() as log:
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        pdf = document.write_pdf(pdf_identifier=identifier)
+    logged = [message for message in log.messages if "qbank refused" not in message]
+    problems = list(dict.fromkeys(fetcher.failures + logged))
+    if problems:
+        listing = "\n".join(f"  - {problem}" for problem in problems)
+        raise PdfError(f"{len(problems)} resource(s) refused or failed while making the PDF:\n{listing}")
+    return pdf
+
+
+def _c_version(library: str, function: str) -> str | None:
+    path = ctypes.util.find_library(library)
+    try:
+        lib = ctypes.CDLL(path or f"lib{library}.so.0")
+        func = getattr(lib, function)
+    except (OSError, AttributeError):
+        return None
+    if function == "FcGetVersion":  # an int like 21400
+        func.restype = ctypes.c_int
+        number = func()
+        return f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+    func.restype = ctypes.c_char_p
+    return func().decode("ascii")
+
+
+def _dist_version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def pdf_environment() -> dict[str, str | None]:
+    """Versions of everything that changes PDF bytes (WeasyPrint, pydyf, Pango, HarfBuzz, ...)."""
+    from weasyprint.text.ffi import pango  # the Pango WeasyPrint renders with
+
+    number = pango.pango_version()  # 15008 for 1.50.8
+    return {
+        "weasyprint": weasyprint.__version__,
+        "pydyf": _dist_version("pydyf"),
+        "pango": f"{number // 10000}.{number // 100 % 100}.{number % 100}",
+        "harfbuzz": _c_version("harfbuzz", "hb_version_string"),
+        "fontconfig": _c_version("fontconfig", "FcGetVersion"),
+        "ziamath": _dist_version("ziamath"),
+        "ziafont": _dist_version("ziafont"),
+        "latex2mathml": _dist_version("latex2mathml"),
+        "markdown-it-py": _dist_version("markdown-it-py"),
+    }

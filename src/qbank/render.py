@@ -1,0 +1,117 @@
+"""Render stage: a solved variant becomes HTML fragments; page templates assemble papers and keys."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .errors import Problem, UserError
+from .formats import format_answer
+from .markup import markdown_math_html
+from .mathsvg import MathError
+from .solve import Variant
+from .templating import make_environment, render_string
+from .validate import Question
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+PAGE_KINDS = ("paper", "key", "practice")
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One formatted answer as the key prints it."""
+
+    name: str
+    label: str
+    value: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    """HTML fragments of one question variant. Paper templates see only `text` and `figure`."""
+
+    question_id: str
+    title: str
+    text: Markup
+    figure: Markup | None
+    solution: Markup
+    answers: tuple[AnswerLine, ...]
+    rubric: tuple[tuple[float, str], ...]
+
+
+def formatted_answers(question: Question, variant: Variant) -> dict[str, str]:
+    """Every answer of a variant formatted by its declaration."""
+    return {name: format_answer(spec, variant.answers[name]) for name, spec in question.spec.answers.items()}
+
+
+def render_part(question: Question, variant: Variant) -> RenderedPart:
+    """Render the question text, figure and solution of one variant to HTML."""
+    params = dict(variant.params)
+    formatted = formatted_answers(question, variant)
+    text = _render_markdown(question, "text", {**params, "params": variant.params})
+    solution_context = {**params, "params": variant.params, "steps": variant.steps, "answers": formatted,
+                        "values": variant.answers}  # fmt: skip
+    solution = _render_markdown(question, "solution", solution_context) if question.spec.solution.strip() else ""
+    figure = None
+    if question.figure is not None:
+        try:
+            figure = Markup(question.figure.function(variant.params))
+        except Exception as exc:
+            raise _located(question, "figure", f"figure {question.spec.figure!r} raised {type(exc).__name__}: {exc}")
+    answers = tuple(
+        AnswerLine(name, spec.label, formatted[name], spec.unit) for name, spec in question.spec.answers.items()
+    )
+    rubric = tuple((item.points, item.text) for item in question.spec.rubric)
+    return RenderedPart(question.id, question.spec.title, Markup(text), figure, Markup(solution), answers, rubric)
+
+
+def _render_markdown(question: Question, key: str, context: Mapping[str, Any]) -> str:
+    """Render one template field through Jinja, then Markdown with typeset math."""
+    source = getattr(question.spec, key)
+    try:
+        return markdown_math_html(render_string(source, context))
+    except jinja2.TemplateError as exc:
+        raise _located(question, key, f"template error: {exc}", _template_line(exc)) from None
+    except MathError as exc:
+        raise _located(question, key, f"math error: {exc}") from None
+
+
+def _template_line(exc: BaseException) -> int:
+    """The template line a Jinja runtime error happened on (1 if unknown)."""
+    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == "<template>"]
+    return getattr(exc, "lineno", None) or (lines[-1] if lines else 1)
+
+
+def _located(question: Question, key: str, message: str, line_in_block: int = 1) -> UserError:
+    """A UserError at a line of a question's field."""
+    doc = question.document
+    first = doc.block_starts.get((key,), doc.line((key,)))
+    return UserError([Problem(question.file, first + line_in_block - 1, key, message)])
+
+
+class PageRenderer:
+    """Page templates (paper, key, practice) from a list of folders; earlier folders override later ones."""
+
+    def __init__(self, template_dirs: Sequence[Path] = ()) -> None:
+        self.template_dirs = [Path(d).resolve() for d in template_dirs] + [PACKAGE_TEMPLATES]
+        self.env = make_environment(self.template_dirs)
+
+    def render(self, kind: str, context: Mapping[str, Any]) -> str:
+        """Render one page kind ('paper', 'key' or 'practice') to a complete HTML document."""
+        if kind not in PAGE_KINDS:
+            raise ValueError(f"unknown page kind {kind!r}")
+        try:
+            return self.env.get_template(f"{kind}.html.j2").render(context)
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError) as exc:
+            frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+            name = getattr(exc, "filename", None) or (frames[-1].filename if frames else f"{kind}.html.j2")
+            line = getattr(exc, "lineno", None) or (frames[-1].lineno if frames else 0)
+            message = f"page template error: {type(exc).__name__}: {exc}"
+            raise UserError([Problem(str(name), line, "", message)]) from None
