@@ -40,7 +40,7 @@ $(VENV)/.torch-installed: $(VENV)/.installed
 	touch $@
 
 goldens: setup
-	QBANK_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/test_goldens.py
+	QBANK_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q -k golden tests
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks banks

@@ -1,0 +1,5 @@
+"""`python -m qbank` runs the command line."""
+
+from qbank.cli import entry
+
+entry()
