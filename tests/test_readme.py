@@ -32,10 +32,10 @@ def test_tutorial_question_checks_and_builds(sample_copy, run_cli, monkeypatch):
 
 def test_every_verb_and_option_is_documented():
     parser = make_parser()
-    verbs = parser._subparsers._group_actions[0].choices  # noqa: SLF001
+    verbs = parser._subparsers._group_actions[0].choices
     for name, sub in verbs.items():
         assert f"### `qbank {name} " in README, name
-        for action in sub._actions:  # noqa: SLF001
+        for action in sub._actions:
             for option in action.option_strings:
                 if option not in ("-h", "--help"):
                     assert option in README, f"{name} {option} missing from README"

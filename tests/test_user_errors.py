@@ -65,8 +65,9 @@ CASES = [
      r"softmax\.yaml:13: canonical\.tau: not a parameter of this question"),
     ("fixed-needs-decimals", SOFTMAX, "format: fixed, decimals: 3}", "format: fixed}", CHECK,
      r"softmax\.yaml:\d+: answers\.loss: format 'fixed' needs `decimals`"),
-    ("two-tolerances", SOFTMAX, "format: fixed, decimals: 3}", "format: fixed, decimals: 3, tolerance: {abs: 0.1, rel: 0.1}}",
-     CHECK, r"softmax\.yaml:\d+: answers\.loss\.tolerance: give exactly one of abs, rel or sig"),
+    ("two-tolerances", SOFTMAX, "format: fixed, decimals: 3}",
+     "format: fixed, decimals: 3, tolerance: {abs: 0.1, rel: 0.1}}", CHECK,
+     r"softmax\.yaml:\d+: answers\.loss\.tolerance: give exactly one of abs, rel or sig"),
     ("float-decimals", SOFTMAX, "min: 0.5, max: 2.0, decimals: 1", "min: 0.55, max: 2.0, decimals: 1", CHECK,
      r"softmax\.yaml:9: params\.temperature\.min: 0\.55 has more than 1 decimals"),
     ("bad-question-id", MATMUL, "id: basics/matmul", "id: Basics/Mat Mul", CHECK,
@@ -144,11 +145,16 @@ def test_not_utf8(sample_copy, run_cli, monkeypatch):
 
 def test_module_import_failure_is_located(sample_copy, run_cli, monkeypatch):
     solvers = sample_copy / "banks/sample/solvers.py"
-    solvers.write_text(solvers.read_text().replace("import math\n", "import math\nraise RuntimeError('broken bank')\n"))
+    lines = solvers.read_text().splitlines()
+    at = lines.index("import math") + 1
+    lines.insert(at, "raise RuntimeError('broken bank')")
+    solvers.write_text("\n".join(lines) + "\n")
     monkeypatch.chdir(sample_copy)
     status, out, err = run_cli(*CHECK)
-    _assert_user_error(status, err, r"bank\.yaml:4: modules\[0\]: importing solvers\.py failed at .*solvers\.py:6: "
-                                    r"RuntimeError: broken bank")  # fmt: skip
+    pattern = (
+        rf"bank\.yaml:4: modules\[0\]: importing solvers\.py failed at .*solvers\.py:{at + 1}: RuntimeError: broken"
+    )
+    _assert_user_error(status, err, pattern)
 
 
 def test_duplicate_solver_names_both_places(sample_copy, run_cli, monkeypatch):
@@ -167,11 +173,14 @@ def test_duplicate_solver_names_both_places(sample_copy, run_cli, monkeypatch):
 
 def test_solver_crash_names_question_seed_and_params(sample_copy, run_cli, monkeypatch):
     solvers = sample_copy / "banks/sample/solvers.py"
-    solvers.write_text(solvers.read_text().replace("    trace = sum(", "    assert a[0][0] != 3, 'boom'\n    trace = sum("))
+    solvers.write_text(
+        solvers.read_text().replace("    trace = sum(", "    assert a[0][0] != 3, 'boom'\n    trace = sum(")
+    )
     monkeypatch.chdir(sample_copy)
     status, out, err = run_cli("variants", MATMUL, "--seed", "0", "--count", "40")
     _assert_user_error(status, err, r"matmul\.yaml:6: solver: 'sample\.matmul' raised AssertionError: boom at .*"
-                                    r"\(question 'basics/matmul', seed \d+, paper 'main', params \{\"a\": \[\[3, ")  # fmt: skip
+                                    r"\(question 'basics/matmul', seed \d+, paper 'main', "
+                                    r"params \{\"a\": \[\[3, ")  # fmt: skip
 
 
 def test_failed_build_leaves_nothing(sample_copy, run_cli, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -13,9 +14,7 @@ from qbank.registry import Solution, figure, param_function, solver
 def dense_params(p: Mapping[str, Any]) -> Solution:
     """Weights and biases of a stack of fully connected layers."""
     widths = [p["inputs"], *p["hidden"], p["outputs"]]
-    layers = [
-        {"n_in": a, "n_out": b, "weights": a * b, "biases": b} for a, b in zip(widths[:-1], widths[1:], strict=True)
-    ]
+    layers = [{"n_in": a, "n_out": b, "weights": a * b, "biases": b} for a, b in itertools.pairwise(widths)]
     total = sum(layer["weights"] + layer["biases"] for layer in layers)
     return Solution(answers={"total": total}, steps={"layers": layers})
 

@@ -148,8 +148,6 @@ def load_questions(path: Path) -> tuple[Bank, list[Question]]:
     root = find_bank_root(path)
     if root is None:
         raise UserError([Problem(display_name(path), 0, "", f"not inside a bank (no {BANK_FILE} here or above)")])
-    if path.is_file() and path.name != BANK_FILE:
-        bank = load_bank(root, only=path)
-    else:
-        bank = load_bank(root)
+    single_question = path.is_file() and path.name != BANK_FILE
+    bank = load_bank(root, only=path) if single_question else load_bank(root)
     return bank, list(bank.questions.values())

@@ -148,10 +148,14 @@ def check(spec: AnswerSpec, answer: Any, given: Any) -> bool:
             return _close(spec, float(answer), parse_number(given))
         if spec.format == "vector":
             values = parse_vector(given)
-            return len(values) == len(answer) and all(_close(spec, float(a), g) for a, g in zip(answer, values))
+            return len(values) == len(answer) and all(
+                _close(spec, float(a), g) for a, g in zip(answer, values, strict=True)
+            )
         rows = parse_matrix(given)
         return _same_shape(rows, answer) and all(
-            _close(spec, float(a), g) for row_a, row_g in zip(answer, rows) for a, g in zip(row_a, row_g)
+            _close(spec, float(a), g)
+            for row_a, row_g in zip(answer, rows, strict=True)
+            for a, g in zip(row_a, row_g, strict=True)
         )
     except (ValueError, TypeError):
         return False
@@ -159,7 +163,7 @@ def check(spec: AnswerSpec, answer: Any, given: Any) -> bool:
 
 def _same_shape(rows: Sequence[Sequence[Any]], answer: Sequence[Sequence[Any]]) -> bool:
     """Whether two matrices have the same shape."""
-    return len(rows) == len(answer) and all(len(a) == len(b) for a, b in zip(rows, answer))
+    return len(rows) == len(answer) and all(len(a) == len(b) for a, b in zip(rows, answer, strict=True))
 
 
 def _normalise(text: str) -> str:

@@ -121,8 +121,8 @@ def _normalize(el: ET.Element, latex: str) -> None:
     """Fix ziamath/latex2mathml quirks in place: unary signs, thousands separators, unknown commands."""
     _merge_thousands(el)
     kids = list(el)
-    if el.tag == "mover" and len(kids) == 2 and kids[1].text in _NARROW_ACCENTS and len("".join(kids[0].itertext())) == 1:
-        kids[1].text = _NARROW_ACCENTS[kids[1].text]  # \hat{y}: the combining U+0302 comes out wide
+    if el.tag == "mover" and kids[-1].text in _NARROW_ACCENTS and len("".join(kids[0].itertext())) == 1:
+        kids[-1].text = _NARROW_ACCENTS[kids[-1].text]  # \hat{y}: the combining U+0302 comes out wide
     if el.tag == "mtable":  # `aligned` brings its own; ziamath's default 0.3em crams matrix columns
         el.attrib.setdefault("columnspacing", "0.8em")
     for i, kid in enumerate(kids):

@@ -64,7 +64,8 @@ def render_part(question: Question, variant: Variant) -> RenderedPart:
         try:
             figure = Markup(question.figure.function(variant.params))
         except Exception as exc:
-            raise _located(question, "figure", f"figure {question.spec.figure!r} raised {type(exc).__name__}: {exc}")
+            message = f"figure {question.spec.figure!r} raised {type(exc).__name__}: {exc}"
+            raise _located(question, "figure", message) from None
     answers = tuple(
         AnswerLine(name, spec.label, formatted[name], spec.unit) for name, spec in question.spec.answers.items()
     )

@@ -92,9 +92,9 @@ def template_problems(source: str, allowed: set[str], answer_names: set[str]) ->
         line = _first_line(tree, name)
         problems.append((line, f"undefined template variable {name!r}"))
     for node in tree.find_all(nodes.Getattr):
-        if isinstance(node.node, nodes.Name) and node.node.name in ("answers", "values"):
-            if node.attr not in answer_names and "answers" in allowed:
-                problems.append((node.lineno, f"{node.node.name}.{node.attr}: no answer named {node.attr!r}"))
+        is_answer = isinstance(node.node, nodes.Name) and node.node.name in ("answers", "values")
+        if is_answer and node.attr not in answer_names and "answers" in allowed:
+            problems.append((node.lineno, f"{node.node.name}.{node.attr}: no answer named {node.attr!r}"))
     for node in tree.find_all(nodes.Filter):
         if node.name not in env.filters:
             problems.append((node.lineno, f"unknown filter {node.name!r}"))

@@ -15,10 +15,15 @@ from .load import display_name
 def check_target(out_dir: Path, force: bool) -> None:
     """Refuse an existing output folder unless `force`; refuse a file in the way."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise UserError([Problem("<command line>", 0, "--out", f"{display_name(out_dir)} exists and is not a folder")])
+        problem = Problem("<command line>", 0, "--out", f"{display_name(out_dir)} exists and is not a folder")
+        raise UserError([problem])
     if out_dir.exists() and not force:
         raise UserError(
-            [Problem("<command line>", 0, "--out", f"{display_name(out_dir)} already exists (use --force to replace it)")]
+            [
+                Problem(
+                    "<command line>", 0, "--out", f"{display_name(out_dir)} already exists (use --force to replace it)"
+                )
+            ]
         )
 
 

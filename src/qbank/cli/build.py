@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-
 HELP = "build an exam set (paper, key, practice sheet, manifest) into a new folder"
 EXAMPLES = """example:
   qbank build exams/cs60010-endsem.yaml --seed 2026 --out out/
