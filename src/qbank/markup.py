@@ -21,6 +21,7 @@ __all__ = ["MathError", "markdown_math_html", "split_math"]
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: Markdown leaves them alone
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _BACKTICKS = re.compile(r"`+")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,14 @@ def _closing(text: str, start: int, delimiter: str) -> int:
     return -1
 
 
+def _fence_end(text: str, fence: re.Match[str]) -> int:
+    """A fenced code block runs to a closing fence of the same character, at least as long, or the end."""
+    marker = fence.group(1)
+    closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$", re.MULTILINE)
+    end = closing.search(text, fence.end() + 1)
+    return end.end() if end else len(text)
+
+
 def split_math(text: str) -> tuple[str, list[MathSpan]]:
     """Replace each `$..$`/`$$..$$` outside code with a placeholder; raise MathError if one is unclosed."""
     if _OPEN in text or _CLOSE in text:
@@ -61,7 +70,12 @@ def split_math(text: str) -> tuple[str, list[MathSpan]]:
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch == "\\":
+        fence = _FENCE.match(text, i) if i == 0 or text[i - 1] == "\n" else None
+        if fence:
+            stop = _fence_end(text, fence)
+            out.append(text[i:stop])
+            i = stop
+        elif ch == "\\":
             out.append(text[i : i + 2])
             i += 2
         elif ch == "`":
@@ -110,15 +124,15 @@ def _make_parser() -> MarkdownIt:
 _MD = _make_parser()
 
 
-def _typeset(text: str, span: MathSpan, *, block_tag: str = "div") -> str:
+def _typeset(text: str, span: MathSpan, size_px: float, block_tag: str = "div") -> str:
     try:
-        return math_html(span.latex, span.display, block_tag=block_tag)
+        return math_html(span.latex, span.display, size_px, block_tag=block_tag)
     except MathError as exc:
         raise MathError(f"{exc} (at {_where(text, span.offset)})") from exc
 
 
-def markdown_math_html(text: str) -> str:
-    """Render Markdown with `$inline$` and `$$display$$` math to HTML; raise MathError on bad math."""
+def markdown_math_html(text: str, *, size_px: float = 14.67) -> str:
+    """Markdown with $inline$/$$display$$ math to HTML; MathError names the formula and line on bad math."""
     stripped, spans = split_math(text)
     rendered = _MD.render(stripped)
     if not spans:
@@ -126,8 +140,8 @@ def markdown_math_html(text: str) -> str:
 
     def alone(match: re.Match[str]) -> str:  # a display formula that is a paragraph of its own
         span = spans[int(match.group(1))]
-        return _typeset(text, span) if span.display else match.group(0)
+        return _typeset(text, span, size_px) if span.display else match.group(0)
 
     rendered = re.sub(f"<p>{_OPEN}(\\d+){_CLOSE}</p>", alone, rendered)
     # elsewhere (inside a paragraph, list item or table cell) a display formula must not be a <div>
-    return _PLACEHOLDER.sub(lambda m: _typeset(text, spans[int(m.group(1))], block_tag="span"), rendered)
+    return _PLACEHOLDER.sub(lambda m: _typeset(text, spans[int(m.group(1))], size_px, "span"), rendered)

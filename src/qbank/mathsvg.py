@@ -40,7 +40,7 @@ _WIDTHS.update({"×": 564, "·": 250, "√": 549, "∑": 713, "→": 1000, "⇒"
 
 _CHAR_MAP = str.maketrans({"\u2212": "-", "\u2061": "", "\u2062": "", "\u2063": "", "\u00a0": " ",
                            "\u22c5": "·", "\u2009": " ", "\u2005": " "})  # fmt: skip
-_SPACED_OPS = set("=<>≤≥≈≠≡∼∝→←⇒⇐⇔↦∈∉⊂⊆+-±∓×·÷*")
+_SPACED_OPS = set("=<>≤≥≈≠≡∼≃∝→←⇒⇐⇔↦∈∉⊂⊆+-±∓×·÷*⊙⊗⊕∘∩∪∧∨")
 _SIGNS = {"−", "+", "±", "∓"}
 _OPERANDS = {"mi", "mn", "msub", "msup", "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder", "mtext"}
 _BINARY = {"×", "·", "*", "∗", "÷", "⋅"}
@@ -163,7 +163,7 @@ def _space_functions(el: ET.Element) -> None:
 
 
 _ATOM = re.compile(r"√?(?:[\d.,]+|(?:[^\W\d_]|[∂∇∞])['′]*(_\w+)?(\^\w+)?|\(.*\))")
-_WORD = re.compile(r"[\w.,'′]+")
+_WORD = re.compile(r"[\w.,'′″*†⊤]+")
 _DECORATIONS = {"⏞", "⏟", "―", "‾", "_", "\u0332", "︷", "︸"}
 
 
@@ -284,8 +284,7 @@ def _image(ts: Typeset) -> str:
 
 
 def math_html(latex: str, display: bool, size_px: float = 14.67, *, block_tag: str = "div") -> str:
-    """Return HTML (span.math.inline, or `block_tag`.math.display) drawing `latex` as SVG with extractable
-    text; raise MathError on bad LaTeX. Use block_tag="span" for display math inside a paragraph or cell."""
+    """HTML (span.math.inline / block_tag.math.display) drawing latex with extractable text, or MathError."""
     return _math_html(latex, display, size_px, block_tag)
 
 

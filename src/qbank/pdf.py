@@ -85,9 +85,7 @@ def _collect_errors() -> Iterator[_ErrorLog]:
 
 
 def write_pdf(html: str, *, base_dir: Path, allowed_roots: Sequence[Path]) -> bytes:
-    """Render `html` (relative URLs resolve against base_dir) to PDF bytes, byte-identical for the same
-    input and environment; raise PdfError listing every resource refused (outside allowed_roots, not a
-    local file) or failed to load, instead of silently leaving it out."""
+    """Render html to deterministic PDF bytes; raise PdfError listing every resource refused or not loaded."""
     fetcher = RestrictedFetcher(allowed_roots)
     base_url = Path(os.path.abspath(base_dir)).as_uri() + "/"
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")

@@ -1,0 +1,122 @@
+"""Markdown + $math$: math protected from Markdown, code keeps dollars, entities, errors, tables."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qbank.markup import markdown_math_html, split_math
+from qbank.mathsvg import MathError
+
+
+def hidden_texts(html: str) -> list[str]:
+    """The plain-text copies of the typeset formulas, in order."""
+    return re.findall(r'<span class="math-text"[^>]*>([^<]*)</span>', html)
+
+
+def test_inline_and_display_math_are_typeset() -> None:
+    html = markdown_math_html("Total $512 \\times 2 = 1024$ weights.\n\n$$\\frac{QK^T}{\\sqrt{d_k}}$$\n")
+    assert html.startswith('<p>Total <span class="math inline"')
+    assert hidden_texts(html) == ["512 × 2 = 1024", "(QK^T)/√d_k"]
+    assert '<div class="math display"' in html
+    assert "<p><div" not in html  # a display formula standing alone replaces its paragraph
+
+
+def test_markdown_syntax_inside_math_is_left_alone() -> None:
+    html = markdown_math_html(r"See $a_1 * b_2 * c_3$ and $x_{i} \\ y$ here, *emph* too.")
+    assert hidden_texts(html)[0] == "a_1 * b_2 * c_3"
+    assert html.count("<em>") == 1
+
+
+def test_code_spans_and_blocks_keep_dollars() -> None:
+    html = markdown_math_html("Use `$x$` or ``a $ b`` then $y$.\n\n```\nprice = $5\n```\n")
+    assert "<code>$x$</code>" in html and "<code>a $ b</code>" in html
+    assert "price = $5" in html
+    assert hidden_texts(html) == ["y"]
+
+
+def test_fenced_code_blocks_keep_dollars() -> None:
+    text = "~~~\ncost = $5\n~~~\n\n````\n```\n$still code\n````\n\nthen $x$"
+    html = markdown_math_html(text)
+    assert "cost = $5" in html and "$still code" in html
+    assert hidden_texts(html) == ["x"]
+
+
+def test_math_size_follows_the_size_argument() -> None:
+    small = markdown_math_html("$x$", size_px=10.0)
+    assert "font:normal normal 10px" in small and 'height="' in small
+    assert small != markdown_math_html("$x$")
+
+
+def test_escaped_dollar_is_a_dollar() -> None:
+    html = markdown_math_html(r"It costs \$5 and \$6, so $x = 11$.")
+    assert "It costs $5 and $6, so" in html
+    assert hidden_texts(html) == ["x = 11"]
+
+
+def test_unterminated_dollar_raises_with_position() -> None:
+    with pytest.raises(MathError, match=r"unterminated \$ math at line 2, column 7"):
+        markdown_math_html("First line.\nCosts $5 today.")
+    with pytest.raises(MathError, match=r"unterminated \$\$ math at line 1, column 1"):
+        markdown_math_html("$$x + 1$")
+
+
+def test_bad_formula_error_names_formula_and_position() -> None:
+    with pytest.raises(MathError) as info:
+        markdown_math_html("ok $x$\n\nthen $\\frac{a}$ here")
+    message = str(info.value)
+    assert "'\\\\frac{a}'" in message and "line 3, column 6" in message
+
+
+def test_autoescaped_entities_are_unescaped_in_math() -> None:
+    html = markdown_math_html("If $a &lt; b, c &gt; 0$ and $\\text{&#39;ip&#39; &amp; co &lt;3}$.")
+    assert hidden_texts(html) == ["a &lt; b, c &gt; 0", "'ip' &amp; co &lt;3"]  # HTML-escaped once
+    assert "&amp;lt;" not in html and "&amp;#39;" not in html
+
+
+def test_split_math_unescapes_sources() -> None:
+    stripped, spans = split_math("a $x &lt; 1$ b $$y&#39;$$")
+    assert [(s.latex, s.display) for s in spans] == [("x < 1", False), ("y'", True)]
+    assert "$" not in stripped
+
+
+def test_autoescaped_code_span_prints_the_character() -> None:
+    html = markdown_math_html("Write `a &lt; b` in code.")
+    assert "<code>a &lt; b</code>" in html
+
+
+def test_raw_html_is_escaped() -> None:
+    html = markdown_math_html("<b>bold</b> <img src=x onerror=alert(1)>")
+    assert "<b>" not in html and "&lt;b&gt;" in html and "<img" not in html
+
+
+def test_math_in_table_cells_including_pipes_and_display() -> None:
+    text = (
+        "| Layer | Weights |\n"
+        "|---|---|\n"
+        "| conv1 | $3 \\times 3 \\times 3 \\times 64 = 1,728$ |\n"
+        "| attn | $Pr(x|\\phi)$ |\n"
+        "| conv2 | $$3 \\times 3 \\times 64 \\times 64 = 36,864$$ |\n"
+    )
+    html = markdown_math_html(text)
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)
+    assert len(rows) == 4
+    assert all(row.count("<td>") == 2 for row in rows[1:])  # the `|` inside $...$ did not split a cell
+    assert hidden_texts(html) == ["3 × 3 × 3 × 64 = 1,728", "Pr(x|ϕ)", "3 × 3 × 64 × 64 = 36,864"]
+    assert '<td><span class="math display"' in html  # no <div> inside a table cell
+
+
+def test_display_math_inside_a_paragraph_is_a_block_span() -> None:
+    html = markdown_math_html("Hence $$a^2 + b^2$$ as claimed.")
+    assert html.startswith('<p>Hence <span class="math display"')
+    assert "<div" not in html
+
+
+def test_text_without_math_is_plain_markdown() -> None:
+    assert markdown_math_html("Just *text*.") == "<p>Just <em>text</em>.</p>\n"
+
+
+def test_reserved_placeholder_characters_are_rejected() -> None:
+    with pytest.raises(MathError, match="U\\+E000"):
+        markdown_math_html("a \ue000 b")

@@ -1,0 +1,176 @@
+"""PDF writing: extractable math text, vector formulas, fonts, refused URLs, byte-identical output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from qbank.markup import markdown_math_html
+from qbank.pdf import PdfError, pdf_environment, write_pdf
+
+pytestmark = pytest.mark.slow
+
+CSS = "@page { size: A4; margin: 2cm } body { font-family: 'TeX Gyre Termes'; font-size: 11pt }"
+BODY = r"""
+Let xyz $p = 0.06$ and $x = -0.88$ hold.
+
+Attention scores are $\frac{QK^T}{\sqrt{d_k}}$ and the first block has
+$512 \times 512 \times 3 \times 3 = 2,359,296$ weights. Nested: $\frac{1}{f(g(h(x)))} = 0.111$.
+
+$$W = \begin{bmatrix} 7 & -8 \\ 9 & 10 \end{bmatrix}$$
+
+| Layer | Weights |
+|---|---|
+| conv1 | $3 \times 3 \times 3 \times 64 = 1,728$ |
+"""
+
+
+def page(body_html: str) -> str:
+    head = f"<!doctype html><html><head><meta charset='utf-8'><style>{CSS}</style></head>"
+    return f"{head}<body>{body_html}</body></html>"
+
+
+@pytest.fixture(scope="module")
+def exam_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("exam")
+    pdf = write_pdf(page(markdown_math_html(BODY)), base_dir=root, allowed_roots=[root])
+    path = root / "exam.pdf"
+    path.write_bytes(pdf)
+    return path
+
+
+def test_formula_numbers_are_extractable_with_pdfplumber(exam_pdf: Path) -> None:
+    with pdfplumber.open(exam_pdf) as pdf:
+        text = pdf.pages[0].extract_text()
+    for expected in ("(QK^T)/√d_k", "= 2,359,296", "x = -0.88", "p = 0.06", "W = [7, -8; 9, 10]", "= 1,728"):
+        assert expected in text
+    assert "Let xyz p = 0.06 and x = -0.88 hold." in text  # the copies sit in the line, in order
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_formula_numbers_are_extractable_with_pdftotext(exam_pdf: Path) -> None:
+    command = ["pdftotext", str(exam_pdf), "-"]
+    text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    for expected in ("2,359,296", "-0.88", "0.06", "[7, -8; 9, 10]", "1,728", "(QK^T)/√d_k"):
+        assert expected in text
+    assert "1/(f(g(h(x)))) = 0.111" in text  # squeezed hard, yet no repeated ")" or "1" is dropped
+
+
+def test_formulas_are_drawn_as_vector_paths(exam_pdf: Path) -> None:
+    with pdfplumber.open(exam_pdf) as pdf:
+        first = pdf.pages[0]
+        assert len(first.curves) > 50  # glyph outlines of the typeset math
+        assert not first.images  # no raster fallback
+
+
+def _chars(page: pdfplumber.page.Page, text: str) -> list[dict]:
+    chars = page.chars
+    joined = "".join(c["text"] for c in chars)
+    start = joined.index(text)
+    return chars[start : start + len(text)]
+
+
+def test_inline_math_sits_on_the_text_baseline(exam_pdf: Path) -> None:
+    with pdfplumber.open(exam_pdf) as pdf:
+        first = pdf.pages[0]
+        word = _chars(first, "xyz")
+        copy = _chars(first, "p = 0.06")
+        assert copy[0]["bottom"] == pytest.approx(word[0]["bottom"], abs=0.3)
+        # the drawn "p = 0.06" has a descender (p); the digits' ink must end on the baseline
+        baseline = first.height - word[0]["matrix"][5]  # the text matrix puts the glyph origin there
+        x0, x1 = copy[0]["x0"] - 2, copy[-1]["x1"] + 2
+        line = [c for c in first.curves if abs(c["top"] - word[0]["top"]) < 12]
+        ink = [c for c in line if x0 <= c["x0"] and c["x1"] <= x1]
+        digits = [c for c in ink if c["x0"] > (x0 + x1) / 2]
+        assert digits and max(c["bottom"] for c in digits) == pytest.approx(baseline, abs=0.3)
+
+
+def test_display_math_is_centred(exam_pdf: Path) -> None:
+    with pdfplumber.open(exam_pdf) as pdf:
+        first = pdf.pages[0]
+        copy = _chars(first, "W = [7, -8; 9, 10]")
+        top = min(c["top"] for c in copy) - 15
+        ink = [c for c in first.curves if top < c["top"] < top + 45]
+        left, right = min(c["x0"] for c in ink), max(c["x1"] for c in ink)
+        assert (left + right) / 2 == pytest.approx(first.width / 2, abs=3)
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_text_font_is_termes_without_fallback(exam_pdf: Path) -> None:
+    fonts = subprocess.run(["pdffonts", str(exam_pdf)], capture_output=True, text=True, check=True).stdout
+    if "TeX-Gyre-Termes" not in fonts:
+        pytest.skip("fonts-texgyre not installed")
+    names = [line.split()[0] for line in fonts.splitlines()[2:]]
+    assert all("TeX-Gyre-Termes" in name for name in names), names  # no DejaVu fallback
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # embedded
+
+
+def test_refused_urls_fail_loudly(tmp_path: Path) -> None:
+    root = tmp_path / "bank"
+    (root / "figs").mkdir(parents=True)
+    (root / "figs" / "ok.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    (root / "figs" / "out.svg").symlink_to("/etc/hostname")
+    html = page(
+        '<img src="figs/ok.svg"><img src="file:///etc/passwd"><img src="http://example.com/x.png">'
+        '<img src="../../etc/passwd"><img src="figs/out.svg"><img src="figs/missing.png">'
+        '<link rel="stylesheet" href="https://example.com/s.css">'
+    )
+    with pytest.raises(PdfError) as info:
+        write_pdf(html, base_dir=root, allowed_roots=[root])
+    message = str(info.value)
+    for url in ("file:///etc/passwd", "http://example.com/x.png", "https://example.com/s.css", "missing.png"):
+        assert url in message
+    assert "etc/passwd is outside the allowed folders" in message  # the ../../ escape
+    assert "figs/out.svg" in message and "/etc/hostname" in message  # the symlink leading out
+    assert "ok.svg" not in message
+    assert message.startswith("6 resource(s)")
+
+
+def test_allowed_files_and_data_urls_render(tmp_path: Path) -> None:
+    (tmp_path / "fig.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
+    )
+    data = "data:image/svg+xml;utf8,%3Csvg xmlns='http://www.w3.org/2000/svg' width='9' height='9'/%3E"
+    html = page(f'<img src="fig.svg"><img src="{data}">')
+    pdf = write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
+    assert pdf.startswith(b"%PDF-")
+
+
+def test_two_renders_are_byte_identical_without_dates(tmp_path: Path) -> None:
+    html = page(markdown_math_html(BODY))
+    first = write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
+    assert write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]) == first
+    assert b"/CreationDate" not in first and b"/ModDate" not in first
+    assert write_pdf(html.replace("xyz", "xyw"), base_dir=tmp_path, allowed_roots=[tmp_path]) != first
+
+
+def test_renders_are_byte_identical_across_processes(tmp_path: Path) -> None:
+    script = (
+        "import sys, hashlib; from pathlib import Path; from qbank.markup import markdown_math_html;"
+        "from qbank.pdf import write_pdf; root = Path(sys.argv[1]);"
+        "html = '<p>' + markdown_math_html(sys.argv[2]) + '</p>';"
+        "print(hashlib.sha256(write_pdf(html, base_dir=root, allowed_roots=[root])).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path), BODY],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("0", "12345")
+    }
+    assert len(digests) == 1
+
+
+def test_pdf_environment_names_the_renderer_versions() -> None:
+    env = pdf_environment()
+    for key in ("weasyprint", "pydyf", "pango", "harfbuzz", "ziamath"):
+        assert env[key] and env[key][0].isdigit(), key
