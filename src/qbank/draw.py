@@ -71,17 +71,20 @@ def thaw(value: Any) -> Any:
 
 
 def _draw_one(param: Any, rng: np.random.Generator) -> Any:
-    """Draw one random parameter value."""
+    """Draw one random parameter value (scalars stay plain Python numbers)."""
     if isinstance(param, IntParam):
         count = (param.max - param.min) // param.step + 1
-        picks = rng.integers(0, count, size=param.shape) if param.shape else rng.integers(0, count)
-        return freeze(param.min + np.asarray(picks, dtype=np.int64) * param.step)
+        if not param.shape:
+            return param.min + int(rng.integers(0, count)) * param.step
+        picks = rng.integers(0, count, size=param.shape, dtype=np.int64)
+        return freeze((param.min + picks * param.step).tolist())
     if isinstance(param, FloatParam):
         scale = 10**param.decimals
         low, count = round(param.min * scale), round((param.max - param.min) * scale) + 1
-        picks = rng.integers(0, count, size=param.shape) if param.shape else rng.integers(0, count)
-        values = np.round((low + np.asarray(picks, dtype=np.int64)) / scale, param.decimals)
-        return freeze(values)
+        if not param.shape:
+            return round((low + int(rng.integers(0, count))) / scale, param.decimals)
+        picks = rng.integers(0, count, size=param.shape, dtype=np.int64)
+        return freeze(np.round((low + picks) / scale, param.decimals).tolist())
     if isinstance(param, ChoiceParam):
         return freeze(param.choices[int(rng.integers(0, len(param.choices)))])
     if isinstance(param, SampleParam):

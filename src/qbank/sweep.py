@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -18,7 +22,7 @@ from .solve import Variant, make_variant, solve_draw
 from .templating import render_string
 from .validate import Question
 
-FULL_RENDER_SEEDS = 5
+FULL_RENDER_SEEDS = 1  # seeds 0.. also go through Markdown and math typesetting (as does canonical)
 MAX_PRINTED_DIGITS = 16
 
 
@@ -61,8 +65,14 @@ def _possible_values(param: Any) -> int | None:
     return None
 
 
-def sweep_question(question: Question, seeds: int, repro: Callable[[int], str]) -> QuestionReport:
+def repro_command(question: Question, seed: int) -> str:
+    """The command that replays one seed of one question."""
+    return f"qbank variants {question.file} --seed {seed} --count 1"
+
+
+def sweep_question(question: Question, seeds: int, repro: Callable[[int], str] | None = None) -> QuestionReport:
     """Draw, solve and render `seeds` variants plus the canonical one; collect every failure."""
+    repro = repro or (lambda seed: repro_command(question, seed))
     report = QuestionReport(question.id)
     seen: dict[str, set[str]] = {name: set() for name in question.spec.params}
     variants: list[tuple[str, Variant]] = []
@@ -118,3 +128,29 @@ def _check_variant(question: Question, variant: Variant, report: QuestionReport,
         report.failures.extend(f"{p} — reproduce: {repro}" for p in exc.problems)
     except (jinja2.TemplateError, MathError) as exc:
         report.failures.append(f"{question.file}: template error: {exc} — reproduce: {repro}")
+
+
+@lru_cache(maxsize=4)
+def _questions(path: str) -> dict[str, Question]:
+    """Questions named by a CLI path, loaded once per worker process."""
+    from .bank import load_questions
+
+    _, questions = load_questions(Path(path))
+    return {q.id: q for q in questions}
+
+
+def _sweep_one(path: str, question_id: str, seeds: int) -> QuestionReport:
+    """Worker: sweep one question of the bank at `path`."""
+    return sweep_question(_questions(path)[question_id], seeds)
+
+
+def sweep_all(path: Path, question_ids: list[str], seeds: int, workers: int) -> Iterator[QuestionReport]:
+    """Sweep questions in `workers` processes (1 = in this process), yielding reports in the given order."""
+    if workers <= 1 or len(question_ids) <= 1:
+        for question_id in question_ids:
+            yield _sweep_one(str(path), question_id, seeds)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_sweep_one, str(path), qid, seeds) for qid in question_ids]
+        for future in futures:
+            yield future.result()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
 from ..bank import load_questions
 from ..formats import format_number
-from ..sweep import sweep_question
+from ..sweep import sweep_all
 
 HELP = "validate a bank (or one question) and sweep K seeds per question for broken variants"
 EXAMPLES = """example:
@@ -23,6 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("path", type=Path, help="a bank folder, its bank.yaml, or one question file")
     parser.add_argument("--seeds", type=positive_int, default=1000, help="seeds per question (default 1000)")
+    parser.add_argument(
+        "--jobs", type=positive_int, default=os.cpu_count() or 1, help="worker processes (default: one per core)"
+    )
 
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
@@ -31,10 +35,8 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     _, questions = load_questions(args.path)
     failed = 0
     total = 0
-    for question in questions:
-        report = sweep_question(
-            question, args.seeds, lambda seed, q=question: f"qbank variants {q.file} --seed {seed} --count 1"
-        )
+    reports = sweep_all(args.path, [q.id for q in questions], args.seeds, args.jobs)
+    for question, report in zip(questions, reports, strict=True):
         total += report.seeds
         status = "ok  " if not report.failures else "FAIL"
         print(f"{status} {question.id}: {report.seeds}/{args.seeds} seeds, acceptance {report.acceptance:.1%}")
