@@ -19,6 +19,8 @@ import ziamath
 from ziamath.tex import tex2mml
 from ziamath.zmath import denamespace
 
+from .mathtext import simple_math_html
+
 ziamath.config.svg2 = False  # svg2 mode gives duplicate ids and stray glyphs in WeasyPrint
 
 __all__ = ["HIDDEN_FONTS", "MathError", "Typeset", "math_html", "typeset"]
@@ -290,6 +292,11 @@ def math_html(latex: str, display: bool, size_px: float = 14.67, *, block_tag: s
 
 @lru_cache(maxsize=4096)
 def _math_html(latex: str, display: bool, size_px: float, block_tag: str) -> str:
+    simple = simple_math_html(latex)
+    if simple is not None:
+        if display:
+            return f'<{block_tag} class="math display" style="display:block;text-align:center">{simple}</{block_tag}>'
+        return simple
     ts = typeset(latex, display, size_px)
     inner = _hidden_copy(ts, size_px) + _image(ts)
     if display:
