@@ -129,7 +129,7 @@ def test_refused_urls_fail_loudly(tmp_path: Path) -> None:
     assert "etc/passwd is outside the allowed folders" in message  # the ../../ escape
     assert "figs/out.svg" in message and "/etc/hostname" in message  # the symlink leading out
     assert "ok.svg" not in message
-    assert message.startswith("6 resource(s)")
+    assert message.startswith("6 resource(s) or glyph(s)")
 
 
 def test_allowed_files_and_data_urls_render(tmp_path: Path) -> None:
@@ -174,3 +174,10 @@ def test_pdf_environment_names_the_renderer_versions() -> None:
     env = pdf_environment()
     for key in ("weasyprint", "pydyf", "pango", "harfbuzz", "ziamath"):
         assert env[key] and env[key][0].isdigit(), key
+
+
+def test_a_character_no_font_can_draw_is_an_error(tmp_path):
+    html = '<html><head><meta charset="utf-8"></head><body><p>private use: \ue000</p></body></html>'
+    with pytest.raises(PdfError) as info:
+        write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
+    assert "missing glyph" in str(info.value)

@@ -63,14 +63,18 @@ class RestrictedFetcher(URLFetcher):
 
 
 class _ErrorLog(logging.Handler):
-    """Collects WeasyPrint's ERROR records ("Failed to load image at ...") during one render."""
+    """Collects WeasyPrint's errors ("Failed to load image at ...") and missing-glyph warnings in one render."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
+        super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.messages.append(message)
+        elif ".notdef glyph" in message:  # a character no embedded font can draw would print as a box
+            self.messages.append(f"missing glyph: {message}")
 
 
 @contextmanager
@@ -96,7 +100,7 @@ def write_pdf(html: str, *, base_dir: Path, allowed_roots: Sequence[Path]) -> by
     problems = list(dict.fromkeys(fetcher.failures + logged))
     if problems:
         listing = "\n".join(f"  - {problem}" for problem in problems)
-        raise PdfError(f"{len(problems)} resource(s) refused or failed while making the PDF:\n{listing}")
+        raise PdfError(f"{len(problems)} resource(s) or glyph(s) refused or failed while making the PDF:\n{listing}")
     return pdf
 
 
