@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 
 import pytest
@@ -10,14 +11,33 @@ from qbank.markup import markdown_math_html, split_math
 from qbank.mathsvg import MathError
 
 
+def _text_formula(inner: str) -> str:
+    """Linearize a formula set as styled text (the fast path) the way the SVG path's hidden copy reads."""
+    inner = re.sub(r"<sub>(.*?)</sub>", r"_\1", inner)
+    inner = re.sub(r"<sup>(.*?)</sup>", r"^\1", inner)
+    inner = re.sub(r"<[^>]+>", "", inner)
+    return (
+        html_module.unescape(inner)
+        .replace("\u2005", " ")
+        .replace("\u2009", " ")
+        .replace("\u2212", "-")
+        .replace("∗", "*")
+        .strip()
+    )
+
+
 def hidden_texts(html: str) -> list[str]:
-    """The plain-text copies of the typeset formulas, in order."""
-    return re.findall(r'<span class="math-text"[^>]*>([^<]*)</span>', html)
+    """The readable text of every formula, in order: SVG formulas' hidden copies, text formulas' own text."""
+    found = re.finditer(
+        r'<span class="math-text"[^>]*>([^<]*)</span>|<span class="math inline mtext">(.*?)</span>(?=[^<]|<(?!/sub|/sup))',
+        html,
+    )
+    return [m.group(1) if m.group(1) is not None else _text_formula(m.group(2)) for m in found]
 
 
 def test_inline_and_display_math_are_typeset() -> None:
     html = markdown_math_html("Total $512 \\times 2 = 1024$ weights.\n\n$$\\frac{QK^T}{\\sqrt{d_k}}$$\n")
-    assert html.startswith('<p>Total <span class="math inline"')
+    assert html.startswith('<p>Total <span class="math inline mtext">')  # simple arithmetic is styled text
     assert hidden_texts(html) == ["512 × 2 = 1024", "(QK^T)/√d_k"]
     assert '<div class="math display"' in html
     assert "<p><div" not in html  # a display formula standing alone replaces its paragraph
@@ -44,9 +64,9 @@ def test_fenced_code_blocks_keep_dollars() -> None:
 
 
 def test_math_size_follows_the_size_argument() -> None:
-    small = markdown_math_html("$x$", size_px=10.0)
+    small = markdown_math_html("$\\sqrt{x}$", size_px=10.0)
     assert "font:normal normal 10px" in small and 'height="' in small
-    assert small != markdown_math_html("$x$")
+    assert small != markdown_math_html("$\\sqrt{x}$")
 
 
 def test_escaped_dollar_is_a_dollar() -> None:
@@ -71,7 +91,7 @@ def test_bad_formula_error_names_formula_and_position() -> None:
 
 def test_autoescaped_entities_are_unescaped_in_math() -> None:
     html = markdown_math_html("If $a &lt; b, c &gt; 0$ and $\\text{&#39;ip&#39; &amp; co &lt;3}$.")
-    assert hidden_texts(html) == ["a &lt; b, c &gt; 0", "'ip' &amp; co &lt;3"]  # HTML-escaped once
+    assert hidden_texts(html) == ["a < b, c > 0", "'ip' & co <3"]  # unescaped once, escaped once in the HTML
     assert "&amp;lt;" not in html and "&amp;#39;" not in html
 
 

@@ -39,10 +39,10 @@ def test_plain_text_copy_is_a_readable_linearization(latex: str, text: str) -> N
 
 
 def test_numbers_and_ascii_minus_appear_in_the_html() -> None:
-    html = math_html(r"y = -0.88 \times 2,359,296 + 0.06", False)
+    html = math_html(r"\hat{y} = -0.88 \times 2,359,296 + 0.06", False)  # the accent needs the typesetter
     hidden = re.search(r'<span class="math-text"[^>]*>([^<]*)</span>', html)
     assert hidden is not None
-    assert hidden.group(1) == "y = -0.88 × 2,359,296 + 0.06"
+    assert hidden.group(1) == "ŷ = -0.88 × 2,359,296 + 0.06"
     assert "\u2212" not in hidden.group(1)
 
 
@@ -74,9 +74,9 @@ def test_times_is_spaced_like_a_binary_operator() -> None:
 
 
 def test_inline_html_structure_and_baseline() -> None:
-    html = math_html(r"y_i", False)
+    html = math_html(r"\sqrt{y_i}", False)
     assert html.startswith('<span class="math inline"')
-    ts = typeset("y_i", False)
+    ts = typeset(r"\sqrt{y_i}", False)
     assert ts.depth > 2  # the descender of y and the subscript go below the baseline
     assert f"vertical-align:-{ts.depth:.2f}".rstrip("0") in html
     assert "<svg" in html or "data:image/svg+xml" in html
@@ -151,3 +151,10 @@ def test_results_are_cached() -> None:
 def test_size_scales_the_formula() -> None:
     small, large = typeset("x + y", False, 10.0), typeset("x + y", False, 20.0)
     assert large.width == pytest.approx(2 * small.width, rel=0.1)
+
+
+def test_simple_formulas_are_styled_text_with_a_true_minus() -> None:
+    html = math_html(r"y_i = -0.88 \times 2,359,296", False)
+    assert html.startswith('<span class="math inline mtext">')
+    assert "<sub><i>i</i></sub>" in html and "\u22120.88" in html and "2,359,296" in html
+    assert "<img" not in html

@@ -44,6 +44,8 @@ class NotSimple(Exception):
 @lru_cache(maxsize=8192)
 def simple_math_html(latex: str) -> str | None:
     """HTML for a simple formula (one run of styled text), or None when it needs the SVG typesetter."""
+    if latex.count("\\left") != latex.count("\\right"):
+        return None  # unbalanced delimiters: let the typesetter report the error
     try:
         tokens = _TOKEN.findall(latex)
         body, rest = _parse(tokens, 0, depth=0)
