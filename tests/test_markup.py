@@ -28,10 +28,9 @@ def _text_formula(inner: str) -> str:
 
 def hidden_texts(html: str) -> list[str]:
     """The readable text of every formula, in order: SVG formulas' hidden copies, text formulas' own text."""
-    found = re.finditer(
-        r'<span class="math-text"[^>]*>([^<]*)</span>|<span class="math inline mtext">(.*?)</span>(?=[^<]|<(?!/sub|/sup))',
-        html,
-    )
+    svg_copy = r'<span class="math-text"[^>]*>([^<]*)</span>'
+    text_formula = r'<span class="math inline mtext">(.*?)</span>(?=[^<]|<(?!/sub|/sup))'
+    found = re.finditer(f"{svg_copy}|{text_formula}", html)
     return [m.group(1) if m.group(1) is not None else _text_formula(m.group(2)) for m in found]
 
 
