@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from qbank.cli import main
 from .conftest import SAMPLE_EXAM
 
 pytestmark = pytest.mark.slow
+MINIMAL_ENV = {"PATH": "/usr/bin:/bin", **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
 FILES = {"paper.pdf", "key.pdf", "practice.pdf", "practice.html", "key.json", "manifest.json"}
 
 
@@ -42,7 +44,7 @@ def test_same_seed_gives_byte_identical_files_in_a_fresh_process(built, tmp_path
     again = tmp_path / "again"
     subprocess.run(
         [sys.executable, "-m", "qbank", "build", str(SAMPLE_EXAM), "--seed", "7", "--out", str(again)],
-        check=True, capture_output=True, env={"PYTHONHASHSEED": "99", "PATH": "/usr/bin:/bin"},
+        check=True, capture_output=True, env={**MINIMAL_ENV, "PYTHONHASHSEED": "99"},
     )  # fmt: skip
     for name in FILES - {"manifest.json"}:
         assert (again / name).read_bytes() == (built / name).read_bytes(), name

@@ -41,8 +41,8 @@ CASES = [
      r"dense-params\.yaml:6: solver: unknown solver 'sample\.dense_parms' \(registered: .*sample\.dense_params"),
     ("unknown-figure", DENSE, "figure: sample.layer_diagram", "figure: sample.nope", CHECK,
      r"dense-params\.yaml:7: figure: unknown figure 'sample\.nope'"),
-    ("undefined-template-variable", DENSE, "to ${{ outputs }}$ outputs", "to ${{ outputz }}$ outputs", CHECK,
-     r"dense-params\.yaml:20: text: undefined template variable 'outputz'"),
+    ("undefined-template-variable", DENSE, "and ${{ outputs }}$ outputs", "and ${{ outputz }}$ outputs", CHECK,
+     r"dense-params\.yaml:21: text: undefined template variable 'outputz'"),
     ("answer-in-question-text", DENSE, "How many learnable", "{{ answers.total }} How many learnable", CHECK,
      r"dense-params\.yaml:\d+: text: undefined template variable 'answers'"),
     ("unknown-answer-in-solution", DENSE, "**{{ answers.total }}**", "**{{ answers.totl }}**", CHECK,
@@ -125,7 +125,7 @@ def test_bad_command_line(case, argv, pattern, sample_copy, run_cli, monkeypatch
 def test_all_errors_are_reported_not_just_the_first(sample_copy, run_cli, monkeypatch):
     dense = sample_copy / DENSE
     text = dense.read_text().replace("solver: sample.dense_params", "solver: sample.nope")
-    dense.write_text(text.replace("to ${{ outputs }}$ outputs", "to ${{ outputz }}$ outputs"))
+    dense.write_text(text.replace("and ${{ outputs }}$ outputs", "and ${{ outputz }}$ outputs"))
     softmax = sample_copy / SOFTMAX
     softmax.write_text(softmax.read_text().replace("marks: 3", "marks: three"))
     monkeypatch.chdir(sample_copy)
