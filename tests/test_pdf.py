@@ -180,3 +180,17 @@ def test_a_character_no_font_can_draw_is_an_error(tmp_path):
     with pytest.raises(PdfError) as info:
         write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
     assert "missing glyph" in str(info.value)
+
+
+def test_fast_path_drawer_gives_byte_identical_pdfs(tmp_path: Path) -> None:
+    from qbank import svgpath
+
+    body = markdown_math_html(BODY + "\n\n$$\\sum_{i=1}^{n} \\frac{\\alpha_i}{\\sqrt{1 - \\beta_i}}$$\n")
+    svg_figure = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><path d="m 1 1 h 10 v 5 z"/></svg>'
+    html = page(body + svg_figure)
+    try:
+        svgpath.uninstall()
+        reference = write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
+    finally:
+        svgpath.install()
+    assert write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]) == reference

@@ -20,6 +20,10 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import svgpath
+
+svgpath.install()  # same drawing operations as WeasyPrint's path parser, faster for formula glyphs
+
 __all__ = ["PdfError", "RestrictedFetcher", "pdf_environment", "write_pdf"]
 
 
