@@ -48,7 +48,9 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/sweep.py
+	$(BIN)/python benchmarks/check.py
 	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/classset.py
 
 clean:
 	rm -rf out .pytest_cache

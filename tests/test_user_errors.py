@@ -191,3 +191,129 @@ def test_failed_build_leaves_nothing(sample_copy, run_cli, monkeypatch):
     _assert_user_error(status, err, r"unsatisfiable")
     leftovers = [p.name for p in Path(sample_copy).iterdir() if p.name.startswith((".out-set", "out-set"))]
     assert leftovers == []
+
+
+# ---------- class sets: rosters, exam structure (pools, scenarios), grading, new verbs ----------
+
+ROSTER = "students.csv"
+CLASS_BUILD = ("build", EXAM, "--seed", "1", "--out", "out-set", "--roster", ROSTER, "--jobs", "1")
+GOOD_ROSTER = "roll,name,section\n24CS1001,Asha Rao,A\n24CS1002,Bilal Khan,B\n"
+
+# (case id, roster bytes, expected stderr pattern)
+ROSTER_CASES = [
+    ("duplicate-roll", GOOD_ROSTER + "24cs1001,Chen Wei,B\n",
+     r"students\.csv:4: roll: duplicate roll number '24cs1001' \(first at line 2\)"),
+    ("empty-name", GOOD_ROSTER.replace("Bilal Khan", " "), r"students\.csv:3: name: empty name for roll number"),
+    ("empty-roll", GOOD_ROSTER.replace("24CS1002", ""), r"students\.csv:3: roll: empty roll number"),
+    ("bad-encoding", GOOD_ROSTER.replace("Bilal", "Bil\u00e9l").encode("latin-1"),
+     r"students\.csv:3: roster is not valid UTF-8 \(byte 0xe9\)"),
+    ("missing-name-column", "roll,student\n24CS1001,Asha Rao\n",
+     r"students\.csv:1: the header needs the columns 'name' \(it has 'roll', 'student'\)"),
+    ("roll-not-a-file-name", GOOD_ROSTER.replace("24CS1002", "24/CS/2"),
+     r"students\.csv:3: roll: roll number '24/CS/2' must be"),
+    ("ragged-row", GOOD_ROSTER + "24CS1003,Chen Wei\n", r"students\.csv:4: 2 fields, but the header has 3"),
+    ("repeated-column", "roll,name,Name\n24CS1001,A,B\n", r"students\.csv:1: Name: column name repeated"),
+    ("empty-roster", "", r"students\.csv:1: roster is empty"),
+    ("no-students", "roll,name\n", r"students\.csv:2: the roster has no students"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "content", "pattern"), ROSTER_CASES, ids=[c[0] for c in ROSTER_CASES])
+def test_bad_roster(case, content, pattern, sample_copy, run_cli, monkeypatch):
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    (sample_copy / ROSTER).write_bytes(data)
+    monkeypatch.chdir(sample_copy)
+    status, out, err = run_cli(*CLASS_BUILD)
+    _assert_user_error(status, err, pattern)
+    assert not [p.name for p in Path(sample_copy).iterdir() if "out-set" in p.name], "something was written"
+
+
+PART_B = "    questions:\n      - {id: basics/compute-scaling, marks: 3}\n"
+SCENARIO = "scenarios:\n  s:\n    params:\n      budget: {type: choice, choices: [100, 1000]}\n"
+SCALING = "banks/sample/questions/scaling.yaml"
+SHARED_EXPONENT = (SCALING, "exponent: {type: choice, choices: [0.5, 0.73]}",
+                   "exponent: {type: choice, choices: [0.5, 0.73], shared: true}")  # fmt: skip
+
+# (case id, [(file, old, new), ...], expected stderr pattern): exam structure, built as one set
+STRUCTURE_CASES = [
+    ("pool-unknown-id", [(EXAM, "{id: basics/compute-scaling, marks: 3}",
+                          "{pool: [basics/compute-scaling, basics/nope], pick: 1, marks: 3}")],
+     r"sample\.yaml:21: sections\[1\]\.questions\[0\]\.pool\[1\]: no question 'basics/nope' in bank 'sample'"),
+    ("pool-pick-too-large", [(EXAM, "{id: basics/compute-scaling, marks: 3}",
+                              "{pool: [basics/compute-scaling], pick: 2, marks: 3}")],
+     r"sample\.yaml:21: sections\[1\]\.questions\[0\]\.pick: pick 2 is larger than the pool of 1 question"),
+    ("pool-without-pick", [(EXAM, "{id: basics/compute-scaling, marks: 3}", "{pool: [basics/compute-scaling]}")],
+     r"sample\.yaml:21: sections\[1\]\.questions\[0\]: a pool needs `pick`"),
+    ("pick-without-pool", [(EXAM, "{id: basics/compute-scaling, marks: 3}",
+                            "{id: basics/compute-scaling, marks: 3, pick: 1}")],
+     r"sample\.yaml:21: sections\[1\]\.questions\[0\]\.pick: `pick` goes with `pool`"),
+    ("pool-unequal-marks", [(EXAM, "      - {id: basics/dense-params}\n", ""),
+                            (EXAM, "{id: basics/compute-scaling, marks: 3}",
+                             "{pool: [basics/compute-scaling, basics/dense-params], pick: 1}")],
+     r"sample\.yaml:\d+: sections\[1\]\.questions\[0\]\.pool: pool questions carry different marks "
+     r"\(basics/compute-scaling 2, basics/dense-params 4\); give `marks` on the pool"),
+    ("pool-repeats-a-question", [(EXAM, "{id: basics/compute-scaling, marks: 3}",
+                                  "{pool: [basics/compute-scaling, basics/softmax], pick: 1, marks: 3}")],
+     r"questions\[0\]\.pool\[1\]: question 'basics/softmax' is already used in section 1, entry 2"),
+    ("unknown-scenario", [(EXAM, "marks: 3}", "marks: 3, scenario: nope}")],
+     r"sample\.yaml:21: sections\[1\]\.questions\[0\]\.scenario: no scenario 'nope' in this exam \(defined: none\)"),
+    ("scenario-name-not-declared", [(EXAM, PART_B, PART_B.replace("3}", "3, scenario: s}") + SCENARIO.replace(
+        "budget", "multiplier"))],
+     r"sections\[1\]\.questions\[0\]\.scenario: question 'basics/compute-scaling' draws its own 'multiplier', which "
+     r"scenario 's' also defines: declare it `shared: true` at banks/sample/questions/scaling\.yaml:8"),
+    ("scenario-read-not-defined", [SHARED_EXPONENT, (EXAM, PART_B, PART_B.replace("3}", "3, scenario: s}") + SCENARIO)],
+     r"sample\.yaml:21: sections\[1\]\.questions\[0\]\.scenario: question 'basics/compute-scaling' reads 'exponent' "
+     r"\(shared\) from scenario 's', which does not define it \(it defines budget\)"),
+    ("scenario-read-nothing", [(EXAM, PART_B, PART_B.replace("3}", "3, scenario: s}") + SCENARIO)],
+     r"question 'basics/compute-scaling' declares no `shared: true` parameter, so it reads nothing from scenario 's'"),
+    ("scenario-unused", [(EXAM, PART_B, PART_B + SCENARIO)],
+     r"sample\.yaml:23: scenarios\.s: no question reads this scenario"),
+    ("scenario-bad-param", [(EXAM, PART_B, PART_B + SCENARIO.replace("choice, choices: [100, 1000]", "int, min: 5, "
+                                                                     "max: 1"))],
+     r"sample\.yaml:25: scenarios\.s\.params\.budget\.max: 1 is below min 5"),
+    ("scenario-unknown-key", [(EXAM, PART_B, PART_B + SCENARIO + "    note: x\n")],
+     r"sample\.yaml:26: scenarios\.s\.note: unknown key"),
+    ("scenario-unsatisfiable", [(EXAM, PART_B, PART_B + SCENARIO + "    constraints: ['budget > 5000']\n")],
+     r"sample\.yaml:26: scenarios\.s\.constraints\[0\]: unsatisfiable"),
+    ("section-shuffle-not-bool", [(EXAM, "  - title: Part B\n", "  - title: Part B\n    shuffle: maybe\n")],
+     r"sample\.yaml:20: sections\[1\]\.shuffle: input should be a valid boolean"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "edits", "pattern"), STRUCTURE_CASES, ids=[c[0] for c in STRUCTURE_CASES])
+def test_bad_exam_structure(case, edits, pattern, sample_copy, run_cli, monkeypatch):
+    for file, old, new in edits:
+        target = sample_copy / file
+        text = target.read_text()
+        assert old in text, f"fixture text for {case} not found in {file}"
+        target.write_text(text.replace(old, new, 1))
+    monkeypatch.chdir(sample_copy)
+    status, out, err = run_cli(*BUILD)
+    _assert_user_error(status, err, pattern)
+    assert not [p.name for p in Path(sample_copy).iterdir() if "out-set" in p.name]
+
+
+CLASS_CLI_CASES = [
+    ("roster-and-forms", ("build", EXAM, "--seed", "1", "--out", "o", "--roster", "r.csv", "--forms", "2"),
+     r"argument --forms: not allowed with argument --roster"),
+    ("too-many-forms", ("build", EXAM, "--seed", "1", "--out", "o", "--forms", "27"),
+     r"--forms: must be between 1 and 26, got 27"),
+    ("zero-forms", ("build", EXAM, "--seed", "1", "--out", "o", "--forms", "0"), r"--forms: .*must be at least 1"),
+    ("missing-roster", ("build", EXAM, "--seed", "1", "--out", "o", "--roster", "nowhere.csv"),
+     r"nowhere\.csv: cannot read roster: No such file"),
+    ("audit-no-manifest", ("audit", "nowhere"), r"nowhere: cannot read manifest"),
+    ("audit-not-a-manifest", ("audit", EXAM), r"sample\.yaml:\d+: not a qbank manifest"),
+    ("grade-no-manifest", ("grade", "nowhere", "r.csv"), r"nowhere: cannot read manifest"),
+    ("practice-unknown-topic", ("practice", "banks/sample", "--topics", "cnn", "--seed", "1", "--out", "o"),
+     r"--topics: no question has topic 'cnn' \(topics in this bank: linear-algebra, losses"),
+    ("practice-missing-seed", ("practice", "banks/sample", "--out", "o"), r"required: --seed"),
+    ("practice-not-a-bank", ("practice", "exams", "--seed", "1", "--out", "o"), r"exams: not inside a bank"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "argv", "pattern"), CLASS_CLI_CASES, ids=[c[0] for c in CLASS_CLI_CASES])
+def test_bad_class_command_line(case, argv, pattern, sample_copy, run_cli, monkeypatch):
+    monkeypatch.chdir(sample_copy)
+    status, out, err = run_cli(*argv)
+    _assert_user_error(status, err, pattern)
+    assert not (sample_copy / "o").exists()

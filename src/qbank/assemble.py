@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
+from .draw import Draw
 from .errors import LocatedError, Problem, UserError
 from .exam import Exam, Item, Part
+from .layout import paper_layout
 from .render import RenderedPart, render_part
+from .scenario import draw_scenarios
 from .solve import Variant, make_variant
 
 PAPER_FIELD_VALUES = {"subject number": "code", "subject name": "name", "course code": "code", "course": "name"}
@@ -27,33 +31,50 @@ class SolvedPart:
 
 @dataclass(frozen=True)
 class SolvedPaper:
-    """Every question of one paper, drawn, solved and rendered."""
+    """Every question of one paper (its numbered `items`), drawn, solved and rendered; with the seeds of its
+    layout streams (pools, shuffles) and its drawn scenarios."""
 
     exam: Exam
     seed: int
     paper_id: str
     canonical: bool
     parts: tuple[SolvedPart, ...]
+    items: tuple[Item, ...] = ()
+    streams: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    scenarios: Mapping[str, Draw] = dataclasses.field(default_factory=dict)
+
+    @property
+    def total_marks(self) -> float:
+        """Sum of the marks of this paper's questions."""
+        return sum(item.marks for item in self.items)
 
 
 def solve_paper(exam: Exam, seed: int, paper_id: str = "main", canonical: bool = False) -> SolvedPaper:
-    """Draw, solve and render every question; report all failures together."""
+    """Lay out, draw, solve and render every question of one paper; report all failures together."""
     problems: list[Problem] = []
     solved: list[SolvedPart] = []
-    for item, part in exam.parts():
-        try:
-            variant = make_variant(part.question, seed, paper_id, canonical)
-            rendered = render_part(part.question, variant)
-        except LocatedError as exc:
-            problems.append(exc.problem())
-            continue
-        except UserError as exc:
-            problems.extend(exc.problems)
-            continue
-        solved.append(SolvedPart(item, part, variant, rendered))
+    layout = paper_layout(exam, seed, paper_id, canonical)
+    names = {part.scenario for item in layout.items for part in item.parts if part.scenario}
+    try:
+        scenarios = {} if canonical else draw_scenarios(exam.scenarios, names, seed, paper_id)
+    except LocatedError as exc:
+        raise UserError([exc.problem()]) from None
+    for item in layout.items:
+        for part in item.parts:
+            given = scenarios[part.scenario].params if part.scenario in scenarios else None
+            try:
+                variant = make_variant(part.question, seed, paper_id, canonical, given)
+                rendered = render_part(part.question, variant)
+            except LocatedError as exc:
+                problems.append(exc.problem())
+                continue
+            except UserError as exc:
+                problems.extend(exc.problems)
+                continue
+            solved.append(SolvedPart(item, part, variant, rendered))
     if problems:
         raise UserError(problems)
-    return SolvedPaper(exam, seed, paper_id, canonical, tuple(solved))
+    return SolvedPaper(exam, seed, paper_id, canonical, tuple(solved), layout.items, layout.streams, scenarios)
 
 
 def default_lines(marks: float) -> int:
@@ -83,10 +104,11 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
     """The full context of a page template of `kind` ('paper', 'key' or 'practice')."""
     spec = paper.exam.spec
     with_solution = kind != "paper"
+    paper_items = paper.items or paper.exam.items
     sections = []
     for index, section in enumerate(spec.sections):
         items = []
-        for item in paper.exam.items:
+        for item in paper_items:
             if item.section != index:
                 continue
             parts = [_part_context(s, with_solution) for s in paper.parts if s.item.number == item.number]
@@ -96,25 +118,40 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
         "institution": spec.institution, "course_code": spec.course.code, "course_name": spec.course.name,
         "exam": spec.exam, "semester": spec.semester, "year": spec.year, "duration": spec.duration,
         "date": spec.date, "rules": spec.rules, "instructions": spec.instructions,
-        "total_marks": paper.exam.total_marks,
+        "total_marks": sum(item.marks for item in paper_items),
     }  # fmt: skip
     student = dict(student or {})
     which = "canonical variant" if paper.canonical else f"seed {paper.seed}, paper {paper.paper_id}"
     titles = {"paper": spec.exam, "key": f"Answer key — {spec.exam}", "practice": f"Practice sheet — {spec.exam}"}
-    roll = student.get("roll", "")
+    line = student_line(student)
+    if line:
+        running_right = f"Answer key · {line}" if kind == "key" else line
+    else:
+        running_right = "Roll No. ______________" if kind == "paper" else which
     return {
         "kind": kind,
         "qbank_version": __version__,
         "doc_title": f"{spec.course.code} {spec.course.name} — {titles[kind]}",
         "running_left": f"{spec.course.code} {spec.course.name} · {spec.exam}",
-        "running_right": f"Roll No. {roll}" if roll else ("Roll No. ______________" if kind == "paper" else which),
+        "running_right": running_right,
+        "first_page_header": bool(line),
+        "student_line": line,
+        "form_label": f"FORM ( {student['form']} )" if student.get("form") and not student.get("roll") else "",
         "exam": exam,
         "sections": sections,
-        "marks_table": [{"number": item.number, "marks": item.marks} for item in paper.exam.items],
+        "marks_table": [{"number": item.number, "marks": item.marks} for item in paper_items],
         "field_rows": _field_rows(spec.student_fields, spec.course.code, spec.course.name, student),
         "provenance": f"qbank {__version__} · {which}",
         "inline_solutions": inline_solutions,
     }
+
+
+def student_line(student: Mapping[str, str]) -> str:
+    """Who a paper is for, as printed in every page header: 'Name · Roll No. R', 'Form A', or ''."""
+    roll, name, form = student.get("roll", ""), student.get("name", ""), student.get("form", "")
+    if roll:
+        return f"{name} · Roll No. {roll}" if name else f"Roll No. {roll}"
+    return f"Form {form}" if form else ""
 
 
 def _field_rows(fields: list[str], code: str, name: str, student: Mapping[str, str]) -> list[list[dict[str, str]]]:

@@ -11,7 +11,7 @@ from typing import Any
 from .assemble import SolvedPaper, page_context, solve_paper
 from .draw import thaw
 from .exam import Exam, load_exam
-from .manifest import build_manifest, manifest_bytes
+from .manifest import build_manifest, inputs_record, manifest_bytes
 from .pdf import write_pdf
 from .render import PageRenderer, formatted_answers
 from .writer import check_target, write_set
@@ -92,7 +92,10 @@ def build_exam(
     paper = solve_paper(exam, seed, "main", canonical)
     renderer = PageRenderer(template_dirs)
     files = render_documents(paper, renderer, allowed_roots_for(exam, renderer), progress)
-    manifest = build_manifest([paper], files, command or [])
+    recipe = {"kind": "exam", "exam": str(exam_path.resolve()), "seed": seed, "canonical": canonical,
+              "templates": [str(Path(d).resolve()) for d in template_dirs]}  # fmt: skip
+    extra = {"kind": "exam", "recipe": recipe, "inputs": inputs_record(renderer.template_dirs)}
+    manifest = build_manifest([paper], files, command or [], extra)
     files["manifest.json"] = manifest_bytes(manifest)
     write_set(out_dir, files, force)
     return BuildResult(out_dir, manifest["files"])

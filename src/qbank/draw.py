@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,8 +49,13 @@ def generator(seed: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(seed))
 
 
+_PLAIN = frozenset({int, float, str, bool, type(None)})  # exact types: returned as they are, without ABC checks
+
+
 def freeze(value: Any) -> Any:
     """Deep-convert lists to tuples and dicts to read-only mappings; numpy scalars to Python."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Mapping):
         return MappingProxyType({k: freeze(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
@@ -63,6 +69,8 @@ def freeze(value: Any) -> Any:
 
 def thaw(value: Any) -> Any:
     """Deep-convert frozen values back to plain lists and dicts (for JSON)."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Mapping):
         return {k: thaw(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -93,13 +101,20 @@ def _draw_one(param: Any, rng: np.random.Generator) -> Any:
     raise TypeError(f"not a random parameter: {param!r}")
 
 
-def _complete(question: Question, values: dict[str, Any], rng: np.random.Generator | None) -> None:
-    """Fill in parameters in declaration order: draw random ones (if rng), compute fixed and derived."""
+def _complete(
+    question: Question, values: dict[str, Any], rng: np.random.Generator | None, given: Mapping[str, Any] | None = None
+) -> None:
+    """Fill in parameters in declaration order: draw random ones (if rng), compute fixed and derived.
+
+    A `shared` parameter takes its value from `given` (a shared scenario) instead of being drawn.
+    """
     for name, param in question.spec.params.items():
         if isinstance(param, FixedParam):
             values[name] = freeze(param.value)
         elif isinstance(param, DerivedParam):
             values[name] = _derive(question, name, values)
+        elif given is not None and param.shared and name in given:
+            values[name] = given[name]
         elif rng is not None:
             values[name] = _draw_one(param, rng)
 
@@ -133,14 +148,26 @@ def _first_failure(question: Question, values: Mapping[str, Any]) -> int | None:
     return None
 
 
-def draw_params(question: Question, exam_seed: int, paper_id: str, max_attempts: int = MAX_ATTEMPTS) -> Draw:
-    """Draw parameters that satisfy every constraint, or raise DrawError naming the worst constraint."""
-    seed = stream_seed(exam_seed, paper_id, question.id)
+def draw_params(
+    question: Question,
+    exam_seed: int,
+    paper_id: str,
+    max_attempts: int = MAX_ATTEMPTS,
+    *,
+    given: Mapping[str, Any] | None = None,
+    stream: str | None = None,
+) -> Draw:
+    """Draw parameters that satisfy every constraint, or raise DrawError naming the worst constraint.
+
+    `given` supplies the values of shared parameters (a scenario); `stream` names the random stream
+    when it is not the question id (scenarios use `scenario:<name>`).
+    """
+    seed = stream_seed(exam_seed, paper_id, stream or question.id)
     rng = generator(seed)
     rejected: Counter[int] = Counter()
     for attempt in range(1, max_attempts + 1):
         values: dict[str, Any] = {}
-        _complete(question, values, rng)
+        _complete(question, values, rng, given)
         failed = _first_failure(question, values)
         if failed is None:
             return Draw(MappingProxyType(values), seed, attempt)
@@ -150,7 +177,8 @@ def draw_params(question: Question, exam_seed: int, paper_id: str, max_attempts:
     raise DrawError(
         question, constraint.line, f"constraints[{index}]",
         f"unsatisfiable: {constraint.message!r} rejected {count} of {max_attempts} draws "
-        f"({100 * count / max_attempts:.1f}%) for seed {exam_seed}, paper {paper_id!r}",
+        f"({100 * count / max_attempts:.1f}%) for seed {exam_seed}, paper {paper_id!r}"
+        + (f", with the shared scenario values {json.dumps(thaw(given), sort_keys=True)}" if given else ""),
     )  # fmt: skip
 
 

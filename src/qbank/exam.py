@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError
 
 from .bank import Bank, load_bank
 from .errors import Problem, UserError
 from .load import Document, load_yaml_file
-from .models import Strict
+from .models import Name, Strict
+from .scenario import compile_scenarios
 from .validate import Question, pydantic_problems
 
 DEFAULT_FIELDS = ["Roll Number", "Name", "Section"]
@@ -32,21 +34,26 @@ class QuestionRef(Strict):
 
     id: str
     marks: Marks | None = None
+    scenario: Name | None = None
 
 
 class ExamItem(Strict):
-    """One numbered question: a single question id, or parts (a), (b), ..."""
+    """One numbered question (an id, or parts (a), (b), ...), or a pool: `pick` questions drawn per paper."""
 
     id: str | None = None
     marks: Marks | None = None
     parts: Annotated[list[QuestionRef], Field(min_length=1)] | None = None
+    pool: Annotated[list[str], Field(min_length=1)] | None = None
+    pick: Annotated[int, Field(ge=1)] | None = None
+    scenario: Name | None = None
 
 
 class Section(Strict):
-    """A group of numbered questions with an optional heading and note."""
+    """A group of numbered questions with an optional heading and note; `shuffle` reorders them per paper."""
 
     title: str = ""
     note: str = ""
+    shuffle: bool = False
     questions: Annotated[list[ExamItem], Field(min_length=1)]
 
 
@@ -64,16 +71,19 @@ class ExamSpec(Strict):
     student_fields: list[str] = DEFAULT_FIELDS
     rules: list[str] = []
     instructions: list[str] = []
+    scenarios: dict[Name, dict[str, Any]] = {}
     sections: Annotated[list[Section], Field(min_length=1)]
 
 
 @dataclass(frozen=True)
 class Part:
-    """One question on the paper with its marks and its label within its number ('a', 'b', or '')."""
+    """One question on the paper with its marks, its label within its number ('a', 'b', or '') and the
+    shared scenario it reads (if any)."""
 
     label: str
     question: Question
     marks: float
+    scenario: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,23 +101,59 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Pool:
+    """`pick` questions drawn per paper from `candidates`; each becomes its own numbered question."""
+
+    section: int
+    entry: int
+    candidates: tuple[Part, ...]
+    pick: int
+
+    @property
+    def stream(self) -> str:
+        """The name of the random stream that picks this pool's questions."""
+        return f"pool:{self.section}:{self.entry}"
+
+
+Entry = Item | Pool
+
+
+@dataclass(frozen=True)
 class Exam:
-    """A validated exam: its spec, bank, numbered items and file digest."""
+    """A validated exam: its spec, bank, file digest, the plan per section (items and pools), and the
+    undrawn layout `items` (pools show their first picks, nothing shuffled), and compiled scenarios."""
 
     spec: ExamSpec
     file: str
     digest: str
     bank: Bank
     items: tuple[Item, ...]
+    plan: tuple[tuple[Entry, ...], ...] = ()
+    scenarios: Mapping[str, Question] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def static(self) -> bool:
+        """Whether every paper has the same questions in the same order (no pools, no shuffled section)."""
+        pools = any(isinstance(entry, Pool) for section in self.plan for entry in section)
+        return not pools and not any(section.shuffle for section in self.spec.sections)
 
     @property
     def total_marks(self) -> float:
-        """Sum of all marks."""
+        """Sum of all marks (the same on every paper: questions of a pool carry equal marks)."""
         return sum(item.marks for item in self.items)
 
     def parts(self) -> list[tuple[Item, Part]]:
-        """Every (item, part) in paper order."""
+        """Every (item, part) of the undrawn layout, in paper order."""
         return [(item, part) for item in self.items for part in item.parts]
+
+    def candidate_parts(self) -> list[Part]:
+        """Every part any paper may contain, in plan order (each pool's candidates in listed order)."""
+        parts: list[Part] = []
+        for section in self.plan:
+            for entry in section:
+                parts.extend(entry.candidates if isinstance(entry, Pool) else entry.parts)
+        return parts
 
 
 def load_exam(path: Path) -> Exam:
@@ -119,48 +165,111 @@ def load_exam(path: Path) -> Exam:
         spec = ExamSpec.model_validate(document.data)
     except ValidationError as exc:
         raise UserError(pydantic_problems(exc, document)) from None
-    bank_dir = (path.parent / spec.bank).resolve()
-    if not (bank_dir / "bank.yaml").is_file():
+    try:
+        bank_dir = (path.parent / spec.bank).resolve()
+        found = (bank_dir / "bank.yaml").is_file()
+    except (OSError, ValueError):  # a name the OS refuses: too long, or with a NUL byte
+        found = False
+    if not found:
         raise UserError([document.problem(("bank",), f"no bank.yaml in {spec.bank!r} (relative to the exam file)")])
     bank = load_bank(bank_dir)
-    items = _number_items(spec, bank, document)
+    plan, bindings = _plan(spec, bank, document)
+    scenarios = compile_scenarios(spec.scenarios, bindings, bank.registries, document)
+    items = tuple(
+        Item(number, s_index, parts)
+        for number, (s_index, parts) in enumerate(
+            ((s_index, parts) for s_index, section in enumerate(plan) for parts in _first_picks(section)), start=1
+        )
+    )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Exam(spec, document.file, digest, bank, items)
+    return Exam(spec, document.file, digest, bank, items, plan, scenarios, path.resolve())
 
 
-def _number_items(spec: ExamSpec, bank: Bank, doc: Document) -> tuple[Item, ...]:
-    """Resolve question ids into numbered items; every unknown or repeated id is reported."""
+def _first_picks(section: tuple[Entry, ...]) -> list[tuple[Part, ...]]:
+    """The parts of each numbered question of a section, taking each pool's first `pick` candidates."""
+    groups: list[tuple[Part, ...]] = []
+    for entry in section:
+        if isinstance(entry, Pool):
+            groups.extend((part,) for part in entry.candidates[: entry.pick])
+        else:
+            groups.append(entry.parts)
+    return groups
+
+
+Binding = tuple[Part, tuple[str | int, ...]]
+
+
+def _plan(spec: ExamSpec, bank: Bank, doc: Document) -> tuple[tuple[tuple[Entry, ...], ...], list[Binding]]:
+    """Resolve question ids into items and pools per section, and list the parts bound to a scenario (with
+    where the binding is written); every unknown or repeated id is reported."""
     problems: list[Problem] = []
+    bindings: list[Binding] = []
     seen: dict[str, str] = {}
-    items: list[Item] = []
-    number = 0
+    plan: list[tuple[Entry, ...]] = []
     for s_index, section in enumerate(spec.sections):
+        entries: list[Entry] = []
         for q_index, entry in enumerate(section.questions):
             where = ("sections", s_index, "questions", q_index)
-            number += 1
-            if (entry.id is None) == (entry.parts is None):
-                problems.append(doc.problem(where, "give either `id` or `parts`"))
+            given = [key for key in ("id", "parts", "pool") if getattr(entry, key) is not None]
+            if len(given) != 1:
+                problems.append(doc.problem(where, "give either `id` or `parts` or `pool` (exactly one)"))
                 continue
-            if entry.parts is not None and entry.marks is not None:
-                problems.append(doc.problem((*where, "marks"), "marks go on each part"))
-            refs = [QuestionRef(id=entry.id, marks=entry.marks)] if entry.id else list(entry.parts or [])
-            parts = []
-            for p_index, ref in enumerate(refs):
-                ref_path = (*where, "id") if entry.id else (*where, "parts", p_index, "id")
-                question = bank.questions.get(ref.id)
-                if question is None:
-                    problems.append(doc.problem(ref_path, f"no question {ref.id!r} in bank {bank.spec.name!r}"))
-                    continue
-                if ref.id in seen:
-                    problems.append(doc.problem(ref_path, f"question {ref.id!r} is already used as {seen[ref.id]}"))
-                label = chr(ord("a") + p_index) if entry.parts else ""
-                seen[ref.id] = f"{number}{f'({label})' if label else ''}"
-                marks = ref.marks if ref.marks is not None else question.spec.marks
-                if question.spec.rubric and not math.isclose(marks, question.spec.marks):
-                    problems.append(doc.problem(ref_path, f"marks {marks:g} differ from the {question.spec.marks:g} "
-                                                "its rubric adds up to"))  # fmt: skip
-                parts.append(Part(label, question, marks))
-            items.append(Item(number, s_index, tuple(parts)))
+            if entry.pick is not None and entry.pool is None:
+                problems.append(doc.problem((*where, "pick"), "`pick` goes with `pool`"))
+            if entry.parts is not None:
+                if entry.marks is not None:
+                    problems.append(doc.problem((*where, "marks"), "marks go on each part"))
+                refs = [(r, (*where, "parts", i), r.scenario or entry.scenario) for i, r in enumerate(entry.parts)]
+            elif entry.pool is not None:
+                refs = [(QuestionRef(id=qid, marks=entry.marks), (*where, "pool", i), entry.scenario)
+                        for i, qid in enumerate(entry.pool)]  # fmt: skip
+            else:
+                refs = [(QuestionRef(id=entry.id or "", marks=entry.marks), where, entry.scenario)]
+            label_of = (lambda i: chr(ord("a") + i)) if entry.parts is not None else (lambda i: "")
+            name = f"section {s_index + 1}, entry {q_index + 1}"
+            parts = [_part(ref, path, scenario, label_of(i), name, bank, doc, seen, problems)
+                     for i, (ref, path, scenario) in enumerate(refs)]  # fmt: skip
+            for part, (ref, path, _) in zip(parts, refs, strict=True):
+                if part is not None and part.scenario is not None:
+                    scenario_path = (*path, "scenario") if ref.scenario or path == where else (*where, "scenario")
+                    bindings.append((part, scenario_path))
+            resolved = tuple(part for part in parts if part is not None)
+            if len(resolved) != len(parts):
+                continue
+            if entry.pool is None:
+                entries.append(Item(0, s_index, resolved))
+                continue
+            pick = entry.pick if entry.pick is not None else 0
+            if entry.pick is None:
+                problems.append(doc.problem(where, "a pool needs `pick` (how many of its questions each paper gets)"))
+            elif pick > len(resolved):
+                size = f"{len(resolved)} question{'s' if len(resolved) != 1 else ''}"
+                problems.append(doc.problem((*where, "pick"), f"pick {pick} is larger than the pool of {size}"))
+            marks = sorted({part.marks for part in resolved})
+            if len(marks) > 1:
+                listed = ", ".join(f"{p.question.id} {p.marks:g}" for p in resolved)
+                problems.append(doc.problem((*where, "pool"), f"pool questions carry different marks ({listed}); "
+                                            "give `marks` on the pool"))  # fmt: skip
+            entries.append(Pool(s_index, q_index, resolved, pick))
+        plan.append(tuple(entries))
     if problems:
         raise UserError(problems)
-    return tuple(items)
+    return tuple(plan), bindings
+
+
+def _part(ref: QuestionRef, path: tuple[str | int, ...], scenario: str | None, label: str, name: str, bank: Bank,
+          doc: Document, seen: dict[str, str], problems: list[Problem]) -> Part | None:  # fmt: skip
+    """Resolve one question reference into a Part (None, with a problem recorded, if the id is unknown)."""
+    id_path = (*path, "id") if path[-2:-1] != ("pool",) else path
+    question = bank.questions.get(ref.id)
+    if question is None:
+        problems.append(doc.problem(id_path, f"no question {ref.id!r} in bank {bank.spec.name!r}"))
+        return None
+    if ref.id in seen:
+        problems.append(doc.problem(id_path, f"question {ref.id!r} is already used in {seen[ref.id]}"))
+    seen[ref.id] = name
+    marks = ref.marks if ref.marks is not None else question.spec.marks
+    if question.spec.rubric and not math.isclose(marks, question.spec.marks):
+        problems.append(doc.problem(id_path, f"marks {marks:g} differ from the {question.spec.marks:g} "
+                                    "its rubric adds up to"))  # fmt: skip
+    return Part(label, question, marks, scenario)

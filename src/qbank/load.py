@@ -31,6 +31,13 @@ class Document:
             path = path[:-1]
         return self.lines.get((), 1)
 
+    def subdocument(self, prefix: KeyPath, data: Any) -> Document:
+        """A document rooted at `prefix` (same file and lines) holding `data`."""
+        n = len(prefix)
+        lines = {k[n:]: v for k, v in self.lines.items() if k[:n] == tuple(prefix)}
+        blocks = {k[n:]: v for k, v in self.block_starts.items() if k[:n] == tuple(prefix)}
+        return Document(self.file, data, lines, blocks)
+
     def problem(self, path: KeyPath, message: str, prefix: KeyPath = ()) -> Problem:
         """Build a located Problem for a key path (optionally under `prefix`)."""
         full = tuple(prefix) + tuple(path)
@@ -62,7 +69,12 @@ def load_yaml_file(path: Path) -> Document:
 
 def load_yaml_text(text: str, name: str) -> Document:
     """Parse YAML text with the safe loader, rejecting duplicate keys; keep node lines."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character: refused before parsing starts
+        line = text[: exc.position].count("\n") + 1
+        raise UserError([Problem(name, line, "", f"YAML error: character #x{exc.character:04x} is not allowed "
+                                 "(control characters cannot appear in YAML)")]) from None  # fmt: skip
     try:
         node = loader.get_single_node()
         if node is None:

@@ -17,13 +17,17 @@ from typing import Any
 from . import __version__
 from .assemble import SolvedPaper
 from .draw import SEED_SCHEME, thaw
+from .errors import Problem, UserError
 from .load import display_name
 from .render import formatted_answers
 from .validate import Question
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 FONT_FAMILIES = ("TeX Gyre Termes", "TeX Gyre Cursor")
-PACKAGES = ("jinja2", "numpy", "pyyaml", "pydantic", "weasyprint", "pydyf", "ziamath", "ziafont", "markdown-it-py")
+PACKAGES = ("jinja2", "numpy", "pyyaml", "pydantic", "weasyprint", "pydyf", "ziamath", "ziafont", "markdown-it-py",
+            "pypdf")  # fmt: skip
+PACKAGE_ROOT = Path(__file__).resolve().parent
+TEMPLATE_SUFFIXES = (".j2", ".css", ".html")
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -78,8 +82,14 @@ def _fonts() -> list[dict[str, str | None]]:
     return fonts
 
 
-def paper_record(paper: SolvedPaper) -> dict[str, Any]:
-    """Per-question seeds, digests, parameters and answers of one paper."""
+def answer_spec(spec: Any) -> dict[str, Any]:
+    """An answer declaration as JSON (format, rounding, tolerance), enough to grade without the bank."""
+    return spec.model_dump(mode="json", exclude_none=True)
+
+
+def paper_record(paper: SolvedPaper, student: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Everything that made one paper: who it is for, its layout and scenario seeds, and per question the
+    seeds, input digests, parameters, answers and answer declarations (for grading)."""
     questions = []
     for solved in paper.parts:
         question = solved.part.question
@@ -90,43 +100,117 @@ def paper_record(paper: SolvedPaper) -> dict[str, Any]:
                 "id": question.id,
                 "marks": solved.part.marks,
                 "file": question.file,
+                "path": str(Path(question.file).resolve()),
                 "spec_sha256": question.digest,
                 "solver": question.spec.solver,
                 "solver_sha256": solver_digest(question),
+                "paper": solved.variant.paper_id,
+                "scenario": solved.part.scenario,
                 "stream_seed": f"{solved.variant.stream_seed:032x}",
                 "params": thaw(solved.variant.params),
                 "answers": thaw(solved.variant.answers),
                 "answers_formatted": formatted_answers(question, solved.variant),
+                "answer_specs": {name: answer_spec(spec) for name, spec in question.spec.answers.items()},
             }
         )
-    return {"paper_id": paper.paper_id, "seed": paper.seed, "canonical": paper.canonical, "questions": questions}
+    return {
+        "paper_id": paper.paper_id,
+        "student": dict(student) if student else None,
+        "seed": paper.seed,
+        "canonical": paper.canonical,
+        "streams": {name: f"{seed:032x}" for name, seed in sorted(paper.streams.items())},
+        "scenarios": {
+            name: {"stream_seed": f"{draw.stream_seed:032x}", "params": thaw(draw.params)}
+            for name, draw in sorted(paper.scenarios.items())
+        },
+        "questions": questions,
+    }
 
 
 def build_manifest(
     papers: list[SolvedPaper], files: Mapping[str, bytes], command: list[str], extra: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """The manifest of a build: environment, inputs, seeds, variants and file digests."""
-    exam = papers[0].exam
+    digests = {name: sha256_bytes(data) for name, data in files.items()}
+    records = [paper_record(p) for p in papers]
+    return assemble_manifest(papers[0].exam, records, papers[0].seed, papers[0].canonical, digests, command, extra)
+
+
+def assemble_manifest(
+    exam: Any,
+    records: list[dict[str, Any]],
+    seed: int,
+    canonical: bool,
+    digests: Mapping[str, str],
+    command: list[str],
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A manifest from paper records and file digests; `exam` is an Exam (or a Bank, for practice sheets)."""
+    bank = getattr(exam, "bank", exam)
+    exam_record = {"file": exam.file, "sha256": exam.digest} if hasattr(exam, "bank") else None
     return {
         "manifest_version": MANIFEST_VERSION,
         "qbank_version": __version__,
         "seed_scheme": SEED_SCHEME,
         "command": command,
         "environment": environment(),
-        "exam": {"file": exam.file, "sha256": exam.digest},
+        "exam": exam_record,
         "bank": {
-            "name": exam.bank.spec.name,
-            "root": display_name(exam.bank.root),
-            "modules": dict(exam.bank.module_digests),
+            "name": bank.spec.name,
+            "root": display_name(bank.root),
+            "path": str(bank.root),
+            "modules": dict(bank.module_digests),
         },
-        "seed": papers[0].seed,
-        "canonical": papers[0].canonical,
-        "papers": [paper_record(p) for p in papers],
-        "files": {name: sha256_bytes(data) for name, data in sorted(files.items())},
+        "seed": seed,
+        "canonical": canonical,
+        "papers": records,
+        "files": dict(sorted(digests.items())),
         **(extra or {}),
     }
+
+
+def template_digests(template_dirs: list[Path]) -> dict[str, str]:
+    """SHA-256 of each page template in effect (the first folder holding a name wins)."""
+    digests: dict[str, str] = {}
+    for folder in template_dirs:
+        for file in sorted(Path(folder).iterdir()) if Path(folder).is_dir() else []:
+            if file.suffix in TEMPLATE_SUFFIXES and file.name not in digests:
+                digests[file.name] = sha256_bytes(file.read_bytes())
+    return digests
+
+
+@lru_cache(maxsize=1)
+def source_digests() -> dict[str, str]:
+    """SHA-256 of each of qbank's own source files (its code shapes the PDFs too)."""
+    return {
+        str(file.relative_to(PACKAGE_ROOT)): sha256_bytes(file.read_bytes())
+        for file in sorted(PACKAGE_ROOT.rglob("*.py"))
+    }
+
+
+def inputs_record(template_dirs: list[Path]) -> dict[str, Any]:
+    """Digests of the inputs besides the bank and exam: page templates and qbank's own code."""
+    return {"templates": template_digests(template_dirs), "qbank_sources": source_digests()}
 
 
 def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
     """Stable JSON encoding of a manifest."""
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def read_manifest(path: Path) -> tuple[dict[str, Any], Path]:
+    """Read a manifest (or the manifest.json of a set folder); return it with the set folder."""
+    path = Path(path)
+    file = path / "manifest.json" if path.is_dir() else path
+    name = display_name(file)
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UserError([Problem(name, 0, "", f"cannot read manifest: {exc.strerror or exc}")]) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError([Problem(name, getattr(exc, "lineno", 0), "", f"not a qbank manifest: {exc}")]) from None
+    if not isinstance(manifest, dict) or manifest.get("manifest_version") != MANIFEST_VERSION:
+        version = manifest.get("manifest_version") if isinstance(manifest, dict) else None
+        message = f"manifest version {version!r} is not {MANIFEST_VERSION} (made by another qbank version?)"
+        raise UserError([Problem(name, 1, "manifest_version", message)])
+    return manifest, file.parent

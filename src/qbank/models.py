@@ -29,6 +29,7 @@ class IntParam(Strict):
     max: int
     step: Annotated[int, Field(ge=1)] = 1
     shape: Shape | None = None
+    shared: bool = False
 
 
 class FloatParam(Strict):
@@ -39,6 +40,7 @@ class FloatParam(Strict):
     max: float
     decimals: Annotated[int, Field(ge=0, le=10)] = 2
     shape: Shape | None = None
+    shared: bool = False
 
 
 class ChoiceParam(Strict):
@@ -46,6 +48,7 @@ class ChoiceParam(Strict):
 
     type: Literal["choice"]
     choices: Annotated[list[Any], Field(min_length=1)]
+    shared: bool = False
 
 
 class SampleParam(Strict):
@@ -55,6 +58,7 @@ class SampleParam(Strict):
     type: Literal["sample"]
     items: Annotated[list[Any], Field(min_length=1, alias="from")]
     k: Annotated[int, Field(ge=1)]
+    shared: bool = False
 
 
 class FixedParam(Strict):
@@ -127,6 +131,7 @@ class QuestionSpec(Strict):
     answer_space: Annotated[int, Field(ge=0, le=60)] | None = None
     params: dict[Name, ParamSpec] = {}
     constraints: list[Constraint | str] = []
+    distinct: list[Constraint | str] = []  # lists (over params and answers) whose items must differ
     canonical: dict[Name, Any] | None = None
     text: Annotated[str, Field(min_length=1)]
     solution: str = ""

@@ -59,9 +59,18 @@ def describe(question: Question, exam_seed: int, paper_id: str, canonical: bool,
     return f"question {question.id!r}, {which}, params {shown}"
 
 
-def make_variant(question: Question, exam_seed: int, paper_id: str = "main", canonical: bool = False) -> Variant:
-    """Draw (or take canonical) parameters and solve them into a frozen Variant."""
-    draw = canonical_params(question) if canonical else draw_params(question, exam_seed, paper_id)
+def make_variant(
+    question: Question,
+    exam_seed: int,
+    paper_id: str = "main",
+    canonical: bool = False,
+    given: Mapping[str, Any] | None = None,
+) -> Variant:
+    """Draw (or take canonical) parameters and solve them into a frozen Variant.
+
+    `given` holds a shared scenario's values for the question's `shared` parameters.
+    """
+    draw = canonical_params(question) if canonical else draw_params(question, exam_seed, paper_id, given=given)
     return solve_draw(question, draw, exam_seed, paper_id, canonical)
 
 

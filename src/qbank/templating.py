@@ -88,7 +88,11 @@ def template_problems(source: str, allowed: set[str], answer_names: set[str]) ->
     except jinja2.TemplateSyntaxError as exc:
         return [(exc.lineno or 1, f"template syntax error: {exc.message}")]
     problems = []
-    for name in sorted(meta.find_undeclared_variables(tree) - allowed - set(env.globals)):
+    try:
+        undeclared = meta.find_undeclared_variables(tree)
+    except jinja2.TemplateAssertionError:  # an unknown filter or test, reported below
+        undeclared = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"}
+    for name in sorted(undeclared - allowed - set(env.globals)):
         line = _first_line(tree, name)
         problems.append((line, f"undefined template variable {name!r}"))
     for node in tree.find_all(nodes.Getattr):
@@ -98,6 +102,9 @@ def template_problems(source: str, allowed: set[str], answer_names: set[str]) ->
     for node in tree.find_all(nodes.Filter):
         if node.name not in env.filters:
             problems.append((node.lineno, f"unknown filter {node.name!r}"))
+    for node in tree.find_all(nodes.Test):
+        if node.name not in env.tests:
+            problems.append((node.lineno, f"unknown test {node.name!r}"))
     return problems
 
 

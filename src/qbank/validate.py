@@ -53,6 +53,7 @@ class Question:
     solver: Entry | None
     figure: Entry | None
     document: Document
+    distinct: tuple[CheckedConstraint, ...] = ()
 
     @property
     def id(self) -> str:
@@ -127,6 +128,7 @@ def validate_question(document: Document, file_bytes: bytes, registries: Registr
     problems: list[Problem] = []
     derived = _check_params(spec, document, problems, registries)
     constraints = _check_constraints(spec, document, problems)
+    distinct = _check_distinct(spec, document, problems)
     _check_canonical(spec, document, problems)
     _check_answers(spec, document, problems)
     solver = _lookup(registries.solvers, spec.solver, ("solver",), document, problems)
@@ -137,7 +139,7 @@ def validate_question(document: Document, file_bytes: bytes, registries: Registr
     if problems:
         return problems
     digest = hashlib.sha256(file_bytes).hexdigest()
-    return Question(spec, document.file, digest, constraints, derived, solver, figure, document)
+    return Question(spec, document.file, digest, constraints, derived, solver, figure, document, distinct)
 
 
 def _lookup(registry, name, path, document, problems) -> Entry | None:
@@ -225,6 +227,27 @@ def _check_constraints(spec: QuestionSpec, doc: Document, problems: list[Problem
             continue
         message = constraint.message or constraint.expr
         compiled.append(CheckedConstraint(constraint.expr, message, expression, doc.line(path)))
+    return tuple(compiled)
+
+
+def _check_distinct(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> tuple[CheckedConstraint, ...]:
+    """Compile `distinct` lists: expressions over parameters and answers whose items `qbank check` compares."""
+    compiled = []
+    for index, item in enumerate(spec.distinct):
+        entry = item if isinstance(item, Constraint) else Constraint(expr=item)
+        path = ("distinct", index) if isinstance(item, str) else ("distinct", index, "expr")
+        try:
+            expression = compile_expression(entry.expr)
+        except ExpressionError as exc:
+            problems.append(doc.problem(path, f"{entry.expr!r}: {exc}"))
+            continue
+        unknown = sorted(expression.names - set(spec.params) - set(spec.answers))
+        ambiguous = sorted(expression.names & set(spec.params) & set(spec.answers))
+        if unknown or ambiguous:
+            why = f"uses unknown name(s) {', '.join(unknown)}" if unknown else "is both a parameter and an answer"
+            problems.append(doc.problem(path, why if unknown else f"{', '.join(ambiguous)} {why}"))
+            continue
+        compiled.append(CheckedConstraint(entry.expr, entry.message or entry.expr, expression, doc.line(path)))
     return tuple(compiled)
 
 

@@ -8,14 +8,20 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import Problem, UserError
-from . import build, check, variants
+from . import audit, build, check, grade, practice, variants
 
-VERBS = {"build": build, "variants": variants, "check": check}
+VERBS = {"build": build, "variants": variants, "check": check, "practice": practice, "grade": grade,
+         "audit": audit}  # fmt: skip
 EPILOG = """examples:
   qbank build exams/cs60010-endsem.yaml --seed 2026 --out out/
   qbank build exams/cs60010-endsem.yaml --seed 1 --canonical --out out/canonical
+  qbank build exams/sample.yaml --roster exams/roster-example.csv --seed 7 --out out/quiz1
+  qbank build exams/sample.yaml --forms 4 --seed 7 --out out/forms
   qbank variants banks/deep-learning/questions/cnn/vgg-params.yaml --seed 0 --count 5
   qbank check banks/deep-learning --seeds 1000
+  qbank practice banks/deep-learning --topics cnn,transformer --count 8 --seed 1 --out out/practice
+  qbank grade out/quiz1 responses.csv
+  qbank audit out/quiz1 --paper 24CS1007
 
 Every user error is printed as `file:line: key.path: problem` and exits with status 2."""
 
@@ -90,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
         if not getattr(args, "verb", None):
             parser.print_help(sys.stderr)
-            raise ArgumentError("qbank: a COMMAND is required (build, variants or check)")
+            raise ArgumentError(f"qbank: a COMMAND is required ({', '.join(VERBS)})")
         return int(args.run(args, ["qbank", *args_list]) or 0)
     except ArgumentError as exc:
         print_problems([Problem("<command line>", 0, "", str(exc))])

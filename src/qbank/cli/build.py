@@ -1,4 +1,4 @@
-"""`qbank build`: paper, answer key, practice sheet, key sidecar and manifest for one exam."""
+"""`qbank build`: one exam set (paper, key, practice sheet, manifest), or a class set per student or form."""
 
 from __future__ import annotations
 
@@ -6,19 +6,25 @@ import argparse
 import sys
 from pathlib import Path
 
-HELP = "build an exam set (paper, key, practice sheet, manifest) into a new folder"
+HELP = "build an exam set, or a class set with one paper per student (--roster) or per form (--forms)"
 EXAMPLES = """example:
   qbank build exams/cs60010-endsem.yaml --seed 2026 --out out/
-  qbank build exams/cs60010-endsem.yaml --seed 0 --canonical --out out/original --force"""
+  qbank build exams/cs60010-endsem.yaml --seed 0 --canonical --out out/original --force
+  qbank build exams/sample.yaml --roster exams/roster-example.csv --seed 7 --out out/quiz1
+  qbank build exams/sample.yaml --forms 4 --seed 7 --out out/forms"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank build`."""
-    from . import seed_argument
+    from . import positive_int, seed_argument
 
     parser.add_argument("exam", type=Path, help="the exam YAML file")
     parser.add_argument("--seed", type=seed_argument, required=True, help="exam seed (a whole number >= 0)")
     parser.add_argument("--out", type=Path, required=True, help="output folder (must not exist unless --force)")
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--roster", type=Path, help="a CSV with columns roll and name: one paper per student")
+    who.add_argument("--forms", type=positive_int, help="K forms A, B, ... (one variant per form), at most 26")
+    parser.add_argument("--jobs", type=positive_int, default=None, help="worker processes (default: one per core)")
     parser.add_argument("--canonical", action="store_true", help="use each question's canonical (original) values")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
     parser.add_argument(
@@ -28,7 +34,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Build the set and print where it went."""
-    from ..build import build_exam  # imports WeasyPrint: only the verbs that write PDFs pay for it
+    if args.roster is not None or args.forms is not None:
+        from ..classset import build_class  # imports WeasyPrint: only the verbs that write PDFs pay for it
+
+        result = build_class(args.exam, args.seed, args.out, roster=args.roster, forms=args.forms,
+                             canonical=args.canonical, force=args.force, template_dirs=args.templates,
+                             jobs=args.jobs, command=command)  # fmt: skip
+        papers = sum(1 for name in result.files if name.startswith("papers/"))
+        print(f"{args.out}: {papers} papers and keys, {args.out / 'key-booklet.pdf'}, {args.out / 'answers.csv'}")
+        print(f"{args.out / 'manifest.json'}")
+        return 0
+    from ..build import build_exam
 
     result = build_exam(
         args.exam,

@@ -1,0 +1,96 @@
+"""Benchmark: a class set (paper + key per student, key booklet, gradebook) using every core.
+
+Prints wall time, seconds per student, CPU time, and peak memory per process (the parent and each recycled
+worker) for one or more class sizes, so memory staying flat as the class grows can be read off directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_SECONDS_PER_STUDENT = 0.3
+
+
+def max_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory in MB (ru_maxrss is KB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(who).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def recipe_for(exam: Path, students: int, seed: int) -> dict:
+    """A class-set recipe for `students` synthetic students."""
+    papers = [{"id": f"26CS{i:04d}", "student": {"roll": f"26CS{i:04d}", "name": f"Student {i}"}}
+              for i in range(1, students + 1)]  # fmt: skip
+    return {"kind": "class", "exam": str(exam), "seed": seed, "canonical": False, "templates": [], "roster": None,
+            "forms": None, "columns": ["roll", "name"], "papers": papers}  # fmt: skip
+
+
+def run(exam: Path, students: int, jobs: int, seed: int) -> dict:
+    """Build one class set into a temporary folder; return its figures."""
+    from qbank.classset import make_class_set
+    from qbank.progress import Progress
+
+    folder = Path(tempfile.mkdtemp(prefix="qbank-bench-"))
+    self_before = time.process_time()
+    started = time.perf_counter()
+    try:
+        with Progress(students, "papers", enabled=False) as progress:
+            manifest, stats = make_class_set(recipe_for(exam, students, seed), folder, jobs, progress)
+        wall = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    workers = stats["worker_peak_rss_mb"]
+    # CPU of the papers themselves (in the workers) plus this process (booklet, gradebook); not worker start-up
+    return {"students": students, "wall": wall, "cpu": stats["worker_cpu_seconds"] + time.process_time() - self_before,
+            "workers": len(workers), "worker_peak": max(workers.values()), "worker_low": min(workers.values()),
+            "files": len(manifest["files"]), "bytes": size, "booklet": stats["booklet_peak_rss_mb"]}  # fmt: skip
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("exam", nargs="?", type=Path, default=REPO / "exams" / "cs60010-endsem.yaml")
+    parser.add_argument("--students", type=int, nargs="+", default=[25, 100], help="class sizes (default 25 100)")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    parser.add_argument("--seed", type=int, default=2026)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print its figures."""
+    args = parse_args(argv)
+    from qbank.classset import default_jobs
+    from qbank.workers import TASKS_PER_CHILD
+
+    jobs = args.jobs or default_jobs()
+    shown = args.exam.resolve().relative_to(REPO) if args.exam.resolve().is_relative_to(REPO) else args.exam
+    print(f"qbank class-set benchmark — {shown}: paper + key per student, key booklet and gradebook")
+    print(f"Python {sys.version.split()[0]}, {jobs} worker process(es) on {os.cpu_count()} CPUs, workers recycled "
+          f"every {TASKS_PER_CHILD} papers; load {os.getloadavg()[0]:.2f} at start")  # fmt: skip
+    print("CPU s: papers and keys in the workers + booklet and gradebook here (worker start-up not included)")
+    print(f"{'students':>8} {'wall s':>8} {'s/student':>10} {'CPU s':>8} {'CPU s/student':>14} {'workers':>8} "
+          f"{'worker peak MB':>15} {'output MB':>10}")  # fmt: skip
+    for students in args.students:
+        r = run(args.exam.resolve(), students, jobs, args.seed)
+        print(f"{r['students']:>8} {r['wall']:>8.1f} {r['wall'] / students:>10.3f} {r['cpu']:>8.1f} "
+              f"{r['cpu'] / students:>14.3f} {r['workers']:>8} {r['worker_low']:>7.0f}-{r['worker_peak']:<7.0f} "
+              f"{r['bytes'] / 1e6:>10.1f}")  # fmt: skip
+        print(f"         key-booklet merge process peak {r['booklet']:.0f} MB (it holds the whole booklet)")
+        verdict = "meets" if r["wall"] / students < TARGET_SECONDS_PER_STUDENT else "MISSES"
+        print(f"         target under {TARGET_SECONDS_PER_STUDENT} s per student: {verdict}")
+    print(f"parent process peak memory (ru_maxrss): {max_rss_mb():.0f} MB; load {os.getloadavg()[0]:.2f} at end")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

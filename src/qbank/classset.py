@@ -1,0 +1,176 @@
+"""Class sets: one paper and key per student (or per form), a key booklet, a gradebook and the manifest.
+
+Each paper's id (roll number or form letter) enters the seed of every stream, so a student's paper depends
+only on (exam, seed, roll), not on the roster's size or order.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import multiprocessing
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .build import BuildResult
+from .exam import Exam, load_exam
+from .manifest import assemble_manifest, inputs_record, manifest_bytes
+from .progress import Progress
+from .render import PageRenderer
+from .roster import form_ids, read_roster
+from .workers import JobSpec, run_jobs
+from .writer import Staging, check_target
+
+BOOKLET = "key-booklet.pdf"
+GRADEBOOK = "answers.csv"
+
+
+@dataclass(frozen=True)
+class ClassPaper:
+    """One paper of a class set: its id (roll number or form letter) and who it is for."""
+
+    id: str
+    student: Mapping[str, str]
+
+
+def roster_papers(roster: Path) -> tuple[list[ClassPaper], dict[str, Any]]:
+    """Papers for every student of a roster (validated first), and the roster's record for the manifest."""
+    students = read_roster(roster)
+    record = {"file": str(roster), "sha256": hashlib.sha256(roster.read_bytes()).hexdigest(), "students": len(students)}
+    return [ClassPaper(s.roll, s.fields()) for s in students], record
+
+
+def form_papers(count: int) -> list[ClassPaper]:
+    """Papers for forms A, B, C, ..."""
+    return [ClassPaper(letter, {"form": letter}) for letter in form_ids(count)]
+
+
+def default_jobs() -> int:
+    """One worker per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def answer_header(exam: Exam) -> list[str]:
+    """Gradebook answer columns, `question-id:answer-name`, for every question any paper may get."""
+    return [f"{part.question.id}:{name}" for part in exam.candidate_parts() for name in part.question.spec.answers]
+
+
+def gradebook(
+    exam: Exam, papers: Sequence[ClassPaper], results: Sequence[Mapping[str, Any]], identity: Sequence[str]
+) -> bytes:
+    """answers.csv: one row per student (or form), its identity columns, then its formatted answers."""
+    identity = list(identity)
+    columns = answer_header(exam)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(identity + columns)
+    for paper, result in zip(papers, results, strict=True):
+        answers = result["answers"]
+        writer.writerow([paper.student.get(k, "") for k in identity] + [answers.get(c, "") for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def key_booklet(root: Path, papers: Sequence[ClassPaper]) -> tuple[str, float]:
+    """Write every paper's key, in roster order, as one PDF with a bookmark per student (or form); return its
+    digest and this process's peak memory (the merge holds the whole booklet)."""
+    from pypdf import PdfWriter
+
+    from .workers import max_rss_mb
+
+    writer = PdfWriter()
+    for paper in papers:
+        label = " · ".join(v for v in (paper.student.get("roll"), paper.student.get("name")) if v)
+        writer.append(str(root / "keys" / f"{paper.id}.pdf"), outline_item=label or f"Form {paper.id}")
+    writer.add_metadata({"/Title": "Answer key booklet", "/Producer": "qbank"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    data = buffer.getvalue()
+    (root / BOOKLET).write_bytes(data)
+    return hashlib.sha256(data).hexdigest(), max_rss_mb()
+
+
+def merge_booklet(root: Path, papers: Sequence[ClassPaper], jobs: int) -> tuple[str, float]:
+    """The key booklet, merged in a short-lived process when building in parallel (so this one stays lean)."""
+    if jobs <= 1 or len(papers) <= 1:
+        return key_booklet(root, papers)
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(key_booklet, root, list(papers)).result()
+
+
+def make_class_set(
+    recipe: Mapping[str, Any],
+    root: Path,
+    jobs: int,
+    progress: Progress,
+    only: Sequence[str] | None = None,
+    command: Sequence[str] = (),
+    exam: Exam | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Render the class set described by `recipe` (or only the papers `only`) into the folder `root`; return
+    its manifest (not written) and run statistics (peak memory of the workers)."""
+    exam_path = Path(recipe["exam"])
+    exam = exam or load_exam(exam_path)
+    papers = [ClassPaper(p["id"], p["student"]) for p in recipe["papers"] if only is None or p["id"] in only]
+    template_dirs = tuple(recipe.get("templates", []))
+    renderer = PageRenderer([Path(d) for d in template_dirs])
+    spec = JobSpec(str(exam_path), exam.digest, recipe["seed"], recipe["canonical"], template_dirs, str(root))
+    (root / "papers").mkdir(parents=True, exist_ok=True)
+    (root / "keys").mkdir(exist_ok=True)
+    progress.message(f"{len(papers)} papers and keys in {min(jobs, len(papers))} worker process(es)")
+    results = run_jobs(spec, [(p.id, p.student) for p in papers], jobs, lambda r: progress.advance(r["paper_id"]))
+    digests = {name: digest for result in results for name, digest in result["files"].items()}
+    merger_rss = 0.0
+    if only is None:
+        digests[BOOKLET], merger_rss = merge_booklet(root, papers, jobs)
+        data = gradebook(exam, papers, results, recipe["columns"])
+        (root / GRADEBOOK).write_bytes(data)
+        digests[GRADEBOOK] = hashlib.sha256(data).hexdigest()
+    extra = {"kind": "class", "recipe": dict(recipe), "inputs": inputs_record(renderer.template_dirs)}
+    records = [r["record"] for r in results]
+    manifest = assemble_manifest(exam, records, recipe["seed"], recipe["canonical"], digests, list(command), extra)
+    stats = {
+        "worker_peak_rss_mb": {r["pid"]: r["max_rss_mb"] for r in results},
+        "worker_cpu_seconds": sum(r["cpu_seconds"] for r in results),
+        "booklet_peak_rss_mb": merger_rss,
+    }
+    return manifest, stats
+
+
+def build_class(
+    exam_path: Path,
+    seed: int,
+    out_dir: Path,
+    *,
+    roster: Path | None = None,
+    forms: int | None = None,
+    canonical: bool = False,
+    force: bool = False,
+    template_dirs: Sequence[Path] = (),
+    jobs: int | None = None,
+    command: list[str] | None = None,
+    progress: bool = True,
+) -> BuildResult:
+    """Validate the roster and the exam, then build the whole class set atomically into `out_dir`."""
+    check_target(out_dir, force)
+    papers, roster_record = roster_papers(roster) if roster is not None else (form_papers(forms or 1), None)
+    exam = load_exam(exam_path)  # every exam error is reported before a worker starts
+    recipe = {
+        "kind": "class", "exam": str(exam_path.resolve()), "seed": seed, "canonical": canonical,
+        "templates": [str(Path(d).resolve()) for d in template_dirs], "roster": roster_record,
+        "forms": forms if roster is None else None,
+        "columns": list(dict.fromkeys(key for paper in papers for key in paper.student)),
+        "papers": [{"id": p.id, "student": dict(p.student)} for p in papers],
+    }  # fmt: skip
+    with Staging(out_dir, force) as staging, Progress(len(papers), "papers", enabled=progress) as bar:
+        manifest, _ = make_class_set(
+            recipe, staging.path, jobs or default_jobs(), bar, command=command or [], exam=exam
+        )
+        staging.write("manifest.json", manifest_bytes(manifest))
+        staging.commit()
+    return BuildResult(out_dir, manifest["files"])

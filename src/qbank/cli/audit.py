@@ -1,0 +1,31 @@
+"""`qbank audit`: regenerate a set in a temporary folder and compare it, file by file, with its manifest."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HELP = "regenerate a set (or one student's paper) and compare parameters, answers and PDF digests"
+EXAMPLES = """example:
+  qbank audit out/quiz1
+  qbank audit out/quiz1/manifest.json --paper 24CS1007
+Exit status: 0 identical, 1 something differs (each difference says why), 2 user error."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `qbank audit`."""
+    from . import positive_int
+
+    parser.add_argument("set", type=Path, help="a set folder or its manifest.json")
+    parser.add_argument("--paper", default=None, help="rebuild only this paper (a roll number or form letter)")
+    parser.add_argument("--jobs", type=positive_int, default=None, help="worker processes (default: one per core)")
+
+
+def run(args: argparse.Namespace, command: list[str]) -> int:
+    """Audit and print the report."""
+    from ..audit import audit, print_report
+    from ..classset import default_jobs
+
+    report = audit(args.set, args.paper, args.jobs or default_jobs(), show_progress=True)
+    print_report(report)
+    return 0 if report.identical else 1

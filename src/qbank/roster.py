@@ -1,0 +1,135 @@
+"""Class rosters and other CSV inputs: read strictly, report every problem as `file:line: column: problem`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem, UserError
+from .load import display_name
+
+ROLL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+REQUIRED = ("roll", "name")
+FORM_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file: its display name, header, and rows (each with its 1-based line number)."""
+
+    file: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, dict[str, str]], ...]
+
+
+@dataclass(frozen=True)
+class Student:
+    """One roster row: roll number (the paper id), name, and every other column (kept for the gradebook)."""
+
+    roll: str
+    name: str
+    line: int
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def fields(self) -> dict[str, str]:
+        """Roll, name and the other columns, as printed and recorded."""
+        return {"roll": self.roll, "name": self.name, **dict(self.extra)}
+
+
+def read_table(path: Path, what: str = "CSV file") -> Table:
+    """Read a UTF-8 CSV with a header row; every row must have as many fields as the header."""
+    name = display_name(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError([Problem(name, 0, "", f"cannot read {what}: {exc.strerror or exc}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        message = f"{what} is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8 CSV"
+        raise UserError([Problem(name, line, "", message)]) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    problems: list[Problem] = []
+    header: tuple[str, ...] = ()
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for fields in reader:
+            line = reader.line_num
+            if not header:
+                header = tuple(field.strip() for field in fields)
+                problems.extend(_header_problems(name, line, header))
+                continue
+            if not any(field.strip() for field in fields):
+                continue
+            if len(fields) != len(header):
+                problems.append(Problem(name, line, "", f"{len(fields)} fields, but the header has {len(header)}"))
+                continue
+            rows.append((line, {key: value.strip() for key, value in zip(header, fields, strict=True)}))
+    except csv.Error as exc:
+        problems.append(Problem(name, reader.line_num, "", f"CSV syntax error: {exc}"))
+    if not header:
+        problems.append(Problem(name, 1, "", f"{what} is empty (it needs a header row)"))
+    if problems:
+        raise UserError(problems)
+    return Table(name, header, tuple(rows))
+
+
+def _header_problems(name: str, line: int, header: Sequence[str]) -> list[Problem]:
+    """Empty and repeated column names."""
+    problems = []
+    seen: set[str] = set()
+    for index, column in enumerate(header):
+        if not column:
+            problems.append(Problem(name, line, f"column {index + 1}", "empty column name in the header"))
+        elif column.lower() in seen:
+            problems.append(Problem(name, line, column, "column name repeated in the header"))
+        seen.add(column.lower())
+    return problems
+
+
+def read_roster(path: Path) -> list[Student]:
+    """Read a roster: columns `roll` and `name` at least; rolls unique and usable as file names, names non-empty."""
+    table = read_table(path, "roster")
+    columns = {column.lower(): column for column in table.header}
+    missing = [column for column in REQUIRED if column not in columns]
+    if missing:
+        listed = ", ".join(repr(c) for c in table.header)
+        message = f"the header needs the columns {' and '.join(repr(m) for m in missing)} (it has {listed})"
+        raise UserError([Problem(table.file, 1, "", message)])
+    problems: list[Problem] = []
+    students: list[Student] = []
+    first: dict[str, int] = {}
+    for line, row in table.rows:
+        roll, name = row[columns["roll"]], row[columns["name"]]
+        if not roll:
+            problems.append(Problem(table.file, line, "roll", "empty roll number"))
+        elif not ROLL.match(roll):
+            message = (f"roll number {roll!r} must be 1-64 letters, digits, '.', '_' or '-' (starting with a "
+                       "letter or digit): it names the paper's file")  # fmt: skip
+            problems.append(Problem(table.file, line, "roll", message))
+        elif roll.lower() in first:
+            problems.append(Problem(table.file, line, "roll", f"duplicate roll number {roll!r} "
+                                    f"(first at line {first[roll.lower()]})"))  # fmt: skip
+        else:
+            first[roll.lower()] = line
+        if not name:
+            problems.append(Problem(table.file, line, "name", f"empty name for roll number {roll!r}"))
+        extra = tuple((c, row[c]) for c in table.header if c.lower() not in REQUIRED)
+        students.append(Student(roll, name, line, extra))
+    if not students and not problems:
+        problems.append(Problem(table.file, 2, "", "the roster has no students"))
+    if problems:
+        raise UserError(problems)
+    return students
+
+
+def form_ids(count: int) -> list[str]:
+    """Paper ids of `count` forms: A, B, C, ..."""
+    if not 1 <= count <= len(FORM_LETTERS):
+        raise UserError([Problem("<command line>", 0, "--forms", f"must be between 1 and 26, got {count}")])
+    return list(FORM_LETTERS[:count])
