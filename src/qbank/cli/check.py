@@ -7,48 +7,68 @@ import os
 import time
 from pathlib import Path
 
-from ..bank import load_questions
 from ..formats import format_number
-from ..sweep import sweep_all
+from ..sweep import coverage_lines, load, sweep_all
 
 HELP = "validate a bank (or one question) and sweep K seeds per question for broken variants"
 EXAMPLES = """example:
   qbank check banks/deep-learning
   qbank check banks/deep-learning/questions/cnn/vgg-params.yaml --seeds 200
+  qbank check banks/deep-learning/questions/cnn/vgg-params.yaml --seed 17 --seeds 1   (replay one seed)
+  qbank check banks/deep-learning/questions/cnn/vgg-params.yaml --canonical           (only the canonical variant)
+Every failure is printed with the command that reproduces it.
 Exit status: 0 all good, 1 some variant failed, 2 the specs themselves have errors."""
+SHOWN_FAILURES = 10
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank check`."""
-    from . import positive_int
+    from . import positive_int, seed_argument
 
     parser.add_argument("path", type=Path, help="a bank folder, its bank.yaml, or one question file")
     parser.add_argument("--seeds", type=positive_int, default=1000, help="seeds per question (default 1000)")
+    parser.add_argument("--seed", type=seed_argument, default=0, help="first exam seed of the sweep (default 0)")
+    parser.add_argument("--canonical", action="store_true", help="check only each question's canonical variant")
     parser.add_argument(
         "--jobs", type=positive_int, default=os.cpu_count() or 1, help="worker processes (default: one per core)"
     )
 
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
-    """Sweep every question and print a summary per question."""
+    """Sweep every question and print a summary per question; the last line gives the time taken."""
     started = time.perf_counter()
-    _, questions = load_questions(args.path)
-    failed = 0
-    total = 0
-    reports = sweep_all(args.path, [q.id for q in questions], args.seeds, args.jobs)
+    questions = load(args.path)
+    seeds = 0 if args.canonical else args.seeds
+    failed = total = broken_seeds = canonicals = 0
+    reports = sweep_all(args.path, [q.id for q in questions], seeds, args.jobs, first_seed=args.seed)
     for question, report in zip(questions, reports, strict=True):
-        total += report.seeds
-        status = "ok  " if not report.failures else "FAIL"
-        print(f"{status} {question.id}: {report.seeds}/{args.seeds} seeds, acceptance {report.acceptance:.1%}")
+        total += report.variants
+        canonicals += report.canonical != "none"
+        broken_seeds += report.failed_seeds
+        status = "ok  " if report.ok else "FAIL"
+        canonical = {"ok": ", canonical ok", "failed": ", canonical FAILED", "none": ""}[report.canonical]
+        if args.canonical:
+            state = "no canonical variant" if report.canonical == "none" else f"canonical variant {report.canonical}"
+            print(f"{status} {question.id}: {state.replace('failed', 'FAILED')}")
+        else:
+            broken = f", {report.failed_seeds} failing" if report.failed_seeds else ""
+            print(f"{status} {question.id}: {report.variants}/{seeds} seeds{broken}{canonical}, "
+                  f"acceptance {report.acceptance:.1%}, {report.distinct:,} distinct")  # fmt: skip
         for name, (low, high) in report.answer_ranges.items():
             print(f"       answer {name}: {format_number(low)} .. {format_number(high)}")
-        for name, (seen, possible) in report.coverage.items():
-            print(f"       param  {name}: {seen}/{possible} values seen")
-        for failure in report.failures[:20]:
+        if not args.canonical:
+            for line in coverage_lines(question, report):
+                print(f"       param  {line}")
+        for failure in report.failures[:SHOWN_FAILURES]:
             print(f"       {failure}")
-        if len(report.failures) > 20:
-            print(f"       ... and {len(report.failures) - 20} more failures")
-        failed += bool(report.failures)
+        if len(report.failures) > SHOWN_FAILURES:
+            print(f"       ... and {len(report.failures) - SHOWN_FAILURES} more failures")
+        failed += not report.ok
     elapsed = time.perf_counter() - started
-    print(f"{len(questions)} questions, {total} variants in {elapsed:.1f} s; {failed} question(s) failed")
+    what = "canonical" if args.canonical else f"seeds {args.seed}..{args.seed + seeds - 1}"
+    what += f", {canonicals} canonical" if canonicals and not args.canonical else ""
+    total += canonicals
+    broken = f" ({broken_seeds} failing seeds)" if broken_seeds else ""
+    print(f"{len(questions)} questions, {total:,} variants ({what}) in {elapsed:.1f} s with {args.jobs} "
+          f"job(s); {failed} question(s) failed{broken}")  # fmt: skip
     return 1 if failed else 0
