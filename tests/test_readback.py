@@ -28,10 +28,10 @@ from qbank.build import allowed_roots_for, key_sidecar
 from qbank.cli import main
 from qbank.draw import thaw
 from qbank.exam import Exam, load_exam
+from qbank.leaks import answer_leaks, missing_givens, plain_text
 from qbank.pdf import write_pdf
 from qbank.render import PageRenderer, formatted_answers
 from qbank.solve import make_variant
-from qbank.sweep import answer_leaks, missing_givens, plain_text
 
 from .conftest import DL_EXAM, SAMPLE_EXAM
 from .planted import write_bank

@@ -12,17 +12,11 @@ import pytest
 from qbank.bank import load_bank
 from qbank.draw import draw_params
 from qbank.formats import print_problems, rounding_boundaries
+from qbank.leaks import answer_leaks, missing_givens
 from qbank.models import AnswerSpec
 from qbank.solve import make_variant
-from qbank.sweep import (
-    answer_leaks,
-    constraint_problems,
-    coverage_lines,
-    missing_givens,
-    path_problems,
-    sweep_all,
-    sweep_question,
-)
+from qbank.sweep import coverage_lines, sweep_all, sweep_question
+from qbank.variant_checks import constraint_problems, path_problems
 
 from .conftest import DL_BANK, SAMPLE_BANK
 from .planted import QUESTIONS, write_bank
