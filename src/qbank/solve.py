@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,10 +44,11 @@ class Variant:
 class SolverError(LocatedError):
     """A solver crashed or returned malformed answers; names the question, seed and parameters."""
 
-    def __init__(self, question: Question, variant_desc: str, problem: str) -> None:
+    def __init__(self, question: Question, variant_desc: str | Callable[[], str], problem: str) -> None:
         self.question = question
         line = question.document.line(("solver",))
-        super().__init__(question.file, line, "solver", f"{question.spec.solver!r} {problem} ({variant_desc})")
+        desc = variant_desc() if callable(variant_desc) else variant_desc
+        super().__init__(question.file, line, "solver", f"{question.spec.solver!r} {problem} ({desc})")
 
 
 def describe(question: Question, exam_seed: int, paper_id: str, canonical: bool, params: Mapping[str, Any]) -> str:
@@ -76,13 +77,16 @@ def make_variant(
 
 def solve_draw(question: Question, draw: Draw, exam_seed: int, paper_id: str, canonical: bool = False) -> Variant:
     """Solve already drawn parameters into a frozen Variant."""
-    desc = describe(question, exam_seed, paper_id, canonical, draw.params)
-    answers, steps = run_solver(question, draw.params, desc)
+    answers, steps = run_solver(
+        question, draw.params, lambda: describe(question, exam_seed, paper_id, canonical, draw.params)
+    )
     return Variant(question.id, exam_seed, paper_id, draw.stream_seed, canonical, draw.params, answers, steps)
 
 
-def run_solver(question: Question, params: Mapping[str, Any], desc: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
-    """Call the solver and check its answers against the declarations."""
+def run_solver(
+    question: Question, params: Mapping[str, Any], desc: str | Callable[[], str]
+) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """Call the solver and check its answers; `desc` (or a function making it on failure) names the variant."""
     if question.solver is None:
         return freeze({}), freeze({})
     try:
