@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages WeasyPrint loads at run time, the pinned fonts, fontconfig (fc-match) and poppler (pdftotext, pdffonts).
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-texgyre fonts-texgyre-math poppler-utils
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-texgyre fonts-texgyre-math fonts-freefont-otf poppler-utils
 EXAM := exams/cs60010-endsem.yaml
 SEED ?= 2026
 

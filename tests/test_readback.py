@@ -300,3 +300,16 @@ def test_a_leaking_template_is_caught_in_the_paper_pdf(tmp_path, monkeypatch):
         f"a = {leak.variant.params['a']}",
         f"b = {leak.variant.params['b']}",
     ]
+
+
+ALLOWED_FONTS = ("TeX-Gyre-Termes", "TeX-Gyre-Cursor", "FreeSerif")
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_only_the_pinned_fonts_are_embedded(sets, name):
+    """A fallback font (DejaVu on most machines) would mean a glyph the pinned stack lacks."""
+    for kind in ("paper", "key"):
+        path = Path(sets[name]["dir"]) / f"{kind}.pdf"
+        listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        fonts = [line.split()[0].split("+", 1)[-1] for line in listing.splitlines()[2:]]
+        assert fonts and all(font.startswith(ALLOWED_FONTS) for font in fonts), (kind, fonts)

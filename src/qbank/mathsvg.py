@@ -26,7 +26,7 @@ ziamath.config.svg2 = False  # svg2 mode gives duplicate ids and stray glyphs in
 __all__ = ["HIDDEN_FONTS", "MathError", "Typeset", "math_html", "typeset"]
 
 #: Font stack of the hidden text copy; Termes Math has the symbols Termes lacks (∇, ∈, ⊙, ...).
-HIDDEN_FONTS = "'TeX Gyre Termes', 'TeX Gyre Termes Math'"
+HIDDEN_FONTS = "'TeX Gyre Termes', 'TeX Gyre Termes Math', 'FreeSerif'"
 _MARGIN = 1.0  # px of blank around the ink in the SVG, cancelled by negative CSS margins
 _MIN_SQUEEZE = 0.25  # the hidden copy is squeezed at most this hard to fit over the image
 _REPEAT_GAP = 150  # 1/1000 em: keep repeated characters at least this far apart
