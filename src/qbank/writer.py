@@ -1,6 +1,6 @@
 """Write stage: put a complete output set into place atomically, or leave the old one untouched.
 
-Files go into a hidden staging folder beside the target (`.NAME.partial-PID-XXXX`), are flushed to disk,
+Files go into a hidden staging folder beside the target (`.NAME.partial-PID-<random>`), are flushed to disk,
 and the folder is then swapped into place in one step: with `renameat2(RENAME_EXCHANGE)` where the
 platform has it (so even `kill -9` at any instant leaves the complete old set or the complete new one
 under NAME), else by renaming the old set aside first. Staging folders left by a killed build (their
