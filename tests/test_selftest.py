@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from qbank.formats import check, format_answer, self_test, tolerance_of
+from qbank.answer_checks import self_test
+from qbank.formats import check, format_answer, tolerance_of
 from qbank.models import AnswerSpec
 from qbank.testing import bank_variants, cached_bank
 

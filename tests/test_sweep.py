@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from qbank.answer_checks import print_problems, rounding_boundaries
 from qbank.bank import load_bank
 from qbank.draw import draw_params
-from qbank.formats import print_problems, rounding_boundaries
 from qbank.leaks import answer_leaks, missing_givens
 from qbank.models import AnswerSpec
 from qbank.solve import make_variant

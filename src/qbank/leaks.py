@@ -14,10 +14,8 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
+from .answer_checks import last_place
 from .draw import thaw
-from .formats import (
-    last_place,
-)
 from .models import (
     RANDOM_KINDS,
     AnswerSpec,

@@ -9,14 +9,9 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
+from .answer_checks import print_problems, rounding_boundaries
 from .errors import UserError
-from .formats import (
-    format_number,
-    parse_number,
-    print_problems,
-    rounding_boundaries,
-    tolerance_of,
-)
+from .formats import format_number, parse_number, tolerance_of
 from .leaks import answer_leaks, svg_text, value_key
 from .mathsvg import MathError
 from .models import (
