@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import Field, ValidationError
 
 from .errors import Problem, UserError
-from .load import display_name, load_yaml_file
+from .load import display_name, load_yaml_bytes, load_yaml_file, read_bytes
 from .models import Strict
 from .modules import load_module
 from .registry import DuplicateNameError, Registries, collecting
@@ -78,7 +78,8 @@ def load_bank(path: Path, only: Path | None = None) -> Bank:
     questions: dict[str, Question] = {}
     for file in files:
         try:
-            loaded = validate_question(load_yaml_file(file), file.read_bytes(), registries)
+            raw = read_bytes(file)
+            loaded = validate_question(load_yaml_bytes(raw, display_name(file)), raw, registries)
         except UserError as exc:
             problems.extend(exc.problems)
             continue

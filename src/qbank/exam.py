@@ -13,7 +13,7 @@ from pydantic import Field, ValidationError
 
 from .bank import Bank, load_bank
 from .errors import Problem, UserError
-from .load import Document, load_yaml_file
+from .load import Document, display_name, load_yaml_bytes, read_bytes
 from .models import Name, Strict
 from .scenario import compile_scenarios
 from .validate import Question, pydantic_problems
@@ -158,7 +158,8 @@ class Exam:
 
 def load_exam(path: Path) -> Exam:
     """Load and validate an exam file and its bank; report every problem located."""
-    document = load_yaml_file(path)
+    raw = read_bytes(path)
+    document = load_yaml_bytes(raw, display_name(path))
     if not isinstance(document.data, dict):
         raise UserError([document.problem((), "an exam file must be a mapping of keys")])
     try:
@@ -181,7 +182,7 @@ def load_exam(path: Path) -> Exam:
             ((s_index, parts) for s_index, section in enumerate(plan) for parts in _first_picks(section)), start=1
         )
     )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(raw).hexdigest()
     return Exam(spec, document.file, digest, bank, items, plan, scenarios, path.resolve())
 
 

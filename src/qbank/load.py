@@ -52,19 +52,32 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def load_yaml_file(path: Path) -> Document:
-    """Read and parse one YAML file; raise UserError located at the syntax problem."""
-    name = display_name(path)
+def read_bytes(path: Path, what: str = "file") -> bytes:
+    """A file's bytes; an unreadable file is a UserError naming it."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
-        raise UserError([Problem(name, 0, "", f"cannot read file: {exc.strerror or exc}")]) from None
+        raise UserError([Problem(display_name(path), 0, "", f"cannot read {what}: {exc.strerror or exc}")]) from None
+
+
+def decode_utf8(raw: bytes, name: str, what: str = "file", advice: str = "") -> str:
+    """UTF-8 text (a leading BOM dropped); bad bytes are a UserError at their line, naming the byte."""
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise UserError([Problem(name, line, "", "file is not valid UTF-8")]) from None
-    return load_yaml_text(text, name)
+        message = f"{what} is not valid UTF-8 (byte 0x{raw[exc.start]:02x}){advice}"
+        raise UserError([Problem(name, line, "", message)]) from None
+
+
+def load_yaml_bytes(raw: bytes, name: str) -> Document:
+    """Parse the bytes of one YAML file; raise UserError located at the problem."""
+    return load_yaml_text(decode_utf8(raw, name), name)
+
+
+def load_yaml_file(path: Path) -> Document:
+    """Read and parse one YAML file; raise UserError located at the syntax problem."""
+    return load_yaml_bytes(read_bytes(path), display_name(path))
 
 
 def load_yaml_text(text: str, name: str) -> Document:

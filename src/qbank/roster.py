@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem, UserError
-from .load import display_name
+from .load import decode_utf8, display_name, read_bytes
 
 ROLL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 REQUIRED = ("roll", "name")
@@ -43,16 +43,7 @@ class Student:
 def read_table(path: Path, what: str = "CSV file") -> Table:
     """Read a UTF-8 CSV with a header row; every row must have as many fields as the header."""
     name = display_name(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError([Problem(name, 0, "", f"cannot read {what}: {exc.strerror or exc}")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        message = f"{what} is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8 CSV"
-        raise UserError([Problem(name, line, "", message)]) from None
+    text = decode_utf8(read_bytes(path, what), name, what, "; save it as UTF-8 CSV")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
     header: tuple[str, ...] = ()

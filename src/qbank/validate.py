@@ -210,44 +210,51 @@ def _check_derived(name, param, seen, doc, problems, derived, registries) -> Non
     derived[name] = expression
 
 
+def _compile_entries(
+    key: str, items: list[Constraint | str], doc: Document, problems: list[Problem]
+) -> list[tuple[Constraint, tuple[str | int, ...], Expression]]:
+    """Compile a list of expressions (strings or `{expr, message}`), recording syntax problems."""
+    compiled = []
+    for index, item in enumerate(items):
+        entry = item if isinstance(item, Constraint) else Constraint(expr=item)
+        path = (key, index) if isinstance(item, str) else (key, index, "expr")
+        try:
+            compiled.append((entry, path, compile_expression(entry.expr)))
+        except ExpressionError as exc:
+            problems.append(doc.problem(path, f"{entry.expr!r}: {exc}"))
+    return compiled
+
+
+def _checked(
+    entry: Constraint, path: tuple[str | int, ...], expression: Expression, doc: Document
+) -> CheckedConstraint:
+    """A compiled entry with its message (the expression itself when none is given) and line."""
+    return CheckedConstraint(entry.expr, entry.message or entry.expr, expression, doc.line(path))
+
+
 def _check_constraints(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> tuple[CheckedConstraint, ...]:
     """Compile constraints; every name must be a parameter."""
     compiled = []
-    for index, item in enumerate(spec.constraints):
-        constraint = item if isinstance(item, Constraint) else Constraint(expr=item)
-        path = ("constraints", index) if isinstance(item, str) else ("constraints", index, "expr")
-        try:
-            expression = compile_expression(constraint.expr)
-        except ExpressionError as exc:
-            problems.append(doc.problem(path, f"{constraint.expr!r}: {exc}"))
-            continue
+    for entry, path, expression in _compile_entries("constraints", spec.constraints, doc, problems):
         unknown = sorted(expression.names - set(spec.params))
         if unknown:
             problems.append(doc.problem(path, f"uses unknown parameter(s) {', '.join(unknown)}"))
             continue
-        message = constraint.message or constraint.expr
-        compiled.append(CheckedConstraint(constraint.expr, message, expression, doc.line(path)))
+        compiled.append(_checked(entry, path, expression, doc))
     return tuple(compiled)
 
 
 def _check_distinct(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> tuple[CheckedConstraint, ...]:
     """Compile `distinct` lists: expressions over parameters and answers whose items `qbank check` compares."""
     compiled = []
-    for index, item in enumerate(spec.distinct):
-        entry = item if isinstance(item, Constraint) else Constraint(expr=item)
-        path = ("distinct", index) if isinstance(item, str) else ("distinct", index, "expr")
-        try:
-            expression = compile_expression(entry.expr)
-        except ExpressionError as exc:
-            problems.append(doc.problem(path, f"{entry.expr!r}: {exc}"))
-            continue
+    for entry, path, expression in _compile_entries("distinct", spec.distinct, doc, problems):
         unknown = sorted(expression.names - set(spec.params) - set(spec.answers))
         ambiguous = sorted(expression.names & set(spec.params) & set(spec.answers))
         if unknown or ambiguous:
             why = f"uses unknown name(s) {', '.join(unknown)}" if unknown else "is both a parameter and an answer"
             problems.append(doc.problem(path, why if unknown else f"{', '.join(ambiguous)} {why}"))
             continue
-        compiled.append(CheckedConstraint(entry.expr, entry.message or entry.expr, expression, doc.line(path)))
+        compiled.append(_checked(entry, path, expression, doc))
     return tuple(compiled)
 
 
