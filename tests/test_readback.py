@@ -28,10 +28,12 @@ from qbank.build import allowed_roots_for, key_sidecar
 from qbank.cli import main
 from qbank.draw import thaw
 from qbank.exam import Exam, load_exam
-from qbank.leaks import answer_leaks, missing_givens, plain_text
+from qbank.givens import missing_givens
+from qbank.leaks import answer_leaks
 from qbank.pdf import write_pdf
 from qbank.render import PageRenderer, formatted_answers
 from qbank.solve import make_variant
+from qbank.text_numbers import plain_text
 
 from .conftest import DL_EXAM, SAMPLE_EXAM
 from .planted import write_bank

@@ -12,10 +12,12 @@ import pytest
 from qbank.answer_checks import print_problems, rounding_boundaries
 from qbank.bank import load_bank
 from qbank.draw import draw_params
-from qbank.leaks import answer_leaks, missing_givens
+from qbank.givens import missing_givens
+from qbank.leaks import answer_leaks
 from qbank.models import AnswerSpec
 from qbank.solve import make_variant
-from qbank.sweep import coverage_lines, sweep_all, sweep_question
+from qbank.sweep import sweep_all, sweep_question
+from qbank.sweep_report import coverage_lines
 from qbank.variant_checks import constraint_problems, path_problems
 
 from .conftest import DL_BANK, SAMPLE_BANK

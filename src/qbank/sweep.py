@@ -31,26 +31,15 @@ import hashlib
 import math
 import multiprocessing
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .draw import draw_params, freeze, thaw
+from .draw import draw_params, thaw
 from .errors import LocatedError
-from .formats import (
-    format_number,
-)
-from .leaks import value_leaves, value_numbers
-from .models import (
-    RANDOM_KINDS,
-    ChoiceParam,
-    FloatParam,
-    IntParam,
-    SampleParam,
-)
 from .solve import Variant, make_variant, solve_draw
+from .sweep_report import Failure, QuestionReport, repro_command, track_answers, track_params, tracked_params
 from .validate import Question
 from .variant_checks import check_variant, variant_shape
 
@@ -60,91 +49,6 @@ REPLAY_SEEDS = 10  # ... as does every seed of a sweep this short (a replay)
 THOROUGH_VARIANTS = 50  # distinct variants per question always rendered through Jinja (and checked for leaks)
 PURITY_CHECKS = 3  # repeated parameter sets solved again to check the solver is pure
 MIN_CHUNK = 100  # seeds per worker task when one question is split across workers
-MISSING_LISTED = 6  # list the never-drawn values of a parameter when at most this many are missing
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One broken variant: what is wrong and the command that reproduces it."""
-
-    seed: int | None  # None: the canonical variant
-    problem: str
-    command: str
-
-    def __str__(self) -> str:
-        return f"{self.problem} — reproduce: {self.command}"
-
-
-@dataclass
-class QuestionReport:
-    """Sweep results for one question (mergeable across seed ranges)."""
-
-    question_id: str
-    requested: int = 0
-    variants: int = 0  # seeds drawn and solved (canonical not counted)
-    keys: set[bytes] = field(default_factory=set)  # digests of the distinct parameter sets, each checked once
-    attempts: int = 0  # draws the constraints needed
-    failed_seeds: int = 0
-    canonical: str = "none"  # "none", "ok" or "failed"
-    answer_ranges: dict[str, list[float]] = field(default_factory=dict)
-    seen: dict[str, set[str]] = field(default_factory=dict)  # parameter -> distinct values (or elements)
-    spans: dict[str, list[float]] = field(default_factory=dict)  # parameter -> [low, high] of numbers seen
-    failures: list[Failure] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def seeds(self) -> int:
-        """Seeds drawn and solved (the name older callers use)."""
-        return self.variants
-
-    @property
-    def distinct(self) -> int:
-        """Distinct parameter sets among the variants."""
-        return len(self.keys)
-
-    @property
-    def acceptance(self) -> float:
-        """Fraction of drawn parameter sets that passed every constraint."""
-        return self.variants / self.attempts if self.attempts else 1.0
-
-    @property
-    def ok(self) -> bool:
-        """Whether no variant failed."""
-        return not self.failures
-
-    def merge(self, other: QuestionReport) -> None:
-        """Fold the report of another seed range of the same question into this one."""
-        self.requested += other.requested
-        self.variants += other.variants
-        self.keys |= other.keys
-        self.attempts += other.attempts
-        self.failed_seeds += other.failed_seeds
-        if other.canonical != "none":
-            self.canonical = other.canonical
-        for name, (low, high) in other.answer_ranges.items():
-            _widen(self.answer_ranges, name, low, high)
-        for name, (low, high) in other.spans.items():
-            _widen(self.spans, name, low, high)
-        for name, values in other.seen.items():
-            self.seen.setdefault(name, set()).update(values)
-        self.failures.extend(other.failures)
-        self.seconds += other.seconds
-
-
-def _widen(ranges: dict[str, list[float]], name: str, low: float, high: float) -> None:
-    """Grow ranges[name] to include low..high."""
-    current = ranges.setdefault(name, [low, high])
-    current[0], current[1] = min(current[0], low), max(current[1], high)
-
-
-# --- Reproducing ---------------------------------------------------------------------------------------------
-
-
-def repro_command(question: Question, seed: int | None) -> str:
-    """The command that checks one seed (None: the canonical variant) of one question again."""
-    if seed is None:
-        return f"qbank check {question.file} --canonical"
-    return f"qbank check {question.file} --seed {seed} --seeds 1"
 
 
 # --- The sweep -----------------------------------------------------------------------------------------------
@@ -170,7 +74,7 @@ def _sweep_range(question: Question, start: int, stop: int, canonical: bool, ful
     if question.spec.canonical is not None and stop - start > REPLAY_SEEDS:
         full_until = min(full_until, start)
     report = QuestionReport(question.id, requested=stop - start)
-    tracked = _tracked_params(question)
+    tracked = tracked_params(question)
     checked: dict[str, Variant | None] = {}  # parameter set -> its solved variant (None: it failed)
     purity_left = PURITY_CHECKS
     shapes: set[Any] = set()  # shapes of the variants checked thoroughly
@@ -190,7 +94,7 @@ def _sweep_range(question: Question, start: int, stop: int, canonical: bool, ful
             fail(seed, [str(exc)])
             continue
         report.attempts += draw.attempts
-        _track(report, tracked, draw.params)
+        track_params(report, tracked, draw.params)
         key = repr(draw.params)
         if key in checked and seed >= full_until:
             report.variants += 1
@@ -220,12 +124,12 @@ def _sweep_range(question: Question, start: int, stop: int, canonical: bool, ful
         checked[key] = None if problems else variant
         report.failed_seeds += bool(problems)
         fail(seed, problems)
-        _track_answers(report, variant)
+        track_answers(report, variant)
     if canonical and question.spec.canonical is not None:
         try:
             variant = make_variant(question, 0, PAPER, canonical=True)
             problems = check_variant(question, variant, full=True)
-            _track_answers(report, variant)
+            track_answers(report, variant)
         except LocatedError as exc:
             problems = [str(exc)]
         report.canonical = "failed" if problems else "ok"
@@ -247,44 +151,13 @@ def _purity_problems(question: Question, first: Variant, draw: Any, seed: int) -
     return []
 
 
-def _tracked_params(question: Question) -> dict[str, Any]:
-    """The randomly drawn parameters, whose coverage a sweep reports."""
-    return {name: p for name, p in question.spec.params.items() if isinstance(p, RANDOM_KINDS)}
-
-
-def _track(report: QuestionReport, tracked: Mapping[str, Any], params: Mapping[str, Any]) -> None:
-    """Record the values (elements, for arrays and samples) and numeric span of each drawn parameter."""
-    for name, param in tracked.items():
-        value = params[name]
-        seen = report.seen.setdefault(name, set())
-        if isinstance(param, SampleParam):
-            seen.update(map(repr, value))
-        elif isinstance(param, ChoiceParam):
-            seen.add(repr(value))
-        elif param.shape:
-            leaves = value_leaves(value)
-            seen.update(map(repr, leaves))
-            _widen(report.spans, name, min(leaves), max(leaves))
-        else:
-            seen.add(repr(value))
-            _widen(report.spans, name, value, value)
-
-
-def _track_answers(report: QuestionReport, variant: Variant) -> None:
-    """Widen the answer ranges by one variant's numbers."""
-    for name, value in variant.answers.items():
-        numbers = value_numbers(value)
-        if numbers:
-            _widen(report.answer_ranges, name, min(numbers), max(numbers))
-
-
-# --- Checks of one variant -----------------------------------------------------------------------------------
+# --- A bank in worker processes --------------------------------------------------------------------------------
 
 
 _LOADED: dict[str, dict[str, Question]] = {}
 
 
-def load(path: Path) -> list[Question]:
+def load(path: str | Path) -> list[Question]:
     """Load what a CLI path names (bank, bank.yaml or one question) and keep it for forked workers."""
     from .bank import load_questions
 
@@ -293,11 +166,16 @@ def load(path: Path) -> list[Question]:
     return questions
 
 
+def _loaded(path: str) -> dict[str, Question]:
+    """The questions of the bank at `path` by id, loaded once per process (workers inherit them at the fork)."""
+    if path not in _LOADED:
+        load(path)
+    return _LOADED[path]
+
+
 def _task(path: str, question_id: str, start: int, stop: int, canonical: bool, full_until: int) -> QuestionReport:
     """Worker: sweep one seed range of one question of the bank at `path` (loaded before the fork)."""
-    if path not in _LOADED:
-        load(Path(path))
-    return _sweep_range(_LOADED[path][question_id], start, stop, canonical, full_until)
+    return _sweep_range(_loaded(path)[question_id], start, stop, canonical, full_until)
 
 
 def _chunks(questions: int, seeds: int, workers: int) -> int:
@@ -319,8 +197,7 @@ def sweep_all(
 ) -> Iterator[QuestionReport]:
     """Sweep questions in `workers` processes (1 = in this process), yielding reports in the given order."""
     key = str(path)
-    if key not in _LOADED:
-        load(path)
+    _loaded(key)
     full_until = first_seed + full_seeds
     parts = _chunks(len(question_ids), seeds, workers)
     bounds = [first_seed + seeds * i // parts for i in range(parts + 1)]
@@ -344,45 +221,3 @@ def _merged(reports: list[QuestionReport]) -> QuestionReport:
     for other in reports[1:]:
         first.merge(other)
     return first
-
-
-# --- Describing a report -------------------------------------------------------------------------------------
-
-
-def coverage_lines(question: Question, report: QuestionReport) -> list[str]:
-    """Per drawn parameter: values seen of those possible, and the range seen against the declared range."""
-    lines = []
-    for name, param in _tracked_params(question).items():
-        seen = report.seen.get(name, set())
-        possible = _possible(param)
-        what = "elements" if isinstance(param, IntParam | FloatParam) and param.shape else "values"
-        if isinstance(param, SampleParam):
-            what = "items"
-        line = f"{name}: {len(seen):,}/{len(possible) if isinstance(possible, list) else possible:,} {what} seen"
-        if isinstance(param, IntParam | FloatParam) and name in report.spans:
-            low, high = report.spans[name]
-            line += f", {format_number(low)} .. {format_number(high)} of {format_number(param.min)} .. " \
-                    f"{format_number(param.max)}"  # fmt: skip
-        if isinstance(possible, list):
-            never = [p for p in possible if p not in seen]
-            if 0 < len(never) <= MISSING_LISTED:
-                line += "; never drawn: " + ", ".join(never)
-        lines.append(line)
-    return lines
-
-
-def _possible(param: Any) -> list[str] | int:
-    """The values a drawn parameter (or each element) can take, as keys, or their count when there are many."""
-    if isinstance(param, IntParam):
-        count = (param.max - param.min) // param.step + 1
-        return [repr(param.min + i * param.step) for i in range(count)] if count <= 1000 else count
-    if isinstance(param, FloatParam):
-        scale = 10**param.decimals
-        low, count = (
-            round(param.min * scale),
-            round((param.max - param.min) * scale) + 1,
-        )
-        return [repr(round((low + i) / scale, param.decimals)) for i in range(count)] if count <= 1000 else count
-    if isinstance(param, ChoiceParam):
-        return list(dict.fromkeys(repr(freeze(choice)) for choice in param.choices))
-    return [repr(freeze(item)) for item in param.items]

@@ -12,7 +12,8 @@ from jinja2 import nodes
 from .answer_checks import print_problems, rounding_boundaries
 from .errors import UserError
 from .formats import format_number, parse_number, tolerance_of
-from .leaks import answer_leaks, svg_text, value_key
+from .givens import key_path
+from .leaks import answer_leaks
 from .mathsvg import MathError
 from .models import (
     AnswerSpec,
@@ -20,6 +21,7 @@ from .models import (
 from .render import formatted_answers, render_part
 from .solve import Variant
 from .templating import render_string
+from .text_numbers import svg_text, value_key
 from .validate import Question
 
 
@@ -210,22 +212,8 @@ def _constant_paths(source: str) -> tuple[tuple[str, tuple[str | int, ...]], ...
     """(name, keys) of every `name.a['b'][0]` a template reads with constant keys (loop and set names excluded)."""
     tree = jinja2.Environment().parse(source)
     local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    paths = set()
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        keys: list[str | int] = []
-        current: Any = node
-        while isinstance(current, nodes.Getattr | nodes.Getitem):
-            if isinstance(current, nodes.Getattr):
-                keys.insert(0, current.attr)
-            elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, str | int):
-                keys.insert(0, current.arg.value)
-            else:
-                break
-            current = current.node
-        else:
-            if isinstance(current, nodes.Name) and current.name not in local:
-                paths.add((current.name, tuple(keys)))
-    return tuple(sorted(paths, key=repr))
+    paths = {key_path(node) for node in tree.find_all((nodes.Getattr, nodes.Getitem))}
+    return tuple(sorted((p for p in paths if p is not None and p[0] not in local), key=repr))
 
 
 def path_problems(question: Question, field_name: str, variant: Variant) -> list[str]:
@@ -256,6 +244,3 @@ def path_problems(question: Question, field_name: str, variant: Variant) -> list
             else:
                 break  # a method or attribute of a plain value: Jinja decides
     return problems
-
-
-# --- Answer leaks --------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 
 from ..formats import format_number
-from ..sweep import coverage_lines, load, sweep_all
+from ..sweep import load, sweep_all
+from ..sweep_report import coverage_lines
 
 HELP = "validate a bank (or one question) and sweep K seeds per question for broken variants"
 EXAMPLES = """example:
