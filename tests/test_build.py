@@ -139,3 +139,39 @@ def test_canonical_build_uses_canonical_values(tmp_path):
     matmul = next(q for q in questions if q["id"] == "basics/matmul")
     assert matmul["params"] == {"a": [[1, 2], [3, 4]], "b": [[0, 1], [1, 0]]}
     assert matmul["answers"]["product"] == [[2, 1], [4, 3]]
+
+
+def test_key_styles_restate_the_question_only_in_full(tmp_path):
+    from qbank.assemble import page_context, solve_paper
+    from qbank.exam import load_exam
+    from qbank.render import PageRenderer
+
+    paper = solve_paper(load_exam(SAMPLE_EXAM), 7, "main")
+    context = page_context(paper, "key")
+    keys = {style: PageRenderer(key_style=style).render("key", context) for style in ("full", "compact", "answers")}
+    assert keys["full"].count('class="restated"') == len(paper.parts)
+    assert 'class="restated"' not in keys["compact"] and 'class="restated"' not in keys["answers"]
+    assert keys["compact"].count('class="worked"') == keys["full"].count('class="worked"') > 0
+    assert 'class="worked"' not in keys["answers"] and 'class="solution"' not in keys["answers"]
+    for style, html in keys.items():
+        assert html.count("<tr>") >= sum(len(s.variant.answers) for s in paper.parts), style  # the answer table
+
+
+def test_key_style_is_recorded_and_compact_keys_omit_question_text(tmp_path):
+    out = tmp_path / "compact"
+    assert main(["build", str(SAMPLE_EXAM), "--seed", "7", "--out", str(out), "--key", "compact"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["recipe"]["key"] == "compact"
+    key_text = pdf_text(out / "key.pdf")
+    assert "Worked solution" in key_text
+    paper_lines = [line.strip() for line in pdf_text(out / "paper.pdf").splitlines() if len(line.strip()) > 40]
+    practice_text = pdf_text(out / "practice.pdf")
+    restated = [line for line in paper_lines if line in practice_text]  # question sentences, not front-page rules
+    assert restated and not [line for line in restated if line in key_text]
+
+
+def test_the_cli_key_styles_match_the_renderers():
+    from qbank.cli.build import KEY_STYLES as CLI_STYLES
+    from qbank.render import KEY_STYLES
+
+    assert CLI_STYLES == KEY_STYLES

@@ -176,7 +176,7 @@ def test_workers_are_recycled_and_every_paper_is_made_once(tmp_path, monkeypatch
     exam = load_exam(EXAM)
     (tmp_path / "papers").mkdir()
     (tmp_path / "keys").mkdir()
-    spec = workers.JobSpec(str(EXAM), exam.digest, 4, False, (), str(tmp_path))
+    spec = workers.JobSpec(str(EXAM), exam.digest, 4, False, (), str(tmp_path), "compact")
     papers = [(f"S{i}", {"roll": f"S{i}", "name": f"N {i}"}) for i in range(7)]
     results = workers.run_jobs(spec, papers, 2, lambda result: None)
     assert [r["paper_id"] for r in results] == [p for p, _ in papers]

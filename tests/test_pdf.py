@@ -194,3 +194,58 @@ def test_fast_path_drawer_gives_byte_identical_pdfs(tmp_path: Path) -> None:
     finally:
         svgpath.install()
     assert write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]) == reference
+
+
+FIGURE_LABELS = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120mm" height="40mm" viewBox="0 0 120 40" '
+    'font-family="TeX Gyre Termes, serif">'
+    '<text x="2" y="8" font-size="4">start-anchored label 3×3 conv, 64</text>'
+    '<text x="60" y="18" font-size="3.5" text-anchor="middle">centred: input 192×192×3</text>'
+    '<text x="118" y="28" font-size="3" text-anchor="end" font-style="italic">end-anchored label</text>'
+    '<text transform="translate(10 38) rotate(-90)" font-size="3" text-anchor="middle">rotated</text>'
+    "</svg>"
+)
+
+
+def _glyphs(pdf_bytes: bytes, tmp_path: Path, name: str) -> list[tuple[str, float, float]]:
+    path = tmp_path / name
+    path.write_bytes(pdf_bytes)
+    with pdfplumber.open(path) as pdf:
+        return [(c["text"], c["x0"], c["top"]) for c in pdf.pages[0].chars if c["text"].strip()]
+
+
+def test_fast_svg_text_draws_labels_where_weasyprint_does(tmp_path: Path) -> None:
+    from qbank import svgtext
+
+    html = page(FIGURE_LABELS)
+    try:
+        svgtext.uninstall()
+        reference = _glyphs(write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]), tmp_path, "ref.pdf")
+    finally:
+        svgtext.install()
+    fast_pdf = write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
+    fast = _glyphs(fast_pdf, tmp_path, "fast.pdf")
+    assert "".join(c[0] for c in fast) == "".join(c[0] for c in reference)
+    for (char, x0, top), (_, ref_x0, ref_top) in zip(fast, reference, strict=True):
+        # whole-run shaping (kerning, no per-letter rounding) may drift a long label by about a point;
+        # anchoring (start, middle, end), rotation and baseline must not move it further
+        assert abs(x0 - ref_x0) < 1.5 and abs(top - ref_top) < 0.5, char
+    assert abs(fast[0][1] - reference[0][1]) < 0.2  # the first glyph starts exactly at x
+    # one run per label: the words keep their spaces when the text is extracted (per-letter drawing loses them)
+    (tmp_path / "fast.pdf").write_bytes(fast_pdf)
+    with pdfplumber.open(tmp_path / "fast.pdf") as pdf:
+        assert "centred: input 192×192×3" in pdf.pages[0].extract_text()
+
+
+def test_svg_text_with_per_letter_positions_keeps_weasyprints_drawer(tmp_path: Path) -> None:
+    from qbank import svgtext
+
+    figure = FIGURE_LABELS.replace('<text x="2" y="8"', '<text x="2 6 10" y="8" dx="0 1"')
+    figure = figure.split('<text x="60"')[0] + "</svg>"
+    html = page(figure)
+    try:
+        svgtext.uninstall()
+        reference = write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
+    finally:
+        svgtext.install()
+    assert write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]) == reference

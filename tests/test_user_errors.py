@@ -299,6 +299,8 @@ CLASS_CLI_CASES = [
     ("too-many-forms", ("build", EXAM, "--seed", "1", "--out", "o", "--forms", "27"),
      r"--forms: must be between 1 and 26, got 27"),
     ("zero-forms", ("build", EXAM, "--seed", "1", "--out", "o", "--forms", "0"), r"--forms: .*must be at least 1"),
+    ("unknown-key-style", ("build", EXAM, "--seed", "1", "--out", "o", "--key", "short"),
+     r"--key: invalid choice: 'short' \(choose from .*full.*compact.*answers"),
     ("missing-roster", ("build", EXAM, "--seed", "1", "--out", "o", "--roster", "nowhere.csv"),
      r"nowhere\.csv: cannot read roster: No such file"),
     ("audit-no-manifest", ("audit", "nowhere"), r"nowhere: cannot read manifest"),

@@ -64,7 +64,7 @@ def regenerate(manifest: Mapping[str, Any], folder: Path, only: str | None, jobs
     from .manifest import read_manifest as read
 
     build_exam(Path(recipe["exam"]), recipe["seed"], folder / "set", canonical=recipe["canonical"],
-               template_dirs=[Path(d) for d in recipe["templates"]])  # fmt: skip
+               key_style=recipe.get("key", "full"), template_dirs=[Path(d) for d in recipe["templates"]])  # fmt: skip
     return read(folder / "set")[0]
 
 

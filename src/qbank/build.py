@@ -81,6 +81,7 @@ def build_exam(
     out_dir: Path,
     *,
     canonical: bool = False,
+    key_style: str = "full",
     force: bool = False,
     template_dirs: Sequence[Path] = (),
     command: list[str] | None = None,
@@ -90,10 +91,10 @@ def build_exam(
     check_target(out_dir, force)
     exam = load_exam(exam_path)
     paper = solve_paper(exam, seed, "main", canonical)
-    renderer = PageRenderer(template_dirs)
+    renderer = PageRenderer(template_dirs, key_style)
     files = render_documents(paper, renderer, allowed_roots_for(exam, renderer), progress)
     recipe = {"kind": "exam", "exam": str(exam_path.resolve()), "seed": seed, "canonical": canonical,
-              "templates": [str(Path(d).resolve()) for d in template_dirs]}  # fmt: skip
+              "key": key_style, "templates": [str(Path(d).resolve()) for d in template_dirs]}  # fmt: skip
     extra = {"kind": "exam", "recipe": recipe, "inputs": inputs_record(renderer.template_dirs)}
     manifest = build_manifest([paper], files, command or [], extra)
     files["manifest.json"] = manifest_bytes(manifest)

@@ -119,7 +119,10 @@ def make_class_set(
     papers = [ClassPaper(p["id"], p["student"]) for p in recipe["papers"] if only is None or p["id"] in only]
     template_dirs = tuple(recipe.get("templates", []))
     renderer = PageRenderer([Path(d) for d in template_dirs])
-    spec = JobSpec(str(exam_path), exam.digest, recipe["seed"], recipe["canonical"], template_dirs, str(root))
+    key_style = recipe.get("key", "full")  # sets built before key styles existed had full keys
+    spec = JobSpec(
+        str(exam_path), exam.digest, recipe["seed"], recipe["canonical"], template_dirs, str(root), key_style
+    )
     (root / "papers").mkdir(parents=True, exist_ok=True)
     (root / "keys").mkdir(exist_ok=True)
     progress.message(f"{len(papers)} papers and keys in {min(jobs, len(papers))} worker process(es)")
@@ -150,6 +153,7 @@ def build_class(
     roster: Path | None = None,
     forms: int | None = None,
     canonical: bool = False,
+    key_style: str = "compact",
     force: bool = False,
     template_dirs: Sequence[Path] = (),
     jobs: int | None = None,
@@ -161,7 +165,7 @@ def build_class(
     papers, roster_record = roster_papers(roster) if roster is not None else (form_papers(forms or 1), None)
     exam = load_exam(exam_path)  # every exam error is reported before a worker starts
     recipe = {
-        "kind": "class", "exam": str(exam_path.resolve()), "seed": seed, "canonical": canonical,
+        "kind": "class", "exam": str(exam_path.resolve()), "seed": seed, "canonical": canonical, "key": key_style,
         "templates": [str(Path(d).resolve()) for d in template_dirs], "roster": roster_record,
         "forms": forms if roster is None else None,
         "columns": list(dict.fromkeys(key for paper in papers for key in paper.student)),

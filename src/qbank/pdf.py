@@ -20,9 +20,10 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import svgpath
+from . import svgpath, svgtext
 
 svgpath.install()  # same drawing operations as WeasyPrint's path parser, faster for formula glyphs
+svgtext.install()  # figure labels drawn as one shaped run each, not letter by letter
 
 __all__ = ["PdfError", "RestrictedFetcher", "pdf_environment", "write_pdf"]
 

@@ -21,6 +21,9 @@ from .validate import Question
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PAGE_KINDS = ("paper", "key", "practice")
+# full: question restated, answers, worked solution, marking scheme; compact: the same without the restated
+# question (the grader has the student's paper); answers: the answer table only
+KEY_STYLES = ("full", "compact", "answers")
 
 
 @dataclass(frozen=True)
@@ -100,16 +103,19 @@ def _located(question: Question, key: str, message: str, line_in_block: int = 1)
 class PageRenderer:
     """Page templates (paper, key, practice) from a list of folders; earlier folders override later ones."""
 
-    def __init__(self, template_dirs: Sequence[Path] = ()) -> None:
+    def __init__(self, template_dirs: Sequence[Path] = (), key_style: str = "full") -> None:
+        if key_style not in KEY_STYLES:
+            raise ValueError(f"unknown key style {key_style!r}")
         self.template_dirs = [Path(d).resolve() for d in template_dirs] + [PACKAGE_TEMPLATES]
         self.env = make_environment(self.template_dirs)
+        self.key_style = key_style
 
     def render(self, kind: str, context: Mapping[str, Any]) -> str:
         """Render one page kind ('paper', 'key' or 'practice') to a complete HTML document."""
         if kind not in PAGE_KINDS:
             raise ValueError(f"unknown page kind {kind!r}")
         try:
-            return self.env.get_template(f"{kind}.html.j2").render(context)
+            return self.env.get_template(f"{kind}.html.j2").render({**context, "key_style": self.key_style})
         except (jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError) as exc:
             frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
             name = getattr(exc, "filename", None) or (frames[-1].filename if frames else f"{kind}.html.j2")

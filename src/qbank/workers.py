@@ -41,6 +41,7 @@ class JobSpec:
     canonical: bool
     template_dirs: tuple[str, ...]
     out_root: str
+    key_style: str
 
 
 def answer_columns(paper: SolvedPaper) -> dict[str, str]:
@@ -90,7 +91,7 @@ def init_worker(spec: JobSpec) -> None:
     if exam.digest != spec.exam_digest:
         _STATE["problems"] = [Problem(exam.file, 0, "", "the exam file changed while the set was being built")]
         return
-    renderer = PageRenderer([Path(d) for d in spec.template_dirs])
+    renderer = PageRenderer([Path(d) for d in spec.template_dirs], spec.key_style)
     _STATE.update(spec=spec, exam=exam, renderer=renderer, problems=[])
 
 

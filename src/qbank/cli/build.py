@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+KEY_STYLES = ("full", "compact", "answers")  # qbank.render.KEY_STYLES (not imported: it loads the renderer)
+
 HELP = "build an exam set, or a class set with one paper per student (--roster) or per form (--forms)"
 EXAMPLES = """example:
   qbank build exams/cs60010-endsem.yaml --seed 2026 --out out/
@@ -26,6 +28,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     who.add_argument("--forms", type=positive_int, help="K forms A, B, ... (one variant per form), at most 26")
     parser.add_argument("--jobs", type=positive_int, default=None, help="worker processes (default: one per core)")
     parser.add_argument("--canonical", action="store_true", help="use each question's canonical (original) values")
+    parser.add_argument(
+        "--key",
+        choices=KEY_STYLES,
+        default=None,
+        help="what the answer keys hold: full (question restated, answers, worked solution, marking scheme), "
+        "compact (the same without the restated question) or answers (the answer table only); "
+        "default full for one exam set, compact for a class set (the grader has the student's paper)",
+    )
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
     parser.add_argument(
         "--templates", type=Path, action="append", default=[], help="a folder of templates overriding the defaults"
@@ -38,8 +48,8 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         from ..classset import build_class  # imports WeasyPrint: only the verbs that write PDFs pay for it
 
         result = build_class(args.exam, args.seed, args.out, roster=args.roster, forms=args.forms,
-                             canonical=args.canonical, force=args.force, template_dirs=args.templates,
-                             jobs=args.jobs, command=command)  # fmt: skip
+                             canonical=args.canonical, key_style=args.key or "compact", force=args.force,
+                             template_dirs=args.templates, jobs=args.jobs, command=command)  # fmt: skip
         papers = sum(1 for name in result.files if name.startswith("papers/"))
         print(f"{args.out}: {papers} papers and keys, {args.out / 'key-booklet.pdf'}, {args.out / 'answers.csv'}")
         print(f"{args.out / 'manifest.json'}")
@@ -51,6 +61,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         args.seed,
         args.out,
         canonical=args.canonical,
+        key_style=args.key or "full",
         force=args.force,
         template_dirs=args.templates,
         command=command,
