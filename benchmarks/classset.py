@@ -26,15 +26,16 @@ def max_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def recipe_for(exam: Path, students: int, seed: int) -> dict:
+def recipe_for(exam: Path, students: int, seed: int, key_style: str) -> dict:
     """A class-set recipe for `students` synthetic students."""
     papers = [{"id": f"26CS{i:04d}", "student": {"roll": f"26CS{i:04d}", "name": f"Student {i}"}}
               for i in range(1, students + 1)]  # fmt: skip
-    return {"kind": "class", "exam": str(exam), "seed": seed, "canonical": False, "templates": [], "roster": None,
+    return {"kind": "class", "exam": str(exam), "seed": seed, "canonical": False, "key": key_style, "templates": [],
+            "roster": None,
             "forms": None, "columns": ["roll", "name"], "papers": papers}  # fmt: skip
 
 
-def run(exam: Path, students: int, jobs: int, seed: int) -> dict:
+def run(exam: Path, students: int, jobs: int, seed: int, key_style: str) -> dict:
     """Build one class set into a temporary folder; return its figures."""
     from qbank.classset import make_class_set
     from qbank.progress import Progress
@@ -44,7 +45,7 @@ def run(exam: Path, students: int, jobs: int, seed: int) -> dict:
     started = time.perf_counter()
     try:
         with Progress(students, "papers", enabled=False) as progress:
-            manifest, stats = make_class_set(recipe_for(exam, students, seed), folder, jobs, progress)
+            manifest, stats = make_class_set(recipe_for(exam, students, seed, key_style), folder, jobs, progress)
         wall = time.perf_counter() - started
         size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     finally:
@@ -63,6 +64,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--students", type=int, nargs="+", default=[25, 100], help="class sizes (default 25 100)")
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--key", choices=("full", "compact", "answers"), default="compact",
+                        help="answer key style (default compact, as `qbank build --roster` makes)")  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -74,14 +77,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     jobs = args.jobs or default_jobs()
     shown = args.exam.resolve().relative_to(REPO) if args.exam.resolve().is_relative_to(REPO) else args.exam
-    print(f"qbank class-set benchmark — {shown}: paper + key per student, key booklet and gradebook")
+    print(f"qbank class-set benchmark — {shown}: paper + {args.key} key per student, key booklet and gradebook")
     print(f"Python {sys.version.split()[0]}, {jobs} worker process(es) on {os.cpu_count()} CPUs, workers recycled "
           f"every {TASKS_PER_CHILD} papers; load {os.getloadavg()[0]:.2f} at start")  # fmt: skip
     print("CPU s: papers and keys in the workers + booklet and gradebook here (worker start-up not included)")
     print(f"{'students':>8} {'wall s':>8} {'s/student':>10} {'CPU s':>8} {'CPU s/student':>14} {'workers':>8} "
           f"{'worker peak MB':>15} {'output MB':>10}")  # fmt: skip
     for students in args.students:
-        r = run(args.exam.resolve(), students, jobs, args.seed)
+        r = run(args.exam.resolve(), students, jobs, args.seed, args.key)
         print(f"{r['students']:>8} {r['wall']:>8.1f} {r['wall'] / students:>10.3f} {r['cpu']:>8.1f} "
               f"{r['cpu'] / students:>14.3f} {r['workers']:>8} {r['worker_low']:>7.0f}-{r['worker_peak']:<7.0f} "
               f"{r['bytes'] / 1e6:>10.1f}")  # fmt: skip

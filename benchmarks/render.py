@@ -136,7 +136,7 @@ def render_pair(exam: Exam, renderer: PageRenderer, seed: int, clock: Clock) -> 
     return sizes
 
 
-def cold_child(exam_path: Path, count: int, seed: int) -> None:
+def cold_child(exam_path: Path, count: int, seed: int, key_style: str) -> None:
     """In a fresh process: import qbank, load the exam, render paper + key once; print phase times as JSON."""
     clock = Clock()
     with clock.phase("import qbank"):  # everything render_pair needs, WeasyPrint included
@@ -146,12 +146,12 @@ def cold_child(exam_path: Path, count: int, seed: int) -> None:
         from qbank.render import PageRenderer
     with clock.phase("load exam + bank"):
         exam = first_items(load_exam(exam_path), count)
-        renderer = PageRenderer()
+        renderer = PageRenderer(key_style=key_style)
     sizes = render_pair(exam, renderer, seed, clock)
     print(json.dumps({"wall": clock.wall, "cpu": clock.cpu, "sizes": sizes, "max_rss_mb": max_rss_mb()}))
 
 
-def run_cold(exam_path: Path, count: int, seed: int) -> tuple[float, float, dict[str, Any]]:
+def run_cold(exam_path: Path, count: int, seed: int, key_style: str) -> tuple[float, float, dict[str, Any]]:
     """Start a fresh interpreter that renders paper + key once; return its wall time, CPU time and phase times."""
     command = [
         sys.executable,
@@ -161,6 +161,8 @@ def run_cold(exam_path: Path, count: int, seed: int) -> tuple[float, float, dict
         str(count),
         "--seed",
         str(seed),
+        "--key",
+        key_style,
         "--cold-child",
     ]
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -199,6 +201,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cold-runs", type=int, default=1, help="fresh processes to time (default 1)")
     parser.add_argument("--questions", type=int, default=10, help="numbered questions to keep (default 10)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the cold and first warm render (default 2026)")
+    parser.add_argument("--key", choices=("full", "compact", "answers"), default="full",
+                        help="answer key style (default full, as `qbank build` makes)")  # fmt: skip
     parser.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also cProfile one more warm render and print the top N functions")  # fmt: skip
@@ -233,14 +237,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     exam_path = (args.exam or default_exam()).resolve()
     if args.cold_child:
-        cold_child(exam_path, args.questions, args.seed)
+        cold_child(exam_path, args.questions, args.seed, args.key)
         return 0
     pinned = "not pinned" if args.no_pin else pin_one_core()
     shown = exam_path.relative_to(REPO) if exam_path.is_relative_to(REPO) else exam_path
-    print(f"qbank render benchmark — {shown}\nPython {sys.version.split()[0]}, {pinned}, {load_average()} at start")
+    print(f"qbank render benchmark — {shown}, {args.key} key")
+    print(f"Python {sys.version.split()[0]}, {pinned}, {load_average()} at start")
 
     # Cold: fresh interpreters, before this process imports qbank.
-    colds = [run_cold(exam_path, args.questions, args.seed + i) for i in range(args.cold_runs)]
+    colds = [run_cold(exam_path, args.questions, args.seed + i, args.key) for i in range(args.cold_runs)]
     wall, cpu, child = min(colds, key=lambda c: c[0])
     child["wall"][STARTUP] = wall - sum(seconds for name, seconds in child["wall"].items() if name != MATH)
     imported = child["wall"]["import qbank"]
@@ -258,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     full = load_exam(exam_path)
     exam = first_items(full, args.questions)
-    renderer = PageRenderer()
+    renderer = PageRenderer(key_style=args.key)
     started = time.perf_counter()
     sizes = render_pair(exam, renderer, args.seed, Clock())
     first_wall = time.perf_counter() - started
