@@ -175,3 +175,19 @@ def test_the_cli_key_styles_match_the_renderers():
     from qbank.render import KEY_STYLES
 
     assert CLI_STYLES == KEY_STYLES
+
+
+def test_answer_space_has_the_declared_number_of_lines_in_splittable_blocks():
+    import re
+
+    from qbank.assemble import page_context, solve_paper
+    from qbank.exam import load_exam
+    from qbank.render import PageRenderer
+
+    paper = solve_paper(load_exam(SAMPLE_EXAM), 7, "main")
+    html = PageRenderer().render("paper", page_context(paper, "paper"))
+    spaces = re.findall(r'<div class="answer-space">(.*?)</div></div>', html)
+    declared = [part["space"] for section in page_context(paper, "paper")["sections"]
+                for item in section["entries"] for part in item["parts"] if part["space"]]  # fmt: skip
+    lines = [2 * block.count('class="lines') - block.count('class="lines one"') for block in spaces]
+    assert lines == declared and any(n % 2 for n in declared)  # an odd count ends in a one-line block
