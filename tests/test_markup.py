@@ -139,3 +139,50 @@ def test_text_without_math_is_plain_markdown() -> None:
 def test_reserved_placeholder_characters_are_rejected() -> None:
     with pytest.raises(MathError, match="U\\+E000"):
         markdown_math_html("a \ue000 b")
+
+
+@pytest.mark.parametrize(
+    ("text", "stripped", "spans"),
+    [
+        ("trailing backslash \\", "trailing backslash \\", []),
+        ("\\$5 and $x$", "\\$5 and \ue0000\ue001", [("x", False, 8)]),
+        ("`` a ` $b$ `` then $c$", "`` a ` $b$ `` then \ue0000\ue001", [("c", False, 19)]),
+        ("``` not closed $x$", "``` not closed $x$", []),
+        ("`a` $y$ ``b``", "`a` \ue0000\ue001 ``b``", [("y", False, 4)]),
+        ("line\n  ```\n$code$\n  ````\n$m$", "line\n  ```\n$code$\n  ````\n\ue0000\ue001", [("m", False, 25)]),
+        ("~~~~\n$a$\n~~~\n$b$\n~~~~~\n$c$", "~~~~\n$a$\n~~~\n$b$\n~~~~~\n\ue0000\ue001", [("c", False, 23)]),
+        ("x ```inline``` $d$", "x ```inline``` \ue0000\ue001", [("d", False, 15)]),
+        ("$a\\$b$ and $$c$d$$", "\ue0000\ue001 and \ue0001\ue001", [("a\\$b", False, 0), ("c$d", True, 11)]),
+        ("$$a$$$b$", "\ue0000\ue001\ue0001\ue001", [("a", True, 0), ("b", False, 5)]),
+        ("\\\\$x$", "\\\\\ue0000\ue001", [("x", False, 2)]),
+        ("$x\\\n$ y", "\ue0000\ue001 y", [("x\\", False, 0)]),
+        ("```\n$a$", "```\n$a$", []),
+        ("`$`$x$`", "`$`\ue0000\ue001`", [("x", False, 3)]),
+    ],
+)
+def test_split_math_skips_code_and_escapes(text: str, stripped: str, spans: list[tuple[str, bool, int]]) -> None:
+    result, found = split_math(text)
+    assert result == stripped
+    assert [(s.latex, s.display, s.offset) for s in found] == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("$$a$ b", r"unterminated \$\$ math at line 1, column 1 \('\$\$a\$ b'\)"),
+        ("a $b", r"unterminated \$ math at line 1, column 3 \('\$b'\)"),
+        ("$ $", r"empty \$ math at line 1, column 1"),
+        ("x\n\n $$  $$", r"empty \$\$ math at line 3, column 2"),
+    ],
+)
+def test_split_math_errors_name_the_place(text: str, message: str) -> None:
+    with pytest.raises(MathError, match=message):
+        split_math(text)
+
+
+def test_rendered_texts_are_cached_but_errors_are_not() -> None:
+    text = "A $\\frac{1}{2}$ text, *cached*."
+    assert markdown_math_html(text) is markdown_math_html(text)
+    for _ in range(2):
+        with pytest.raises(MathError, match="unterminated"):
+            markdown_math_html("cost $5")

@@ -10,18 +10,31 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from qbank.mathsvg import MathError, math_html
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 __all__ = ["MathError", "markdown_math_html", "split_math"]
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: Markdown leaves them alone
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
-_BACKTICKS = re.compile(r"`+")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
+_ALONE = re.compile(f"<p>{_OPEN}(\\d+){_CLOSE}</p>")
+# What split_math skips or cuts, leftmost first: a fenced code block (to its closing fence, at least as
+# long, or the end), an escaped character, a code span (or an unmatched run of literal backticks), a
+# $$display$$ or $inline$ formula (`\$` inside is escaped), or a `$` that opens an unterminated formula.
+_SPECIAL = re.compile(
+    r"^ {0,3}(?P<fence>(?P<fc>[`~])(?P=fc){2,})[^\n]*$(?:.*?^ {0,3}(?P=fence)(?P=fc)*[ \t]*$|.*)"
+    r"|\\.?"
+    r"|(?P<ticks>`+)(?:.*?(?<!`)(?P=ticks)(?!`))?"
+    r"|\$\$(?P<display>(?:[^\\$]++|\\.|\$(?!\$))*+)\$\$"
+    r"|\$(?!\$)(?P<inline>(?:[^\\$]++|\\.)*+)\$"
+    r"|\$",
+    re.MULTILINE | re.DOTALL,
+)
 
 
 @dataclass(frozen=True)
@@ -34,79 +47,45 @@ class MathSpan:
 
 
 def _where(text: str, offset: int) -> str:
+    """Line, column and the start of the text at `offset`, for error messages."""
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     snippet = text[offset : offset + 30].split("\n")[0]
     return f"line {line}, column {column} ({snippet!r})"
 
 
-def _closing(text: str, start: int, delimiter: str) -> int:
-    """Offset of the next unescaped `delimiter` at or after `start`, or -1."""
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-        elif text.startswith(delimiter, i):
-            return i
-        else:
-            i += 1
-    return -1
-
-
-def _fence_end(text: str, fence: re.Match[str]) -> int:
-    """A fenced code block runs to a closing fence of the same character, at least as long, or the end."""
-    marker = fence.group(1)
-    closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$", re.MULTILINE)
-    end = closing.search(text, fence.end() + 1)
-    return end.end() if end else len(text)
-
-
 def split_math(text: str) -> tuple[str, list[MathSpan]]:
     """Replace each `$..$`/`$$..$$` outside code with a placeholder; raise MathError if one is unclosed."""
     if _OPEN in text or _CLOSE in text:
         raise MathError("text contains reserved private-use characters U+E000/U+E001")
-    out: list[str] = []
     spans: list[MathSpan] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        fence = _FENCE.match(text, i) if i == 0 or text[i - 1] == "\n" else None
-        if fence:
-            stop = _fence_end(text, fence)
-            out.append(text[i:stop])
-            i = stop
-        elif ch == "\\":
-            out.append(text[i : i + 2])
-            i += 2
-        elif ch == "`":
-            run = _BACKTICKS.match(text, i).group()  # type: ignore[union-attr]
-            end = next((m.end() for m in _BACKTICKS.finditer(text, i + len(run)) if m.group() == run), -1)
-            stop = end if end >= 0 else i + len(run)  # an unmatched run is literal backticks
-            out.append(text[i:stop])
-            i = stop
-        elif ch == "$":
-            delimiter = "$$" if text.startswith("$$", i) else "$"
-            start = i + len(delimiter)
-            end = _closing(text, start, delimiter)
-            if end < 0:
-                raise MathError(f"unterminated {delimiter} math at {_where(text, i)}")
-            latex = html.unescape(text[start:end]).strip()
-            if not latex:
-                raise MathError(f"empty {delimiter} math at {_where(text, i)}")
-            out.append(f"{_OPEN}{len(spans)}{_CLOSE}")
-            spans.append(MathSpan(latex, delimiter == "$$", i))
-            i = end + len(delimiter)
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out), spans
+
+    def cut(match: re.Match[str]) -> str:
+        if match.group()[0] != "$":
+            return match.group()  # code or an escape: kept as it is
+        spans.append(_math_span(text, match))
+        return f"{_OPEN}{len(spans) - 1}{_CLOSE}"
+
+    return _SPECIAL.sub(cut, text), spans
 
 
-def _code_inline(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-    return f"<code>{escapeHtml(html.unescape(tokens[idx].content))}</code>"
+def _math_span(text: str, match: re.Match[str]) -> MathSpan:
+    """The formula `match` cut out; MathError if it is unterminated or empty."""
+    display, inline = match.group("display"), match.group("inline")
+    delimiter = "$$" if text.startswith("$$", match.start()) else "$"
+    if display is None and inline is None:
+        raise MathError(f"unterminated {delimiter} math at {_where(text, match.start())}")
+    latex = html.unescape(inline if display is None else display).strip()
+    if not latex:
+        raise MathError(f"empty {delimiter} math at {_where(text, match.start())}")
+    return MathSpan(latex, display is not None, match.start())
 
 
-def _make_parser() -> MarkdownIt:
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    """The Markdown parser (markdown-it-py is imported on first use)."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     # Jinja autoescape turned `<` from a variable into `&lt;`; code spans would print that literally.
     md.add_render_rule("code_inline", _code_inline)
@@ -121,10 +100,15 @@ def _make_parser() -> MarkdownIt:
     return md
 
 
-_MD = _make_parser()
+def _code_inline(renderer, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    """A code span with autoescape's entities shown as the characters they stand for."""
+    from markdown_it.common.utils import escapeHtml
+
+    return f"<code>{escapeHtml(html.unescape(tokens[idx].content))}</code>"
 
 
 def _typeset(text: str, span: MathSpan, size_px: float, block_tag: str = "div") -> str:
+    """The HTML of one formula of `text`; a MathError says where in the text it is."""
     try:
         return math_html(span.latex, span.display, size_px, block_tag=block_tag)
     except MathError as exc:
@@ -133,8 +117,15 @@ def _typeset(text: str, span: MathSpan, size_px: float, block_tag: str = "div") 
 
 def markdown_math_html(text: str, *, size_px: float = 14.67) -> str:
     """Markdown with $inline$/$$display$$ math to HTML; MathError names the formula and line on bad math."""
+    return _markdown_math_html(text, size_px)
+
+
+@lru_cache(maxsize=512)
+def _markdown_math_html(text: str, size_px: float) -> str:
+    """markdown_math_html, cached by text: a text with nothing drawn in it, or a variant rendered again, is
+    a lookup (a typeset formula is cached too, but splitting and Markdown cost ~0.5 ms a text)."""
     stripped, spans = split_math(text)
-    rendered = _MD.render(stripped)
+    rendered = _parser().render(stripped)
     if not spans:
         return rendered
 
@@ -142,6 +133,6 @@ def markdown_math_html(text: str, *, size_px: float = 14.67) -> str:
         span = spans[int(match.group(1))]
         return _typeset(text, span, size_px) if span.display else match.group(0)
 
-    rendered = re.sub(f"<p>{_OPEN}(\\d+){_CLOSE}</p>", alone, rendered)
+    rendered = _ALONE.sub(alone, rendered)
     # elsewhere (inside a paragraph, list item or table cell) a display formula must not be a <div>
     return _PLACEHOLDER.sub(lambda m: _typeset(text, spans[int(m.group(1))], size_px, "span"), rendered)

@@ -14,16 +14,11 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
-
-import ziamath
-from ziamath.tex import tex2mml
-from ziamath.zmath import denamespace
+from types import ModuleType
 
 from .mathtext import simple_math_html
 
-ziamath.config.svg2 = False  # svg2 mode gives duplicate ids and stray glyphs in WeasyPrint
-
-__all__ = ["HIDDEN_FONTS", "MathError", "Typeset", "math_html", "typeset"]
+__all__ = ["HIDDEN_FONTS", "MathError", "Typeset", "math_html", "mathml", "typeset"]
 
 #: Font stack of the hidden text copy; Termes Math has the symbols Termes lacks (∇, ∈, ⊙, ...).
 HIDDEN_FONTS = "'TeX Gyre Termes', 'TeX Gyre Termes Math', 'FreeSerif'"
@@ -70,6 +65,17 @@ class Typeset:
     height: float
     depth: float
     text: str
+
+
+def _ziamath() -> ModuleType:
+    """ziamath, imported on the first formula (it takes ~0.3 s), set up for WeasyPrint and sped up."""
+    import ziamath
+
+    from . import ziafast
+
+    ziamath.config.svg2 = False  # svg2 mode gives duplicate ids and stray glyphs in WeasyPrint
+    ziafast.install()
+    return ziamath
 
 
 def _fail(latex: str, why: str) -> MathError:
@@ -231,24 +237,34 @@ def _linearize(el: ET.Element, tight: bool = False) -> str:
 @lru_cache(maxsize=4096)
 def typeset(latex: str, display: bool, size_px: float = 14.67) -> Typeset:
     """Typeset one LaTeX formula with ziamath (size in CSS px); raise MathError on bad LaTeX. Cached."""
-    if not latex.strip():
-        raise _fail(latex, "empty formula")
-    _check_braces(latex)
-    source = _escape_text_arguments(_ENV_SCRIPT.sub(r"{\1}", latex))
-    try:
-        root = denamespace(ET.fromstring(tex2mml(source, inline=not display)))
-    except Exception as exc:  # latex2mathml raises many unrelated exception types
-        raise _fail(latex, f"{type(exc).__name__} {exc}".strip()) from exc
-    _normalize(root, latex)
+    root = mathml(latex, display)
     text = re.sub(r"\s+", " ", _linearize(root)).strip()
     try:
-        math = ziamath.Math(root, size=size_px, margin=_MARGIN)
+        math = _ziamath().Math(root, size=size_px, margin=_MARGIN)
         svg = math.svg()
     except Exception as exc:  # ziamath layout bugs surface as AssertionError, KeyError, ...
         raise _fail(latex, f"{type(exc).__name__} {exc}".strip()) from exc
     box = math.node.bbox
     width, height = box.xmax - box.xmin + 2 * _MARGIN, box.ymax - box.ymin + 2 * _MARGIN
     return Typeset(svg=svg, width=width, height=height, depth=-box.ymin, text=text)
+
+
+def mathml(latex: str, display: bool) -> ET.Element:
+    """The MathML tree that `typeset` lays out: latex2mathml's, with our fixes; MathError on bad LaTeX."""
+    if not latex.strip():
+        raise _fail(latex, "empty formula")
+    _check_braces(latex)
+    source = _escape_text_arguments(_ENV_SCRIPT.sub(r"{\1}", latex))
+    _ziamath()
+    from ziamath.tex import tex2mml
+    from ziamath.zmath import denamespace
+
+    try:
+        root = denamespace(ET.fromstring(tex2mml(source, inline=not display)))
+    except Exception as exc:  # latex2mathml raises many unrelated exception types
+        raise _fail(latex, f"{type(exc).__name__} {exc}".strip()) from exc
+    _normalize(root, latex)
+    return root
 
 
 def _px(value: float) -> str:
