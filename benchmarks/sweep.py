@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qbank import mathsvg
+from qbank import markup, mathsvg
 from qbank.bank import load_bank
 from qbank.draw import draw_params
 from qbank.render import render_part
@@ -127,8 +127,11 @@ def measure(
 
 
 def formula_caches() -> dict[str, Any]:
-    """The functools caches of qbank.mathsvg (typeset formulas, their HTML), keyed by formula source."""
-    return {name: value for name, value in vars(mathsvg).items() if callable(getattr(value, "cache_info", None))}
+    """The functools caches of qbank.mathsvg (typeset formulas, their HTML, keyed by formula source) and of
+    qbank.markup (whole texts with their formulas, keyed by text): a cold pass must miss both."""
+    caches = {name: value for name, value in vars(mathsvg).items() if callable(getattr(value, "cache_info", None))}
+    caches["_markdown_math_html"] = markup._markdown_math_html
+    return caches
 
 
 def clear_math_cache() -> None:

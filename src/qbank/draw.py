@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from .errors import LocatedError
 from .expr import Expression, ExpressionError
 from .models import ChoiceParam, DerivedParam, FixedParam, FloatParam, IntParam, SampleParam
+from .pcg import PCG64Stream
+from .registry import Entry
 from .validate import Question
 
 MAX_ATTEMPTS = 1000
 SEED_SCHEME = "qbank/v1"
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+Compute = Callable[[dict[str, Any], PCG64Stream | None], Any]
 
 
 class DrawError(LocatedError):
@@ -38,6 +44,24 @@ class Draw:
     attempts: int
 
 
+class Step(NamedTuple):
+    """One parameter of a draw plan: its name, whether it is drawn, whether a scenario may supply it, and how to
+    compute it (from the values before it and the question's random stream)."""
+
+    name: str
+    drawn: bool
+    shared: bool
+    compute: Compute
+
+
+@dataclass(frozen=True)
+class DrawPlan:
+    """A question's parameters compiled into steps, in declaration order (built once per question)."""
+
+    steps: tuple[Step, ...]
+    random: bool  # whether any parameter is drawn (if not, no random stream is seeded)
+
+
 def stream_seed(exam_seed: int, paper_id: str, question_id: str) -> int:
     """A 128-bit seed from sha256 of (scheme, exam seed, paper id, question id); stable across processes."""
     text = "\x1f".join((SEED_SCHEME, str(int(exam_seed)), paper_id, question_id))
@@ -50,12 +74,22 @@ def generator(seed: int) -> np.random.Generator:
 
 
 _PLAIN = frozenset({int, float, str, bool, type(None)})  # exact types: returned as they are, without ABC checks
+_is_plain = _PLAIN.__contains__
 
 
 def freeze(value: Any) -> Any:
     """Deep-convert lists to tuples and dicts to read-only mappings; numpy scalars to Python."""
-    if type(value) in _PLAIN:
+    kind = type(value)
+    if kind in _PLAIN:
         return value
+    if kind is dict:
+        if all(map(_is_plain, map(type, value.values()))):
+            return MappingProxyType(dict(value))
+        return MappingProxyType({k: v if type(v) in _PLAIN else freeze(v) for k, v in value.items()})
+    if kind is list or kind is tuple:
+        if all(map(_is_plain, map(type, value))):
+            return tuple(value)
+        return tuple([v if type(v) in _PLAIN else freeze(v) for v in value])
     if isinstance(value, Mapping):
         return MappingProxyType({k: freeze(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
@@ -78,61 +112,120 @@ def thaw(value: Any) -> Any:
     return value
 
 
-def _draw_one(param: Any, rng: np.random.Generator) -> Any:
-    """Draw one random parameter value (scalars stay plain Python numbers)."""
+def compile_draw_plan(question: Question) -> DrawPlan:
+    """Compile a question's parameters into draw steps (`Question.draw_plan` keeps the result)."""
+    steps = []
+    for name, param in question.spec.params.items():
+        if isinstance(param, FixedParam):
+            steps.append(Step(name, False, False, _constant(freeze(param.value))))
+        elif isinstance(param, DerivedParam):
+            steps.append(Step(name, False, False, _deriver(question, name, question.derived[name])))
+        else:
+            steps.append(Step(name, True, param.shared, _drawer(param)))
+    return DrawPlan(tuple(steps), any(step.drawn for step in steps))
+
+
+def _constant(value: Any) -> Compute:
+    """A step that always gives `value` (already frozen)."""
+    return lambda values, stream: value
+
+
+def _deriver(question: Question, name: str, rule: Expression | Entry) -> Compute:
+    """A step computing a derived parameter from the ones before it; failures become DrawErrors."""
+    path = f"params.{name}"
+
+    def fail(message: str) -> DrawError:
+        return DrawError(question, question.document.line(("params", name)), path, message)
+
+    if isinstance(rule, Expression):
+
+        def evaluate(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+            try:
+                return freeze(rule(values))
+            except ExpressionError as exc:
+                raise fail(f"{rule.source!r} failed: {exc}") from None
+
+        return evaluate
+
+    def call(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+        try:
+            return freeze(rule.function(MappingProxyType(dict(values))))
+        except Exception as exc:
+            raise fail(f"function {rule.name!r} raised {type(exc).__name__}: {exc}") from None
+
+    return call
+
+
+def _drawer(param: IntParam | FloatParam | ChoiceParam | SampleParam) -> Compute:
+    """A step drawing one random parameter (scalars stay plain Python numbers, arrays become nested tuples)."""
     if isinstance(param, IntParam):
-        count = (param.max - param.min) // param.step + 1
-        if not param.shape:
-            return param.min + int(rng.integers(0, count)) * param.step
-        picks = rng.integers(0, count, size=param.shape, dtype=np.int64)
-        return freeze((param.min + picks * param.step).tolist())
+        return _int_drawer(param)
     if isinstance(param, FloatParam):
-        scale = 10**param.decimals
-        low, count = round(param.min * scale), round((param.max - param.min) * scale) + 1
-        if not param.shape:
-            return round((low + int(rng.integers(0, count))) / scale, param.decimals)
-        picks = rng.integers(0, count, size=param.shape, dtype=np.int64)
-        return freeze(np.round((low + picks) / scale, param.decimals).tolist())
+        return _float_drawer(param)
     if isinstance(param, ChoiceParam):
-        return freeze(param.choices[int(rng.integers(0, len(param.choices)))])
+        choices, count = tuple(freeze(c) for c in param.choices), len(param.choices)
+        return lambda values, stream: choices[stream.below(count)]
     if isinstance(param, SampleParam):
-        picks = rng.choice(len(param.items), size=param.k, replace=False)
-        return freeze([param.items[int(i)] for i in picks])
+        items, population, k = tuple(freeze(i) for i in param.items), len(param.items), param.k
+        return lambda values, stream: tuple([items[i] for i in stream.sample(population, k)])
     raise TypeError(f"not a random parameter: {param!r}")
 
 
-def _complete(
-    question: Question, values: dict[str, Any], rng: np.random.Generator | None, given: Mapping[str, Any] | None = None
-) -> None:
-    """Fill in parameters in declaration order: draw random ones (if rng), compute fixed and derived.
+def _int_drawer(param: IntParam) -> Compute:
+    """Draw an int (or an array of them) uniformly from min..max on the grid of `step`."""
+    low, step, count = param.min, param.step, (param.max - param.min) // param.step + 1
+    shape = param.shape
+    if not shape:
+        return lambda values, stream: low + stream.below(count) * step
+    size = math.prod(shape)
+    if low >= INT64_MIN and param.max <= INT64_MAX and step <= INT64_MAX:  # numpy's int64 arithmetic agrees
 
-    A `shared` parameter takes its value from `given` (a shared scenario) instead of being drawn.
-    """
-    for name, param in question.spec.params.items():
-        if isinstance(param, FixedParam):
-            values[name] = freeze(param.value)
-        elif isinstance(param, DerivedParam):
-            values[name] = _derive(question, name, values)
-        elif given is not None and param.shared and name in given:
+        def draw_array(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+            return _nest([low + pick * step for pick in stream.many_below(count, size)], shape)
+
+        return draw_array
+
+    def draw_wide_array(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+        picks = np.array(stream.many_below(count, size), dtype=np.int64).reshape(shape)
+        return freeze((low + picks * step).tolist())
+
+    return draw_wide_array
+
+
+def _float_drawer(param: FloatParam) -> Compute:
+    """Draw a float (or an array of them) uniformly from the 10^-decimals grid between min and max."""
+    decimals = param.decimals
+    scale = 10**decimals
+    low, count = round(param.min * scale), round((param.max - param.min) * scale) + 1
+    shape = param.shape
+    if not shape:
+        return lambda values, stream: round((low + stream.below(count)) / scale, decimals)
+    size = math.prod(shape)
+
+    def draw_array(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+        picks = np.array(stream.many_below(count, size), dtype=np.int64).reshape(shape)
+        return freeze(np.round((low + picks) / scale, decimals).tolist())  # numpy's rounding, not Python's
+
+    return draw_array
+
+
+def _nest(flat: list[Any], shape: list[int]) -> tuple[Any, ...]:
+    """A flat list of values as nested tuples of `shape` (row-major, like numpy's reshape)."""
+    items: list[Any] = flat
+    for width in reversed(shape[1:]):
+        items = [tuple(items[i : i + width]) for i in range(0, len(items), width)]
+    return tuple(items)
+
+
+def _fill(plan: DrawPlan, stream: PCG64Stream | None, given: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Parameters in declaration order: drawn, fixed and derived; a `shared` one comes from `given` if there."""
+    values: dict[str, Any] = {}
+    for name, _, shared, compute in plan.steps:
+        if shared and given is not None and name in given:
             values[name] = given[name]
-        elif rng is not None:
-            values[name] = _draw_one(param, rng)
-
-
-def _derive(question: Question, name: str, values: dict[str, Any]) -> Any:
-    """Compute one derived parameter from the ones before it."""
-    rule = question.derived[name]
-    path = f"params.{name}"
-    line = question.document.line(("params", name))
-    if isinstance(rule, Expression):
-        try:
-            return freeze(rule(values))
-        except ExpressionError as exc:
-            raise DrawError(question, line, path, f"{rule.source!r} failed: {exc}") from None
-    try:
-        return freeze(rule.function(MappingProxyType(dict(values))))
-    except Exception as exc:
-        raise DrawError(question, line, path, f"function {rule.name!r} raised {type(exc).__name__}: {exc}") from None
+        else:
+            values[name] = compute(values, stream)
+    return values
 
 
 def _first_failure(question: Question, values: Mapping[str, Any]) -> int | None:
@@ -163,16 +256,16 @@ def draw_params(
     when it is not the question id (scenarios use `scenario:<name>`).
     """
     seed = stream_seed(exam_seed, paper_id, stream or question.id)
-    rng = generator(seed)
-    rejected: Counter[int] = Counter()
+    plan = question.draw_plan
+    rng = PCG64Stream(seed) if plan.random else None
+    rejected: list[int] = []  # index of the failed constraint, per rejected attempt
     for attempt in range(1, max_attempts + 1):
-        values: dict[str, Any] = {}
-        _complete(question, values, rng, given)
+        values = _fill(plan, rng, given)
         failed = _first_failure(question, values)
         if failed is None:
             return Draw(MappingProxyType(values), seed, attempt)
-        rejected[failed] += 1
-    index, count = rejected.most_common(1)[0]
+        rejected.append(failed)
+    index, count = Counter(rejected).most_common(1)[0]
     constraint = question.constraints[index]
     raise DrawError(
         question, constraint.line, f"constraints[{index}]",
@@ -188,11 +281,8 @@ def canonical_params(question: Question) -> Draw:
         raise DrawError(question, question.document.line(()), "canonical", "this question has no canonical values")
     values = {name: freeze(value) for name, value in question.spec.canonical.items()}
     ordered: dict[str, Any] = {}
-    for name, param in question.spec.params.items():
-        if isinstance(param, FixedParam | DerivedParam):
-            ordered[name] = freeze(param.value) if isinstance(param, FixedParam) else _derive(question, name, ordered)
-        else:
-            ordered[name] = values[name]
+    for name, drawn, _, compute in question.draw_plan.steps:
+        ordered[name] = values[name] if drawn else compute(ordered, None)
     failed = _first_failure(question, ordered)
     if failed is not None:
         constraint = question.constraints[failed]

@@ -13,7 +13,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 Env = Mapping[str, Any]
 Evaluator = Callable[[Env], Any]
@@ -83,16 +83,17 @@ def _power(base: Any, exponent: Any) -> Any:
     return operator.pow(base, exponent)
 
 
-def _repeat_guard(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """Wrap `*` so that repeating a sequence cannot build a huge object."""
+_NUMBERS = frozenset({int, float, bool})
 
-    def guarded(a: Any, b: Any) -> Any:
-        for seq, count in ((a, b), (b, a)):
-            if isinstance(seq, str | list | tuple) and isinstance(count, int) and len(seq) * count > MAX_SEQUENCE:
-                raise ExpressionError("sequence repetition is too large")
-        return op(a, b)
 
-    return guarded
+def _multiply(a: Any, b: Any) -> Any:
+    """`a * b`, refusing to repeat a sequence into a huge object."""
+    if type(a) in _NUMBERS and type(b) in _NUMBERS:
+        return a * b
+    for seq, count in ((a, b), (b, a)):
+        if isinstance(seq, str | list | tuple) and isinstance(count, int) and len(seq) * count > MAX_SEQUENCE:
+            raise ExpressionError("sequence repetition is too large")
+    return a * b
 
 
 def _safe_range(*args: int) -> range:
@@ -127,8 +128,8 @@ class _Compiler:
         if name in ("True", "False", "None"):
             value = {"True": True, "False": False, "None": None}[name]
             return lambda env: value
-        if name in bound:
-            return lambda env: env[name]
+        if name in bound:  # a comprehension variable: always bound before it is read
+            return operator.itemgetter(name)
         if name in FUNCTIONS:
             raise ExpressionError(f"function {name!r} must be called, not used as a value")
         self.free_names.add(name)
@@ -145,11 +146,15 @@ class _Compiler:
         left, right = self.compile(node.left, bound), self.compile(node.right, bound)
         if isinstance(node.op, ast.Pow):
             return lambda env: _power(left(env), right(env))
-        op = _BINARY.get(type(node.op))
+        op = _multiply if isinstance(node.op, ast.Mult) else _BINARY.get(type(node.op))
         if op is None:
             raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
-        if isinstance(node.op, ast.Mult):
-            op = _repeat_guard(op)
+        if isinstance(node.right, ast.Constant):  # such as `i + 1`: no call to fetch the constant
+            constant = node.right.value
+            return lambda env: op(left(env), constant)
+        if isinstance(node.left, ast.Constant):
+            constant = node.left.value
+            return lambda env: op(constant, right(env))
         return lambda env: op(left(env), right(env))
 
     def _UnaryOp(self, node: ast.UnaryOp, bound: frozenset[str]) -> Evaluator:
@@ -161,6 +166,11 @@ class _Compiler:
 
     def _BoolOp(self, node: ast.BoolOp, bound: frozenset[str]) -> Evaluator:
         parts = [self.compile(v, bound) for v in node.values]
+        if len(parts) == 2:
+            first, second = parts
+            if isinstance(node.op, ast.And):
+                return lambda env: bool(first(env)) and bool(second(env))
+            return lambda env: bool(first(env)) or bool(second(env))
         if isinstance(node.op, ast.And):
             return lambda env: all(p(env) for p in parts)
         return lambda env: any(p(env) for p in parts)
@@ -169,6 +179,12 @@ class _Compiler:
         first = self.compile(node.left, bound)
         ops = [_COMPARE[type(op)] for op in node.ops]
         rest = [self.compile(c, bound) for c in node.comparators]
+        if len(ops) == 1:
+            (op,), (second,), right = ops, rest, node.comparators[0]
+            if isinstance(right, ast.Constant):  # such as `v != 0`
+                constant = right.value
+                return lambda env: bool(op(first(env), constant))
+            return lambda env: bool(op(first(env), second(env)))
 
         def compare(env: Env) -> bool:
             left = first(env)
@@ -197,17 +213,35 @@ class _Compiler:
             if kw.arg not in ("reverse", "default", "ndigits", "rel_tol", "abs_tol"):
                 raise ExpressionError(f"keyword argument {kw.arg!r} is not allowed")
             keywords[kw.arg] = self.compile(kw.value, bound)
-        return lambda env: function(*(a(env) for a in args), **{k: v(env) for k, v in keywords.items()})
+        if keywords:
+            return lambda env: function(*[a(env) for a in args], **{k: v(env) for k, v in keywords.items()})
+        if len(args) == 1:
+            (only,) = args
+            return lambda env: function(only(env))
+        if len(args) == 2:
+            first, second = args
+            return lambda env: function(first(env), second(env))
+        return lambda env: function(*[a(env) for a in args])
 
     def _Subscript(self, node: ast.Subscript, bound: frozenset[str]) -> Evaluator:
         value, index = self.compile(node.value, bound), self.compile(node.slice, bound)
+        if _is_literal_display(node.value):  # a lookup table such as {'small': 512, ...}[size]: build it once
+            table = value({})
+            return lambda env: table[index(env)]
+        if isinstance(node.slice, ast.Constant):  # such as `window[2]`
+            key = node.slice.value
+            return lambda env: value(env)[key]
         return lambda env: value(env)[index(env)]
 
     def _Slice(self, node: ast.Slice, bound: frozenset[str]) -> Evaluator:
-        parts = [
-            self.compile(p, bound) if p is not None else (lambda env: None) for p in (node.lower, node.upper, node.step)
-        ]
-        return lambda env: slice(*(p(env) for p in parts))
+        parts = (node.lower, node.upper, node.step)
+        lower, upper, step = (None if p is None else self.compile(p, bound) for p in parts)
+        if lower is None and upper is not None and step is None:  # such as `xs[:n]`
+            return lambda env: slice(None, upper(env))
+        if lower is not None and upper is not None and step is None:  # such as `xs[i:j]`
+            return lambda env: slice(lower(env), upper(env))
+        parts = [(lambda env: None) if p is None else p for p in (lower, upper, step)]
+        return lambda env: slice(*[p(env) for p in parts])
 
     def _List(self, node: ast.List, bound: frozenset[str]) -> Evaluator:
         items = [self.compile(e, bound) for e in node.elts]
@@ -227,7 +261,7 @@ class _Compiler:
         pairs = [(self.compile(k, bound), self.compile(v, bound)) for k, v in zip(node.keys, node.values, strict=True)]
         return lambda env: {k(env): v(env) for k, v in pairs}
 
-    def _comprehension(self, node: Any, bound: frozenset[str], build: Callable[[Any], Any]) -> Evaluator:
+    def _comprehension(self, node: Any, bound: frozenset[str], build: type[list] | type[set]) -> Evaluator:
         """Compile list/set/generator comprehensions with any number of `for` clauses."""
         clauses = []
         scope = bound
@@ -238,24 +272,17 @@ class _Compiler:
             targets = _target_names(gen.target)
             scope = scope | frozenset(targets)
             conditions = [self.compile(c, scope) for c in gen.ifs]
-            clauses.append((gen.target, iterable, conditions))
+            name = gen.target.id if isinstance(gen.target, ast.Name) else None
+            clauses.append(_Clause(name, _binder(gen.target), iterable, _all_of(conditions)))
         element = self.compile(node.elt, scope)
+        comprehension = tuple(clauses)
 
-        def generate(env: Env):
-            def walk(level: int, local: dict[str, Any]):
-                if level == len(clauses):
-                    yield element(local)
-                    return
-                target, iterable, conditions = clauses[level]
-                for item in iterable(local):
-                    inner = dict(local)
-                    _bind(target, item, inner)
-                    if all(c(inner) for c in conditions):
-                        yield from walk(level + 1, inner)
+        def evaluate(env: Env) -> list[Any] | set[Any]:
+            result = build()
+            _collect(comprehension, env, element, result.append if build is list else result.add)
+            return result
 
-            yield from walk(0, dict(env))
-
-        return lambda env: build(generate(env))
+        return evaluate
 
     def _ListComp(self, node: ast.ListComp, bound: frozenset[str]) -> Evaluator:
         return self._comprehension(node, bound, list)
@@ -267,6 +294,52 @@ class _Compiler:
         return self._comprehension(node, bound, list)
 
 
+class _Clause(NamedTuple):
+    """One compiled `for` clause: its target's name (if it is a single name) and how to bind it, its iterable,
+    and its `if` conditions together (None when there are none)."""
+
+    name: str | None
+    bind: Callable[[dict[str, Any], Any], None]
+    iterable: Evaluator
+    accept: Evaluator | None
+
+
+def _collect(clauses: tuple[_Clause, ...], outer: Env, element: Evaluator, add: Callable[[Any], None]) -> None:
+    """Run the `for` clauses over `outer` (the enclosing scope) and add each accepted element."""
+    name, bind, iterable, accept = clauses[0]
+    if len(clauses) == 1:  # innermost clause: one scope, rebound item by item
+        inner = dict(outer)
+        for item in iterable(outer):
+            if name is None:
+                bind(inner, item)
+            else:
+                inner[name] = item
+            if accept is None or accept(inner):
+                add(element(inner))
+        return
+    for item in iterable(outer):
+        inner = dict(outer)
+        bind(inner, item)
+        if accept is None or accept(inner):
+            _collect(clauses[1:], inner, element, add)
+
+
+def _all_of(conditions: list[Evaluator]) -> Evaluator | None:
+    """An evaluator that is true when every condition is, or None when there are no conditions."""
+    if not conditions:
+        return None
+    if len(conditions) == 1:
+        return conditions[0]
+    return lambda env: all(c(env) for c in conditions)
+
+
+def _is_literal_display(node: ast.AST) -> bool:
+    """Whether a node is a dict, list or tuple display of constants only."""
+    if isinstance(node, ast.Dict):
+        return all(isinstance(n, ast.Constant) for n in (*node.keys, *node.values))
+    return isinstance(node, ast.List | ast.Tuple) and all(isinstance(n, ast.Constant) for n in node.elts)
+
+
 def _target_names(target: ast.AST) -> list[str]:
     """Names bound by a comprehension target (a name or a tuple of names)."""
     if isinstance(target, ast.Name):
@@ -276,17 +349,36 @@ def _target_names(target: ast.AST) -> list[str]:
     raise ExpressionError("comprehension targets must be names or tuples of names")
 
 
-def _bind(target: ast.AST, value: Any, scope: dict[str, Any]) -> None:
-    """Assign `value` to a comprehension target in `scope`."""
+def _binder(target: ast.AST) -> Callable[[dict[str, Any], Any], None]:
+    """A function assigning a value to a comprehension target (a name or nested tuples of names) in a scope."""
     if isinstance(target, ast.Name):
-        scope[target.id] = value
-        return
-    values = list(value)
+        name = target.id
+
+        def bind_name(scope: dict[str, Any], value: Any) -> None:
+            scope[name] = value
+
+        return bind_name
     elts = target.elts  # type: ignore[attr-defined]
-    if len(values) != len(elts):
-        raise ExpressionError(f"cannot unpack {len(values)} values into {len(elts)} names")
-    for elt, item in zip(elts, values, strict=True):
-        _bind(elt, item, scope)
+    if len(elts) == 2 and all(isinstance(elt, ast.Name) for elt in elts):  # the usual `i, w`: one assignment
+        first, second = (elt.id for elt in elts)
+
+        def bind_pair(scope: dict[str, Any], value: Any) -> None:
+            values = value if type(value) is tuple else list(value)
+            if len(values) != 2:
+                raise ExpressionError(f"cannot unpack {len(values)} values into 2 names")
+            scope[first], scope[second] = values
+
+        return bind_pair
+    parts = [_binder(elt) for elt in elts]
+
+    def bind_tuple(scope: dict[str, Any], value: Any) -> None:
+        values = value if type(value) is tuple else list(value)
+        if len(values) != len(parts):
+            raise ExpressionError(f"cannot unpack {len(values)} values into {len(parts)} names")
+        for bind, item in zip(parts, values, strict=True):
+            bind(scope, item)
+
+    return bind_tuple
 
 
 def _describe(node: ast.AST) -> str:

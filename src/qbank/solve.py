@@ -106,7 +106,7 @@ def run_solver(
         problem = answer_problem(spec.format, result.answers[name])
         if problem:
             raise SolverError(question, desc, f"answer {name!r} {problem}")
-    return freeze(dict(result.answers)), freeze(dict(result.steps))
+    return freeze(result.answers), freeze(result.steps)
 
 
 def answer_problem(fmt: str, value: Any) -> str | None:
@@ -120,17 +120,30 @@ def answer_problem(fmt: str, value: Any) -> str | None:
     if fmt in ("fixed", "sig"):
         return None if _is_number(value) else f"must be a finite number, got {value!r}"
     if fmt == "vector":
-        ok = isinstance(value, list | tuple) and value and all(_is_number(v) for v in value)
+        ok = isinstance(value, list | tuple) and value and _all_numbers(value)
         return None if ok else f"must be a non-empty list of finite numbers, got {value!r}"
     rows_ok = isinstance(value, list | tuple) and value and all(isinstance(r, list | tuple) and r for r in value)
-    if not rows_ok or len({len(r) for r in value}) != 1 or not all(_is_number(v) for r in value for v in r):
+    if not rows_ok or len({len(r) for r in value}) != 1 or not all(_all_numbers(r) for r in value):
         return f"must be a rectangular list of lists of finite numbers, got {value!r}"
     return None
 
 
+_NUMBER_TYPES = frozenset({int, float})
+_is_number_type = _NUMBER_TYPES.__contains__
+
+
 def _is_number(value: Any) -> bool:
     """A finite int or float (not bool)."""
+    if type(value) in _NUMBER_TYPES:  # the common case, without ABC checks
+        return math.isfinite(value)
     return isinstance(value, int | float) and not isinstance(value, bool) and _finite(value)
+
+
+def _all_numbers(values: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether every item is a finite int or float (not bool); plain ints and floats are checked in C loops."""
+    if all(map(_is_number_type, map(type, values))):
+        return all(map(math.isfinite, values))
+    return all(_is_number(v) for v in values)
 
 
 def _finite(value: float) -> bool:

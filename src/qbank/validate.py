@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -24,6 +25,9 @@ from .models import (
     SampleParam,
 )
 from .registry import Entry, Registries
+
+if TYPE_CHECKING:
+    from .draw import DrawPlan
 
 FORMAT_KEYS = {"int": set(), "fixed": {"decimals"}, "sig": {"sig"}, "vector": {"decimals"},
                "matrix": {"decimals"}, "text": set()}  # fmt: skip
@@ -59,6 +63,13 @@ class Question:
     def id(self) -> str:
         """The question id."""
         return self.spec.id
+
+    @cached_property
+    def draw_plan(self) -> DrawPlan:
+        """The parameters compiled into draw steps, built on first use."""
+        from .draw import compile_draw_plan  # qbank.draw imports this module
+
+        return compile_draw_plan(self)
 
 
 def pydantic_problems(error: ValidationError, document: Document, prefix: KeyPath = ()) -> list[Problem]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -114,6 +115,17 @@ def _embeddings(p: Params) -> list[list[int]]:
     return [[int(x) for x in (*p["in_vectors"][i], *p["out_vectors"][i])] for i in range(len(p["sentence"]))]
 
 
+def _visible_scores(p: Params) -> list[list[int]]:
+    """Per head, the target word's unscaled attention scores against the words it may see (itself included)."""
+    t = int(p["target"])
+    visible = [[int(x) for x in (*p["in_vectors"][i], *p["out_vectors"][i])] for i in range(t)]
+    scores = []
+    for qd, kd in zip(p["heads"]["query"], p["heads"]["key"], strict=True):
+        pairs = [(visible[t - 1][int(q) - 1], int(k) - 1) for q, k in zip(qd, kd, strict=True)]
+        scores.append([sum([q * e[k] for q, k in pairs]) for e in visible])
+    return scores
+
+
 def _mha_heads(p: Params) -> list[dict[str, Any]]:
     """Per-head query/key/value matrices, masked scores, weights and output for the target word."""
     embeddings = _embeddings(p)
@@ -161,8 +173,7 @@ def _mha_heads(p: Params) -> list[dict[str, Any]]:
 def mha_score_gap(p: Params) -> int:
     """Smallest difference between two unscaled attention scores of the target word, over both heads."""
     gaps = []
-    for head in _mha_heads(p):
-        raw = head["raw"]
+    for raw in _visible_scores(p):
         gaps += [abs(a - b) for i, a in enumerate(raw) for b in raw[i + 1 :]]
     return min(gaps) if gaps else 0
 
@@ -170,7 +181,7 @@ def mha_score_gap(p: Params) -> int:
 @param_function("transformer.mha_score_spread")
 def mha_score_spread(p: Params) -> int:
     """Largest spread (max - min) of the target word's unscaled attention scores, over both heads."""
-    return max(max(h["raw"]) - min(h["raw"]) for h in _mha_heads(p))
+    return max(max(raw) - min(raw) for raw in _visible_scores(p))
 
 
 @solver("transformer.masked_mha")
@@ -374,15 +385,23 @@ def qlora_quantize(p: Params) -> Solution:
 # --- Q10d: diffusion prior ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)
+def _schedule_sums(b1: float, bt: float, t: int) -> tuple[float, float]:
+    """Sum of log(1 - beta_t) and of beta_t^2 over a linear schedule of t betas (exactly rounded sums).
+
+    Cached: the question draws from a few dozen (beta_1, beta_T, T) and each sum takes up to 4000 terms.
+    """
+    betas = np.linspace(b1, bt, t).tolist()
+    return math.fsum(map(math.log1p, [-b for b in betas])), math.fsum([b * b for b in betas])
+
+
 @solver("generative.diffusion_prior")
 def diffusion_prior(p: Params) -> Solution:
     """Signal level sqrt(alpha_T) of a linear beta schedule, showing q(z_T | x) is close to N(0, I)."""
     b1, bt, t = float(p["beta_1"]), float(p["beta_T"]), int(p["T"])
-    betas = np.linspace(b1, bt, t)
-    log_alpha_bar = math.fsum(math.log1p(-b) for b in betas.tolist())
+    log_alpha_bar, sum_beta_sq = _schedule_sums(b1, bt, t)
     alpha_bar = math.exp(log_alpha_bar)
     sum_beta = t * (b1 + bt) / 2
-    sum_beta_sq = math.fsum(b * b for b in betas.tolist())
     first = math.exp(-sum_beta)
     second = math.exp(-sum_beta - sum_beta_sq / 2)
     return Solution(

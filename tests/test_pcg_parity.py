@@ -1,0 +1,44 @@
+"""qbank.pcg reproduces numpy's PCG64 Generator draw for draw (the seed scheme's random streams depend on it)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qbank.pcg import PCG64Stream
+
+SEEDS = [0, 1, 2026, 2**64 + 7, 2**128 - 1, 0x1F2E3D4C5B6A79880123456789ABCDEF]
+RANGES = [1, 2, 3, 7, 10, 255, 256, 1000, 2**31, 2**32 - 1, 2**32, 2**32 + 1, 2**40, 2**63]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_scalar_draws_match_numpy_across_range_widths(seed):
+    stream, generator = PCG64Stream(seed), np.random.Generator(np.random.PCG64(seed))
+    for n in RANGES * 20:  # interleaved widths: the 32-bit halves and the 64-bit path share one stream
+        assert stream.below(n) == int(generator.integers(0, n)), n
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("n", "count"), [(1, 5), (2, 17), (6, 64), (1000, 9), (2**32, 5), (2**33, 6)])
+def test_sized_draws_match_numpy(seed, n, count):
+    stream, generator = PCG64Stream(seed), np.random.Generator(np.random.PCG64(seed))
+    for _ in range(5):
+        assert stream.many_below(n, count) == generator.integers(0, n, size=count, dtype=np.int64).tolist()
+        assert stream.below(7) == int(generator.integers(0, 7))  # and the stream stays in step afterwards
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(("n", "k"), [(1, 1), (5, 3), (10, 10), (100, 7), (20_000, 10), (20_000, 1_000), (3, 0)])
+def test_samples_without_replacement_match_numpy(seed, n, k):
+    stream, generator = PCG64Stream(seed), np.random.Generator(np.random.PCG64(seed))
+    for _ in range(3):
+        assert stream.sample(n, k) == generator.choice(n, size=k, replace=False).tolist()
+        assert stream.below(1000) == int(generator.integers(0, 1000))
+
+
+def test_bad_arguments_are_refused_like_numpy():
+    stream = PCG64Stream(3)
+    with pytest.raises(ValueError):
+        stream.sample(3, 4)
+    with pytest.raises(ValueError):
+        stream.below(2**63 + 1)
