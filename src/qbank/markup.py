@@ -26,12 +26,14 @@ _ALONE = re.compile(f"<p>{_OPEN}(\\d+){_CLOSE}</p>")
 # What split_math skips or cuts, leftmost first: a fenced code block (to its closing fence, at least as
 # long, or the end), an escaped character, a code span (or an unmatched run of literal backticks), a
 # $$display$$ or $inline$ formula (`\$` inside is escaped), or a `$` that opens an unterminated formula.
+# No possessive quantifiers: Debian 12's Python 3.11.2 mismatches `(?:[^\\$]++|...)*+` (fixed in later 3.11s).
+# Each alternative inside a formula starts with a different character, so backtracking stays linear.
 _SPECIAL = re.compile(
     r"^ {0,3}(?P<fence>(?P<fc>[`~])(?P=fc){2,})[^\n]*$(?:.*?^ {0,3}(?P=fence)(?P=fc)*[ \t]*$|.*)"
     r"|\\.?"
     r"|(?P<ticks>`+)(?:.*?(?<!`)(?P=ticks)(?!`))?"
-    r"|\$\$(?P<display>(?:[^\\$]++|\\.|\$(?!\$))*+)\$\$"
-    r"|\$(?!\$)(?P<inline>(?:[^\\$]++|\\.)*+)\$"
+    r"|\$\$(?P<display>(?:[^\\$]|\\.|\$(?!\$))*)\$\$"
+    r"|\$(?!\$)(?P<inline>(?:[^\\$]|\\.)*)\$"
     r"|\$",
     re.MULTILINE | re.DOTALL,
 )
