@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -28,6 +31,16 @@ $$W = \begin{bmatrix} 7 & -8 \\ 9 & 10 \end{bmatrix}$$
 |---|---|
 | conv1 | $3 \times 3 \times 3 \times 64 = 1,728$ |
 """
+
+
+@contextmanager
+def weasyprints_own_drawer(module: Any) -> Iterator[None]:
+    """Render with WeasyPrint's own drawer instead of qbank's faster one (`module` is svgpath or svgtext)."""
+    module.uninstall()
+    try:
+        yield
+    finally:
+        module.install()
 
 
 def page(body_html: str) -> str:
@@ -188,11 +201,8 @@ def test_fast_path_drawer_gives_byte_identical_pdfs(tmp_path: Path) -> None:
     body = markdown_math_html(BODY + "\n\n$$\\sum_{i=1}^{n} \\frac{\\alpha_i}{\\sqrt{1 - \\beta_i}}$$\n")
     svg_figure = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><path d="m 1 1 h 10 v 5 z"/></svg>'
     html = page(body + svg_figure)
-    try:
-        svgpath.uninstall()
+    with weasyprints_own_drawer(svgpath):
         reference = write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
-    finally:
-        svgpath.install()
     assert write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]) == reference
 
 
@@ -218,11 +228,8 @@ def test_fast_svg_text_draws_labels_where_weasyprint_does(tmp_path: Path) -> Non
     from qbank import svgtext
 
     html = page(FIGURE_LABELS)
-    try:
-        svgtext.uninstall()
+    with weasyprints_own_drawer(svgtext):
         reference = _glyphs(write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]), tmp_path, "ref.pdf")
-    finally:
-        svgtext.install()
     fast_pdf = write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
     fast = _glyphs(fast_pdf, tmp_path, "fast.pdf")
     assert "".join(c[0] for c in fast) == "".join(c[0] for c in reference)
@@ -243,9 +250,6 @@ def test_svg_text_with_per_letter_positions_keeps_weasyprints_drawer(tmp_path: P
     figure = FIGURE_LABELS.replace('<text x="2" y="8"', '<text x="2 6 10" y="8" dx="0 1"')
     figure = figure.split('<text x="60"')[0] + "</svg>"
     html = page(figure)
-    try:
-        svgtext.uninstall()
+    with weasyprints_own_drawer(svgtext):
         reference = write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
-    finally:
-        svgtext.install()
     assert write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]) == reference
