@@ -74,7 +74,6 @@ def generator(seed: int) -> np.random.Generator:
 
 
 _PLAIN = frozenset({int, float, str, bool, type(None)})  # exact types: returned as they are, without ABC checks
-_is_plain = _PLAIN.__contains__
 
 
 def freeze(value: Any) -> Any:
@@ -82,14 +81,16 @@ def freeze(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
-    if kind is dict:
-        if all(map(_is_plain, map(type, value.values()))):
-            return MappingProxyType(dict(value))
-        return MappingProxyType({k: v if type(v) in _PLAIN else freeze(v) for k, v in value.items()})
     if kind is list or kind is tuple:
-        if all(map(_is_plain, map(type, value))):
-            return tuple(value)
-        return tuple([v if type(v) in _PLAIN else freeze(v) for v in value])
+        for item in value:
+            if type(item) not in _PLAIN:
+                return tuple([v if type(v) in _PLAIN else freeze(v) for v in value])
+        return tuple(value)
+    if kind is dict:
+        for item in value.values():
+            if type(item) not in _PLAIN:
+                return MappingProxyType({k: v if type(v) in _PLAIN else freeze(v) for k, v in value.items()})
+        return MappingProxyType(value.copy())
     if isinstance(value, Mapping):
         return MappingProxyType({k: freeze(v) for k, v in value.items()})
     if isinstance(value, list | tuple):

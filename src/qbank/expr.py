@@ -12,7 +12,7 @@ import ast
 import math
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 Env = Mapping[str, Any]
@@ -47,15 +47,26 @@ class ExpressionError(ValueError):
 
 @dataclass(frozen=True)
 class Expression:
-    """A compiled expression: its source, the parameter names it reads, and its evaluator."""
+    """A compiled expression: its source, the parameter names it reads, and its evaluator.
+
+    `evaluate` reports a name missing from the environment as unknown; `evaluate_unchecked` reads names
+    without that check (faster) and is tried first: a KeyError from it, which an unknown name raises, is
+    settled by running `evaluate`, whose outcome is then the expression's (evaluation has no side effects).
+    """
 
     source: str
     names: frozenset[str]
     evaluate: Evaluator
+    evaluate_unchecked: Evaluator | None = field(default=None, repr=False, compare=False)
 
     def __call__(self, env: Env) -> Any:
         """Evaluate against `env`; raise ExpressionError on any failure."""
         try:
+            if self.evaluate_unchecked is not None:
+                try:
+                    return self.evaluate_unchecked(env)
+                except KeyError:
+                    pass
             return self.evaluate(env)
         except ExpressionError:
             raise
@@ -71,9 +82,10 @@ def compile_expression(source: str) -> Expression:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"syntax error at column {exc.offset}: {exc.msg}") from None
-    compiler = _Compiler()
+    compiler = _Compiler(checked=True)
     evaluate = compiler.compile(tree.body, frozenset())
-    return Expression(source, frozenset(compiler.free_names), evaluate)
+    unchecked = _Compiler(checked=False).compile(tree.body, frozenset())
+    return Expression(source, frozenset(compiler.free_names), evaluate, unchecked)
 
 
 def _power(base: Any, exponent: Any) -> Any:
@@ -86,10 +98,20 @@ def _power(base: Any, exponent: Any) -> Any:
 _NUMBERS = frozenset({int, float, bool})
 
 
+def _multiplication(left: Evaluator, right: Evaluator) -> Evaluator:
+    """An evaluator of `left * right` (numbers multiplied directly, sequence repetition guarded)."""
+
+    def multiply(env: Env) -> Any:
+        a, b = left(env), right(env)
+        if type(a) in _NUMBERS and type(b) in _NUMBERS:
+            return a * b
+        return _multiply(a, b)
+
+    return multiply
+
+
 def _multiply(a: Any, b: Any) -> Any:
     """`a * b`, refusing to repeat a sequence into a huge object."""
-    if type(a) in _NUMBERS and type(b) in _NUMBERS:
-        return a * b
     for seq, count in ((a, b), (b, a)):
         if isinstance(seq, str | list | tuple) and isinstance(count, int) and len(seq) * count > MAX_SEQUENCE:
             raise ExpressionError("sequence repetition is too large")
@@ -105,10 +127,12 @@ def _safe_range(*args: int) -> range:
 
 
 class _Compiler:
-    """Turns an AST into closures, collecting free names."""
+    """Turns an AST into closures, collecting free names (parameters); `checked` makes reading a parameter
+    that is missing from the environment an "unknown name" error rather than a KeyError."""
 
-    def __init__(self) -> None:
+    def __init__(self, checked: bool) -> None:
         self.free_names: set[str] = set()
+        self.checked = checked
 
     def compile(self, node: ast.AST, bound: frozenset[str]) -> Evaluator:
         """Compile one node; `bound` holds comprehension variables in scope."""
@@ -133,6 +157,8 @@ class _Compiler:
         if name in FUNCTIONS:
             raise ExpressionError(f"function {name!r} must be called, not used as a value")
         self.free_names.add(name)
+        if not self.checked:
+            return operator.itemgetter(name)
 
         def lookup(env: Env) -> Any:
             try:
@@ -146,7 +172,9 @@ class _Compiler:
         left, right = self.compile(node.left, bound), self.compile(node.right, bound)
         if isinstance(node.op, ast.Pow):
             return lambda env: _power(left(env), right(env))
-        op = _multiply if isinstance(node.op, ast.Mult) else _BINARY.get(type(node.op))
+        if isinstance(node.op, ast.Mult):
+            return _multiplication(left, right)
+        op = _BINARY.get(type(node.op))
         if op is None:
             raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
         if isinstance(node.right, ast.Constant):  # such as `i + 1`: no call to fetch the constant
@@ -214,7 +242,12 @@ class _Compiler:
                 raise ExpressionError(f"keyword argument {kw.arg!r} is not allowed")
             keywords[kw.arg] = self.compile(kw.value, bound)
         if keywords:
-            return lambda env: function(*[a(env) for a in args], **{k: v(env) for k, v in keywords.items()})
+
+            def call_with_keywords(env: Env) -> Any:
+                named = {k: v(env) for k, v in keywords.items()}  # before the positional arguments, as ever
+                return function(*[a(env) for a in args], **named)
+
+            return call_with_keywords
         if len(args) == 1:
             (only,) = args
             return lambda env: function(only(env))

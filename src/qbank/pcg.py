@@ -5,7 +5,7 @@ for `integers(0, n)` (scalar or sized) and `choice(n, k, replace=False)`: numpy'
 then the same state words, the same 128-bit LCG with the XSL-RR output, the same 32-bit halves of each
 64-bit output and the same Lemire rejection. Building numpy's generator costs ~40 µs and each scalar draw
 ~4 µs of call overhead; a variant needs a fresh stream and a handful of small draws, which this does
-several times faster. tests/test_pcg.py checks it against numpy across many seeds, ranges and sample sizes.
+several times faster. tests/test_pcg_parity.py checks it against numpy across many seeds, ranges and sample sizes.
 """
 
 from __future__ import annotations
@@ -42,7 +42,10 @@ def seeded_state(seed: int) -> tuple[int, int]:
     numpy mixes the entropy into the pool; its `generate_state` loop is slow, so the 256 bits of seed
     material are hashed from the pool here.
     """
-    pool = np.random.SeedSequence(seed).pool.tolist()
+    # A 128-bit seed as its four little-endian 32-bit words gives numpy the pool the int gives (absent high
+    # words hash like zero words), and numpy converts an array faster than an int.
+    entropy = np.frombuffer(seed.to_bytes(16, "little"), dtype="<u4") if 0 <= seed <= MASK128 else seed
+    pool = np.random.SeedSequence(entropy).pool.tolist()
     words = 0  # four little-endian 64-bit words: initial state (high, low), then sequence (high, low)
     for shift, index, xor, multiplier in _OUTPUT:
         word = (pool[index] ^ xor) * multiplier & MASK32

@@ -4,6 +4,7 @@ QLoRA quantization and the diffusion prior."""
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -17,16 +18,15 @@ Params = Mapping[str, Any]
 
 def _softmax(scores: Sequence[float]) -> list[float]:
     """Numerically stable softmax of a list of scores."""
+    return _softmax_logsumexp(scores)[0]
+
+
+def _softmax_logsumexp(scores: Sequence[float]) -> tuple[list[float], float]:
+    """Numerically stable softmax of a list of scores, and log(sum(exp(scores))) without overflow."""
     top = max(scores)
     exps = [math.exp(s - top) for s in scores]
     total = math.fsum(exps)
-    return [e / total for e in exps]
-
-
-def _logsumexp(scores: Sequence[float]) -> float:
-    """log(sum(exp(scores))) without overflow."""
-    top = max(scores)
-    return top + math.log(math.fsum(math.exp(s - top) for s in scores))
+    return [e / total for e in exps], top + math.log(total)
 
 
 def _tex_sci(value: float, sig: int = 3) -> str:
@@ -48,21 +48,23 @@ def _tex_sci(value: float, sig: int = 3) -> str:
 def skipgram_forward(p: Params) -> Solution:
     """Forward pass of skip-gram for one window: one-hot input, hidden layer, scores, softmax and loss."""
     vocab = list(p["vocab"])
-    in_vectors = [tuple(int(x) for x in v) for v in p["in_vectors"]]
-    out_vectors = [tuple(int(x) for x in v) for v in p["out_vectors"]]
+    in_vectors = [tuple(map(int, v)) for v in p["in_vectors"]]
+    out_vectors = [tuple(map(int, v)) for v in p["out_vectors"]]
     window = list(p["window"])
     middle = len(window) // 2
     centre = window[middle]
     context = window[:middle] + window[middle + 1 :]
     c = vocab.index(centre)
 
-    one_hot = tuple(1 if i == c else 0 for i in range(len(vocab)))
+    one_hot = tuple([1 if i == c else 0 for i in range(len(vocab))])
     hidden = in_vectors[c]
-    scores = tuple(sum(o * h for o, h in zip(out, hidden, strict=True)) for out in out_vectors)
-    probs = _softmax(scores)
-    lse = _logsumexp(scores)
+    if any(len(out) != len(hidden) for out in out_vectors):
+        raise ValueError("every out-vector must have the length of the in-vectors")
+    scores = tuple([sum(map(operator.mul, out, hidden)) for out in out_vectors])
+    probs, lse = _softmax_logsumexp(scores)
     top = max(scores)
-    exp_sum = math.fsum(math.exp(s) for s in scores)
+    exps = list(map(math.exp, scores))
+    exp_sum = math.fsum(exps)
 
     context_rows = []
     for word in context:
@@ -70,14 +72,14 @@ def skipgram_forward(p: Params) -> Solution:
         context_rows.append(
             {"word": word, "score": scores[j], "prob": probs[j], "loss": lse - scores[j], "index": j + 1}
         )
-    loss = math.fsum(r["loss"] for r in context_rows)
+    loss = math.fsum([r["loss"] for r in context_rows])
 
     rows = [
         {
             "word": w,
             "out": list(out_vectors[i]),
             "score": scores[i],
-            "exp": math.exp(scores[i]),
+            "exp": exps[i],
             "prob": probs[i],
             "context": w in context,
         }
@@ -93,7 +95,7 @@ def skipgram_forward(p: Params) -> Solution:
         "log_exp_sum": lse,
         "max_score": top,
         "context_rows": context_rows,
-        "context_score_sum": sum(r["score"] for r in context_rows),
+        "context_score_sum": sum([r["score"] for r in context_rows]),
     }
     return Solution(
         answers={
@@ -136,15 +138,18 @@ def _mha_heads(p: Params) -> list[dict[str, Any]]:
         qd = [int(d) for d in p["heads"]["query"][h]]
         kd = [int(d) for d in p["heads"]["key"][h]]
         vd = value_dims[h]
+        if len(qd) != len(kd):
+            raise ValueError(f"head {h + 1}: query and key dimensions differ in number")
         q = [[e[d - 1] for d in qd] for e in embeddings]
         k = [[e[d - 1] for d in kd] for e in embeddings]
         v = [[e[d - 1] for d in vd] for e in embeddings]
         d_k = len(qd)
-        raw = [sum(a * b for a, b in zip(q[t - 1], k[j], strict=True)) for j in range(len(embeddings))]
-        scaled_full = [r / math.sqrt(d_k) if j < t else None for j, r in enumerate(raw)]
-        scaled = [s for s in scaled_full if s is not None]
+        raw = [sum(map(operator.mul, q[t - 1], row)) for row in k]
+        root = math.sqrt(d_k)
+        scaled_full = [r / root if j < t else None for j, r in enumerate(raw)]
+        scaled = scaled_full[:t]
         weights = _softmax(scaled)
-        output = [math.fsum(w * v[j][i] for j, w in enumerate(weights)) for i in range(len(vd))]
+        output = [math.fsum([w * row[i] for w, row in zip(weights, v[:t], strict=True)]) for i in range(len(vd))]
         heads.append(
             {
                 "head": h + 1,
@@ -249,7 +254,7 @@ def topk_topp(p: Params) -> Solution:
     percent = [int(x) for x in p["percent"]]
     k = int(p["k"])
     p_percent = round(float(p["p"]) * 100)
-    order = sorted(range(len(tokens)), key=lambda i: (-percent[i], i))
+    order = sorted(range(len(tokens)), key=percent.__getitem__, reverse=True)  # stable: ties keep token order
     ranked, cum = [], 0
     for rank, i in enumerate(order):
         cum += percent[i]
@@ -333,10 +338,10 @@ def kl_penalized_reward(p: Params) -> Solution:
 # --- Q9a: QLoRA-style 2-bit absmax quantization -------------------------------------------------------------
 
 
-def _nearest(value: float, codebook: Sequence[float]) -> tuple[int, float]:
-    """Index of the nearest codebook value and the margin to the second nearest."""
-    distances = sorted((abs(value - c), i) for i, c in enumerate(codebook))
-    return distances[0][1], distances[1][0] - distances[0][0]
+def _nearest(distances: Sequence[float]) -> tuple[int, float]:
+    """Index of the smallest distance (the first, on a tie) and the margin to the second smallest."""
+    first, second = sorted(range(len(distances)), key=distances.__getitem__)[:2]
+    return first, distances[second] - distances[first]
 
 
 @param_function("peft.qlora_margin")
@@ -346,7 +351,8 @@ def qlora_margin(p: Params) -> float:
     absmax = max(abs(v) for v in x)
     if absmax == 0:
         return 0.0
-    return round(min(_nearest(v / absmax, p["codebook"])[1] for v in x), 9)
+    codebook = p["codebook"]
+    return round(min([_nearest([abs(v / absmax - c) for c in codebook])[1] for v in x]), 9)
 
 
 @solver("peft.qlora_quantize")
@@ -358,13 +364,14 @@ def qlora_quantize(p: Params) -> Solution:
     rows = []
     for v in x:
         normalised = v / absmax
-        index, _ = _nearest(normalised, codebook)
+        distances = [abs(normalised - c) for c in codebook]
+        index, _ = _nearest(distances)
         deq = round(codebook[index] * absmax, 9)
         rows.append(
             {
                 "x": v,
                 "normalised": normalised,
-                "distances": [abs(normalised - c) for c in codebook],
+                "distances": distances,
                 "index": index,
                 "bits": format(index, "02b"),
                 "code": codebook[index],
