@@ -200,10 +200,19 @@ def test_fast_path_drawer_gives_byte_identical_pdfs(tmp_path: Path) -> None:
 
     body = markdown_math_html(BODY + "\n\n$$\\sum_{i=1}^{n} \\frac{\\alpha_i}{\\sqrt{1 - \\beta_i}}$$\n")
     svg_figure = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><path d="m 1 1 h 10 v 5 z"/></svg>'
-    html = page(body + svg_figure)
+    marked = (  # simple data the fast path takes, whose vertices place markers
+        '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30"><defs><marker id="dot" markerWidth="4" '
+        'markerHeight="4" refX="2" refY="2"><path d="M 0 0 L 4 0 L 4 4 Z"/></marker></defs>'
+        '<path d="M 5 5 L 30 5 Q 40 10 30 20 L 5 20 Z" fill="none" stroke="black" marker-start="url(#dot)" '
+        'marker-mid="url(#dot)" marker-end="url(#dot)"/></svg>'
+    )
+    html = page(body + svg_figure + marked)
     with weasyprints_own_drawer(svgpath):
         reference = write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
+    svgpath._compiled.cache_clear()
     assert write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]) == reference
+    assert svgpath._compiled.cache_info().currsize > 0  # the formula glyphs went through the fast path
+    assert write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]) == reference  # now from the cache
 
 
 FIGURE_LABELS = (

@@ -1,16 +1,18 @@
 """A faster drawer for the SVG paths ziamath writes, with exactly WeasyPrint's output.
 
 WeasyPrint 70 parses path data with a regular expression per point and re-slices the remaining string
-each time; a key with a few dozen typeset formulas spends seconds there. Formula glyphs use only
-absolute `M`, `L`, `Q` and `Z` commands with plain decimal numbers. For such paths this module issues the
-very same drawing operations (same float arithmetic, same marker vertices) from one tokenizing pass;
-any other path goes to WeasyPrint's own drawer. `install()` registers it; tests compare PDFs made with
-and without it byte for byte.
+each time, then formats every number through pydyf one call at a time; a key with hundreds of typeset
+formulas spends seconds there. Formula glyphs use only absolute `M`, `L`, `Q` and `Z` commands with plain
+decimal numbers. For such paths this module compiles the data once (cached by the data string) into the
+very same content-stream lines pydyf would write (same float arithmetic, same number formatting) and the
+same marker vertices, and appends them in one step; any other path goes to WeasyPrint's own drawer.
+`install()` registers it; tests compare PDFs made with and without it byte for byte.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from math import atan2, pi
 from typing import Any
 
@@ -20,18 +22,33 @@ from weasyprint.svg.path import path as _ORIGINAL
 _SIMPLE = re.compile(r"[MLQZ0-9.\- ]*")
 _TOKEN = re.compile(r"[MLQZ]|-?\d*\.?\d+")
 _ARITY = {"M": 2, "L": 2, "Q": 4, "Z": 0}
+_MARKERS = ("marker", "marker-start", "marker-mid", "marker-end")
+
+Vertex = tuple[float, float] | None
+Compiled = tuple[tuple[bytes, ...], tuple[Vertex, ...]]
 
 
 def fast_path(svg: Any, node: Any, font_size: float) -> None:
     """Draw a path node: fast for absolute M/L/Q/Z data, WeasyPrint's drawer for anything else."""
-    data = node.get("d", "")
-    if not _SIMPLE.fullmatch(data):
+    compiled = _compiled(node.get("d", ""))
+    if compiled is None:
         return _ORIGINAL(svg, node, font_size)
+    lines, vertices = compiled
+    svg.stream.stream.extend(lines)
+    if any(node.get(name) is not None for name in _MARKERS):  # vertices only matter to markers
+        node.vertices.extend(vertices)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _compiled(data: str) -> Compiled | None:
+    """The content-stream lines and marker vertices for path data, or None when it is not simple."""
+    if not _SIMPLE.fullmatch(data):
+        return None
     commands = _commands(_TOKEN.findall(data))
     if commands is None:
-        return _ORIGINAL(svg, node, font_size)
-    _draw(svg.stream, node.vertices, commands)
-    return None
+        return None
+    return _draw(commands)
 
 
 def _commands(tokens: list[str]) -> list[tuple[str, list[float]]] | None:
@@ -57,10 +74,18 @@ def _commands(tokens: list[str]) -> list[tuple[str, list[float]]] | None:
     return commands
 
 
-def _draw(stream: Any, vertices: list[Any], commands: list[tuple[str, list[float]]]) -> None:
-    """Issue the drawing operations WeasyPrint's `path()` issues for these commands."""
+def _number(value: float) -> str:
+    """A number as pydyf writes it into a content stream."""
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:f}".rstrip("0")
+
+
+def _draw(commands: list[tuple[str, list[float]]]) -> Compiled:
+    """The lines and vertices WeasyPrint's `path()` produces for these commands (pydyf: one line each)."""
+    lines = ["0 0 m"]  # WeasyPrint starts every path with a move to (0, 0)
+    vertices: list[Vertex] = []
     current: tuple[float, float] = (0, 0)
-    stream.move_to(*current)
     last: str | None = None
     first: tuple[float, float] | None = None
     for letter, numbers in commands:
@@ -76,27 +101,29 @@ def _draw(stream: Any, vertices: list[Any], commands: list[tuple[str, list[float
             old_x, old_y = current
             angle = atan2(y - old_y, x - old_x)
             vertices.append((pi - angle, angle))
-            stream.line_to(x, y)
+            lines.append(f"{_number(x)} {_number(y)} l")
             current = x, y
         elif letter == "M":
             x, y = numbers
             if last and last != "Z":
                 vertices.append(None)
-            stream.move_to(x, y)
+            lines.append(f"{_number(x)} {_number(y)} m")
             current = x, y
         elif letter == "Q":
             x1, y1 = current
             x2, y2, x3, y3 = numbers
-            stream.curve_to(x2 * 2 / 3 + x1 / 3, y2 * 2 / 3 + y1 / 3, x2 * 2 / 3 + x3 / 3, y2 * 2 / 3 + y3 / 3, x3, y3)
+            control = (x2 * 2 / 3 + x1 / 3, y2 * 2 / 3 + y1 / 3, x2 * 2 / 3 + x3 / 3, y2 * 2 / 3 + y3 / 3, x3, y3)
+            lines.append(" ".join(map(_number, control)) + " c")
             vertices.append((0, 0))
             current = x3, y3
         elif first:
             vertices.append(None)
-            stream.close()
+            lines.append("h")
             current = first
         if letter != "Z":
             vertices.append(current)
         last = letter
+    return tuple(line.encode("ascii") for line in lines), tuple(vertices)
 
 
 def install() -> None:
