@@ -16,7 +16,8 @@ from .load import display_name, load_yaml_bytes, load_yaml_file, read_bytes
 from .models import Strict
 from .modules import load_module
 from .registry import DuplicateNameError, Registries, collecting
-from .validate import Question, pydantic_problems, validate_question
+from .schema_errors import pydantic_problems
+from .validate import Question, validate_question
 
 BANK_FILE = "bank.yaml"
 VALIDATION_PAPER = "qbank-validate"

@@ -16,7 +16,8 @@ from .errors import Problem, UserError
 from .load import Document, display_name, load_yaml_bytes, read_bytes
 from .models import Name, Strict
 from .scenario import compile_scenarios
-from .validate import Question, pydantic_problems
+from .schema_errors import pydantic_problems
+from .validate import Question
 
 DEFAULT_FIELDS = ["Roll Number", "Name", "Section"]
 Marks = Annotated[float, Field(gt=0)]
