@@ -122,6 +122,29 @@ def test_only_a_changed_renderer_is_told_apart(shared_set, run_cli, tmp_path):
     assert len([line for line in text.splitlines() if line.startswith("DIFFERS")]) == 1
 
 
+def test_a_booklet_merged_by_another_qpdf_is_told_apart(shared_set, run_cli, tmp_path):
+    """The key booklet's bytes depend on pikepdf/qpdf (they spell its names and strings): a set recorded with
+    another qpdf and a different booklet differs only in the rendering environment."""
+    import hashlib
+
+    out, rows = shared_set
+    target = copy_set(out, tmp_path)
+    data = manifest(target)
+    assert data["environment"]["rendering"]["qpdf"] and data["environment"]["packages"]["pikepdf"]
+    data["environment"]["rendering"]["qpdf"] = "11.0.0"
+    booklet = (target / "key-booklet.pdf").read_bytes() + b"\n% merged with an older qpdf\n"
+    (target / "key-booklet.pdf").write_bytes(booklet)
+    data["files"]["key-booklet.pdf"] = hashlib.sha256(booklet).hexdigest()
+    (target / "manifest.json").write_text(json.dumps(data))
+    status, text = audit(run_cli, target)
+    assert status == 1
+    assert "note: rendering environment changed: qpdf 11.0.0 →" in text
+    assert "DIFFERS key-booklet.pdf: same parameters and answers; only the rendering environment changed (qpdf" in text
+    assert [line for line in text.splitlines() if line.startswith("DIFFERS")] == [
+        line for line in text.splitlines() if line.startswith("DIFFERS key-booklet.pdf")
+    ]
+
+
 def test_edited_spec_and_solver_are_named(sample_copy, run_cli, tmp_path):
     out, rows = build_set(sample_copy)
     spec = sample_copy / "banks/sample/questions/xf/head-dim.yaml"

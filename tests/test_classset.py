@@ -105,6 +105,25 @@ def test_key_booklet_holds_every_key_in_roster_order(class40):
     assert rows[10]["name"] in page_text(out / "key-booklet.pdf", first_of)
 
 
+def test_key_booklet_has_a_bookmark_per_student_and_is_reproducible(class40, tmp_path):
+    import pikepdf
+
+    from qbank.classset import ClassPaper, key_booklet
+
+    out, rows = class40
+    pages = [page_count(out / "keys" / f"{r['roll']}.pdf") for r in rows]
+    with pikepdf.open(out / "key-booklet.pdf") as pdf, pdf.open_outline() as tree:
+        top = [(str(item.title), pdf.pages.index(item.destination[0])) for item in tree.root]
+        assert all(item.children for item in tree.root)  # each key's own bookmarks sit under its student
+    assert top == [(f"{r['roll']} · {r['name']}", sum(pages[:i])) for i, r in enumerate(rows)]
+    again = tmp_path / "again"
+    shutil.copytree(out / "keys", again / "keys")
+    papers = [ClassPaper(r["roll"], {"roll": r["roll"], "name": r["name"]}) for r in rows]
+    digest, _ = key_booklet(again, papers)
+    assert (again / "key-booklet.pdf").read_bytes() == (out / "key-booklet.pdf").read_bytes()
+    assert digest == manifest(out)["files"]["key-booklet.pdf"]
+
+
 def test_manifest_records_students_layout_seeds_and_digests(class40):
     out, rows = class40
     data = manifest(out)

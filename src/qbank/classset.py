@@ -11,12 +11,14 @@ import hashlib
 import io
 import multiprocessing
 import os
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .booklet import BOOKLET, booklet_label, merge_pdfs
 from .build import BuildResult
 from .exam import Exam, load_exam
 from .manifest import assemble_manifest, inputs_record, manifest_bytes
@@ -26,7 +28,6 @@ from .roster import form_ids, read_roster
 from .workers import JobSpec, run_jobs
 from .writer import Staging, check_target
 
-BOOKLET = "key-booklet.pdf"
 GRADEBOOK = "answers.csv"
 
 
@@ -77,25 +78,16 @@ def gradebook(
 
 def key_booklet(root: Path, papers: Sequence[ClassPaper]) -> tuple[str, float]:
     """Write every paper's key, in roster order, as one PDF with a bookmark per student (or form); return its
-    digest and this process's peak memory (the merge holds the whole booklet)."""
-    from pypdf import PdfWriter
-
+    digest and this process's peak memory."""
     from .workers import max_rss_mb
 
-    writer = PdfWriter()
-    for paper in papers:
-        label = " · ".join(v for v in (paper.student.get("roll"), paper.student.get("name")) if v)
-        writer.append(str(root / "keys" / f"{paper.id}.pdf"), outline_item=label or f"Form {paper.id}")
-    writer.add_metadata({"/Title": "Answer key booklet", "/Producer": "qbank"})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    data = buffer.getvalue()
-    (root / BOOKLET).write_bytes(data)
-    return hashlib.sha256(data).hexdigest(), max_rss_mb()
+    parts = [(root / "keys" / f"{paper.id}.pdf", booklet_label(paper.id, paper.student)) for paper in papers]
+    return merge_pdfs(parts, root / BOOKLET), max_rss_mb()
 
 
 def merge_booklet(root: Path, papers: Sequence[ClassPaper], jobs: int) -> tuple[str, float]:
-    """The key booklet, merged in a short-lived process when building in parallel (so this one stays lean)."""
+    """The key booklet, merged in a short-lived process when building in parallel (its peak memory is then
+    the merge's own)."""
     if jobs <= 1 or len(papers) <= 1:
         return key_booklet(root, papers)
     context = multiprocessing.get_context("forkserver")
@@ -113,7 +105,7 @@ def make_class_set(
     exam: Exam | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Render the class set described by `recipe` (or only the papers `only`) into the folder `root`; return
-    its manifest (not written) and run statistics (peak memory of the workers)."""
+    its manifest (not written) and run statistics (peak memory of the workers and the booklet merge, its time)."""
     exam_path = Path(recipe["exam"])
     exam = exam or load_exam(exam_path)
     papers = [ClassPaper(p["id"], p["student"]) for p in recipe["papers"] if only is None or p["id"] in only]
@@ -128,9 +120,11 @@ def make_class_set(
     progress.message(f"{len(papers)} papers and keys in {min(jobs, len(papers))} worker process(es)")
     results = run_jobs(spec, [(p.id, p.student) for p in papers], jobs, lambda r: progress.advance(r["paper_id"]))
     digests = {name: digest for result in results for name, digest in result["files"].items()}
-    merger_rss = 0.0
+    merger_rss = merger_seconds = 0.0
     if only is None:
+        started = time.perf_counter()
         digests[BOOKLET], merger_rss = merge_booklet(root, papers, jobs)
+        merger_seconds = time.perf_counter() - started
         data = gradebook(exam, papers, results, recipe["columns"])
         (root / GRADEBOOK).write_bytes(data)
         digests[GRADEBOOK] = hashlib.sha256(data).hexdigest()
@@ -141,6 +135,7 @@ def make_class_set(
         "worker_peak_rss_mb": {r["pid"]: r["max_rss_mb"] for r in results},
         "worker_cpu_seconds": sum(r["cpu_seconds"] for r in results),
         "booklet_peak_rss_mb": merger_rss,
+        "booklet_seconds": merger_seconds,
     }
     return manifest, stats
 

@@ -25,7 +25,7 @@ from .validate import Question
 MANIFEST_VERSION = 2
 FONT_FAMILIES = ("TeX Gyre Termes", "TeX Gyre Termes Math", "TeX Gyre Cursor", "FreeSerif")
 PACKAGES = ("jinja2", "numpy", "pyyaml", "pydantic", "weasyprint", "pydyf", "ziamath", "ziafont", "markdown-it-py",
-            "pypdf")  # fmt: skip
+            "pikepdf")  # fmt: skip
 PACKAGE_ROOT = Path(__file__).resolve().parent
 TEMPLATE_SUFFIXES = (".j2", ".css", ".html")
 

@@ -132,7 +132,9 @@ def _dist_version(name: str) -> str | None:
 
 
 def pdf_environment() -> dict[str, str | None]:
-    """Versions of everything that changes PDF bytes (WeasyPrint, pydyf, Pango, HarfBuzz, ...)."""
+    """Versions of everything that changes PDF bytes (WeasyPrint, pydyf, Pango, HarfBuzz, ...; pikepdf and its
+    qpdf parse the keys and spell names and strings in the key booklet)."""
+    import pikepdf
     from weasyprint.text.ffi import pango  # the Pango WeasyPrint renders with
 
     number = pango.pango_version()  # 15008 for 1.50.8
@@ -146,4 +148,6 @@ def pdf_environment() -> dict[str, str | None]:
         "ziafont": _dist_version("ziafont"),
         "latex2mathml": _dist_version("latex2mathml"),
         "markdown-it-py": _dist_version("markdown-it-py"),
+        "pikepdf": _dist_version("pikepdf"),
+        "qpdf": pikepdf.__libqpdf_version__,
     }
