@@ -186,3 +186,16 @@ def test_rendered_texts_are_cached_but_errors_are_not() -> None:
     for _ in range(2):
         with pytest.raises(MathError, match="unterminated"):
             markdown_math_html("cost $5")
+
+
+def test_inline_labels_escape_text_and_typeset_math() -> None:
+    from qbank.markup import inline_math_html, inline_math_problems
+
+    html = inline_math_html("Output <before> $W_O$ & costs \\$5")
+    assert html.startswith("Output &lt;before&gt; ") and "&amp; costs $5" in html
+    assert "<i>W</i><sub><i>O</i></sub>" in html and "<p>" not in html  # math, but no Markdown paragraph
+    assert inline_math_html("plain *not emphasis*") == "plain *not emphasis*"
+    assert inline_math_problems("fine $x_1$") == []
+    assert inline_math_problems("bad $\\frac{1}{$") and inline_math_problems("open $x")
+    with pytest.raises(MathError):
+        inline_math_html("bad $\\frac{1}{$")

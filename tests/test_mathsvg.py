@@ -158,3 +158,15 @@ def test_simple_formulas_are_styled_text_with_a_true_minus() -> None:
     assert html.startswith('<span class="math inline mtext">')
     assert "<sub><i>i</i></sub>" in html and "\u22120.88" in html and "2,359,296" in html
     assert "<img" not in html
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        (r"\beta \log y", '<i>β</i>\u2009<span class="mfn">log</span>\u2009<i>y</i>'),  # thin spaces either side
+        (r"\log (x)", '<span class="mfn">log</span>(<i>x</i>)'),  # none before a bracket or at the start
+        (r"2 \exp \left(x\right)", '2\u2009<span class="mfn">exp</span>(<i>x</i>)'),
+    ],
+)
+def test_function_names_are_spaced_like_tex(latex: str, expected: str) -> None:
+    assert math_html(latex, False) == f'<span class="math inline mtext">{expected}</span>'

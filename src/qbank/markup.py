@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from qbank.mathsvg import MathError, math_html
+from qbank.mathsvg import MathError, math_html, mathml
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-__all__ = ["MathError", "markdown_math_html", "split_math"]
+__all__ = ["MathError", "inline_math_html", "inline_math_problems", "markdown_math_html", "split_math"]
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: Markdown leaves them alone
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
@@ -138,3 +138,31 @@ def _markdown_math_html(text: str, size_px: float) -> str:
     rendered = _ALONE.sub(alone, rendered)
     # elsewhere (inside a paragraph, list item or table cell) a display formula must not be a <div>
     return _PLACEHOLDER.sub(lambda m: _typeset(text, spans[int(m.group(1))], size_px, "span"), rendered)
+
+
+def inline_math_html(text: str, *, size_px: float = 14.67) -> str:
+    """Plain text (no Markdown) with $inline$ math to HTML, for one-line labels; `\\$` is a dollar sign.
+    MathError names the formula on bad math."""
+    return _inline_math_html(text, size_px)
+
+
+@lru_cache(maxsize=512)
+def _inline_math_html(text: str, size_px: float) -> str:
+    stripped, spans = split_math(text)
+    escaped = html.escape(stripped.replace("\\$", "$"), quote=False)
+    return _PLACEHOLDER.sub(lambda m: _typeset(text, spans[int(m.group(1))], size_px, "span"), escaped)
+
+
+def inline_math_problems(text: str) -> list[str]:
+    """Why each formula of a one-line label would fail to typeset (empty when all parse)."""
+    try:
+        _, spans = split_math(text)
+    except MathError as exc:
+        return [f"math error: {exc}"]
+    problems = []
+    for span in spans:
+        try:
+            mathml(span.latex, span.display)
+        except MathError as exc:
+            problems.append(f"math error: {exc}")
+    return problems

@@ -142,8 +142,11 @@ def _command(tokens: list[str], i: int, previous: str, depth: int) -> tuple[str,
         return html.escape(SYMBOLS[name]), "atom", i + 1
     if name in SPACES:
         return SPACES[name], previous, i + 1
-    if name in FUNCTIONS:
-        return f'<span class="mfn">{name}</span>\u2009', "open", i + 1
+    if name in FUNCTIONS:  # TeX: a thin space after an operand before the name, and after it unless a bracket follows
+        nxt = next((t for t in tokens[i + 1 :] if not t.isspace()), "")
+        before = "\u2009" if previous == "atom" else ""
+        after = "" if nxt in OPEN or nxt in ("\\left", "\\bigl", "\\big", "\\Big") else "\u2009"
+        return f'{before}<span class="mfn">{name}</span>{after}', "open", i + 1
     if name in ("left", "right", "big", "Big", "bigl", "bigr"):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         if nxt in ("(", ")", "[", "]", "|", "."):

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from .errors import Problem, UserError
 from .formats import format_answer
-from .markup import markdown_math_html
+from .markup import inline_math_html, markdown_math_html
 from .mathsvg import MathError
 from .solve import Variant
 from .templating import make_environment, render_string
@@ -24,6 +24,7 @@ PAGE_KINDS = ("paper", "key", "practice")
 # full: question restated, answers, worked solution, marking scheme; compact: the same without the restated
 # question (the grader has the student's paper); answers: the answer table only
 KEY_STYLES = ("full", "compact", "answers")
+TABLE_MATH_PX = 13.33  # formulas in answer labels and marking schemes: 10pt, the size of the key's tables
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class AnswerLine:
     """One formatted answer as the key prints it."""
 
     name: str
-    label: str
+    label: Markup
     value: str
     unit: str
 
@@ -46,7 +47,7 @@ class RenderedPart:
     figure: Markup | None
     solution: Markup
     answers: tuple[AnswerLine, ...]
-    rubric: tuple[tuple[float, str], ...]
+    rubric: tuple[tuple[float, Markup], ...]
 
 
 def formatted_answers(question: Question, variant: Variant) -> dict[str, str]:
@@ -70,9 +71,12 @@ def render_part(question: Question, variant: Variant) -> RenderedPart:
             message = f"figure {question.spec.figure!r} raised {type(exc).__name__}: {exc}"
             raise _located(question, "figure", message) from None
     answers = tuple(
-        AnswerLine(name, spec.label, formatted[name], spec.unit) for name, spec in question.spec.answers.items()
+        AnswerLine(name, Markup(inline_math_html(spec.label, size_px=TABLE_MATH_PX)), formatted[name], spec.unit)
+        for name, spec in question.spec.answers.items()
     )
-    rubric = tuple((item.points, item.text) for item in question.spec.rubric)
+    rubric = tuple(
+        (item.points, Markup(inline_math_html(item.text, size_px=TABLE_MATH_PX))) for item in question.spec.rubric
+    )
     return RenderedPart(question.id, question.spec.title, Markup(text), figure, Markup(solution), answers, rubric)
 
 

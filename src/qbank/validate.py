@@ -14,6 +14,7 @@ from . import templating
 from .errors import Problem
 from .expr import Expression, ExpressionError, compile_expression
 from .load import Document
+from .markup import inline_math_problems
 from .models import (
     RANDOM_KINDS,
     Constraint,
@@ -229,7 +230,8 @@ def _check_canonical(spec: QuestionSpec, doc: Document, problems: list[Problem])
 
 
 def _check_answers(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> None:
-    """Each answer format takes only its own keys; rubric points add up to the marks."""
+    """Each answer format takes only its own keys; labels and rubric lines hold valid $math$; rubric points add
+    up to the marks."""
     for name, answer in spec.answers.items():
         needed = FORMAT_KEYS[answer.format]
         for key in ("decimals", "sig"):
@@ -243,6 +245,11 @@ def _check_answers(spec: QuestionSpec, doc: Document, problems: list[Problem]) -
             problems.append(doc.problem(("answers", name, "tolerance"), "give exactly one of abs, rel or sig"))
         if tol is not None and answer.format == "text":
             problems.append(doc.problem(("answers", name, "tolerance"), "text answers are compared exactly"))
+    labels = [(("answers", name, "label"), answer.label) for name, answer in spec.answers.items()]
+    labels += [(("rubric", i, "text"), item.text) for i, item in enumerate(spec.rubric)]
+    for path, text in labels:
+        if "$" in text:
+            problems.extend(doc.problem(path, message) for message in inline_math_problems(text))
     if spec.rubric:
         total = sum(item.points for item in spec.rubric)
         if not math.isclose(total, spec.marks):
