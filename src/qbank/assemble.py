@@ -122,7 +122,10 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
     }  # fmt: skip
     student = dict(student or {})
     which = "canonical variant" if paper.canonical else f"seed {paper.seed}, paper {paper.paper_id}"
+    if kind == "practice" and not paper.canonical:
+        which = f"seed {paper.seed}"  # a practice sheet is not one of an exam's papers
     titles = {"paper": spec.exam, "key": f"Answer key — {spec.exam}", "practice": f"Practice sheet — {spec.exam}"}
+    course = " ".join(part for part in (spec.course.code, spec.course.name) if part)
     line = student_line(student)
     if line:
         running_right = f"Answer key · {line}" if kind == "key" else line
@@ -131,8 +134,8 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
     return {
         "kind": kind,
         "qbank_version": __version__,
-        "doc_title": f"{spec.course.code} {spec.course.name} — {titles[kind]}",
-        "running_left": f"{spec.course.code} {spec.course.name} · {spec.exam}",
+        "doc_title": f"{course} — {titles[kind]}",
+        "running_left": f"{course} · {spec.exam}",
         "running_right": running_right,
         "first_page_header": bool(line),
         "student_line": line,

@@ -46,7 +46,7 @@ def practice_exam(bank: Bank, topics: Sequence[str]) -> Exam:
     """A one-section stand-in exam carrying the sheet's titles."""
     spec = ExamSpec.model_construct(
         bank=str(bank.root), institution=bank.spec.title,
-        course=Course.model_construct(code=bank.spec.name, name=bank.spec.title),
+        course=Course.model_construct(code="", name=bank.spec.title),  # a bank has a title, not a course code
         exam=", ".join(topics) if topics else "all topics", semester="", year=None, duration="", date="",
         student_fields=[], rules=[], instructions=[], scenarios={},
         sections=[Section.model_construct(title="", note="", shuffle=False, questions=[])],
