@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 
-from qbank.pcg import PCG64Stream
+from qbank.pcg import PCG64Stream, seeded_state
 
 SEEDS = [0, 1, 2026, 2**64 + 7, 2**128 - 1, 0x1F2E3D4C5B6A79880123456789ABCDEF]
 RANGES = [1, 2, 3, 7, 10, 255, 256, 1000, 2**31, 2**32 - 1, 2**32, 2**32 + 1, 2**40, 2**63]
@@ -42,3 +44,31 @@ def test_bad_arguments_are_refused_like_numpy():
         stream.sample(3, 4)
     with pytest.raises(ValueError):
         stream.below(2**63 + 1)
+
+
+def _stream_seeds() -> list[int]:
+    """Seeds as the draw stage derives them (128-bit, from sha256)."""
+    from qbank.draw import stream_seed
+
+    return [
+        stream_seed(exam, paper, question) for exam in range(40) for paper in ("main", "B") for question in ("q", "x/y")
+    ]
+
+
+SEEDING = [0, 1, 2**32 - 1, 2**32, 2**64 + 5, 2**127, 2**128 - 1, 2**128, 2**130 + 5, 2**200 + 2**64]
+_RNG = random.Random(2026)
+SEEDING += [_RNG.getrandbits(bits) for bits in (31, 32, 33, 63, 64, 65, 96, 127, 128) for _ in range(20)]
+
+
+@pytest.mark.parametrize("seeds", [SEEDING, _stream_seeds()], ids=["edges-and-random", "stream-seeds"])
+def test_seeded_state_matches_numpy_seedsequence(seeds):
+    for seed in seeds:
+        state = np.random.PCG64(seed).state["state"]
+        assert seeded_state(seed) == (state["state"], state["inc"]), seed
+
+
+def test_sized_draws_carry_the_spare_half_word_like_numpy():
+    stream, generator = PCG64Stream(77), np.random.Generator(np.random.PCG64(77))
+    for n, count in [(5, 1), (5, 0), (9, 3), (2, 1), (100, 2), (5, 0), (7, 5), (3, 4), (11, 1), (4, 6)] * 6:
+        assert stream.many_below(n, count) == generator.integers(0, n, size=count, dtype=np.int64).tolist()
+        assert stream.below(6) == int(generator.integers(0, 6))

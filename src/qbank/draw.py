@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .errors import LocatedError
-from .expr import Expression, ExpressionError
+from .expr import Evaluator, Expression, ExpressionError
+from .frozen import freeze, thaw  # draw.freeze and draw.thaw are imported from here too
 from .models import ChoiceParam, DerivedParam, FixedParam, FloatParam, IntParam, SampleParam
 from .pcg import PCG64Stream
 from .registry import Entry
@@ -60,6 +61,11 @@ class DrawPlan:
 
     steps: tuple[Step, ...]
     random: bool  # whether any parameter is drawn (if not, no random stream is seeded)
+    computes: tuple[tuple[str, Compute], ...] = ()  # (name, compute) per step, for draws without shared values
+    checks: tuple[Evaluator, ...] = ()  # per constraint, its fast evaluator (see `_first_failure`)
+
+
+_new, _set = object.__new__, object.__setattr__
 
 
 def stream_seed(exam_seed: int, paper_id: str, question_id: str) -> int:
@@ -73,46 +79,6 @@ def generator(seed: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(seed))
 
 
-_PLAIN = frozenset({int, float, str, bool, type(None)})  # exact types: returned as they are, without ABC checks
-
-
-def freeze(value: Any) -> Any:
-    """Deep-convert lists to tuples and dicts to read-only mappings; numpy scalars to Python."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if kind is list or kind is tuple:
-        for item in value:
-            if type(item) not in _PLAIN:
-                return tuple([v if type(v) in _PLAIN else freeze(v) for v in value])
-        return tuple(value)
-    if kind is dict:
-        for item in value.values():
-            if type(item) not in _PLAIN:
-                return MappingProxyType({k: v if type(v) in _PLAIN else freeze(v) for k, v in value.items()})
-        return MappingProxyType(value.copy())
-    if isinstance(value, Mapping):
-        return MappingProxyType({k: freeze(v) for k, v in value.items()})
-    if isinstance(value, list | tuple):
-        return tuple(freeze(v) for v in value)
-    if isinstance(value, np.ndarray):
-        return freeze(value.tolist())
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def thaw(value: Any) -> Any:
-    """Deep-convert frozen values back to plain lists and dicts (for JSON)."""
-    if type(value) in _PLAIN:
-        return value
-    if isinstance(value, Mapping):
-        return {k: thaw(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [thaw(v) for v in value]
-    return value
-
-
 def compile_draw_plan(question: Question) -> DrawPlan:
     """Compile a question's parameters into draw steps (`Question.draw_plan` keeps the result)."""
     steps = []
@@ -123,7 +89,9 @@ def compile_draw_plan(question: Question) -> DrawPlan:
             steps.append(Step(name, False, False, _deriver(question, name, question.derived[name])))
         else:
             steps.append(Step(name, True, param.shared, _drawer(param)))
-    return DrawPlan(tuple(steps), any(step.drawn for step in steps))
+    checks = tuple(c.expression.evaluate_unchecked or c.expression for c in question.constraints)
+    computes = tuple((step.name, step.compute) for step in steps)
+    return DrawPlan(tuple(steps), any(step.drawn for step in steps), computes, checks)
 
 
 def _constant(value: Any) -> Compute:
@@ -139,12 +107,17 @@ def _deriver(question: Question, name: str, rule: Expression | Entry) -> Compute
         return DrawError(question, question.document.line(("params", name)), path, message)
 
     if isinstance(rule, Expression):
+        fast = rule.evaluate_unchecked or rule
 
         def evaluate(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
             try:
-                return freeze(rule(values))
-            except ExpressionError as exc:
-                raise fail(f"{rule.source!r} failed: {exc}") from None
+                value = fast(values)
+            except Exception:  # settled by the expression itself, which raises ExpressionError or gives the value
+                try:
+                    value = rule(values)
+                except ExpressionError as exc:
+                    raise fail(f"{rule.source!r} failed: {exc}") from None
+            return freeze(value)
 
         return evaluate
 
@@ -221,8 +194,12 @@ def _nest(flat: list[Any], shape: list[int]) -> tuple[Any, ...]:
 def _fill(plan: DrawPlan, stream: PCG64Stream | None, given: Mapping[str, Any] | None) -> dict[str, Any]:
     """Parameters in declaration order: drawn, fixed and derived; a `shared` one comes from `given` if there."""
     values: dict[str, Any] = {}
+    if given is None:
+        for name, compute in plan.computes:
+            values[name] = compute(values, stream)
+        return values
     for name, _, shared, compute in plan.steps:
-        if shared and given is not None and name in given:
+        if shared and name in given:
             values[name] = given[name]
         else:
             values[name] = compute(values, stream)
@@ -230,13 +207,21 @@ def _fill(plan: DrawPlan, stream: PCG64Stream | None, given: Mapping[str, Any] |
 
 
 def _first_failure(question: Question, values: Mapping[str, Any]) -> int | None:
-    """Index of the first constraint the values violate, or None."""
-    for index, constraint in enumerate(question.constraints):
+    """Index of the first constraint the values violate, or None.
+
+    Each constraint is first evaluated without the expression's error handling; if that raises, the expression
+    itself settles the outcome (evaluation has no side effects, so it meets the same values).
+    """
+    for index, check in enumerate(question.draw_plan.checks):
         try:
-            ok = constraint.expression(values)
-        except ExpressionError as exc:
-            raise DrawError(question, constraint.line, f"constraints[{index}]",
-                            f"{constraint.source!r} failed: {exc}") from None  # fmt: skip
+            ok = check(values)
+        except Exception:
+            constraint = question.constraints[index]
+            try:
+                ok = constraint.expression(values)
+            except ExpressionError as exc:
+                raise DrawError(question, constraint.line, f"constraints[{index}]",
+                                f"{constraint.source!r} failed: {exc}") from None  # fmt: skip
         if not ok:
             return index
     return None
@@ -264,7 +249,9 @@ def draw_params(
         values = _fill(plan, rng, given)
         failed = _first_failure(question, values)
         if failed is None:
-            return Draw(MappingProxyType(values), seed, attempt)
+            draw = _new(Draw)  # as Draw(...) builds it, without the frozen dataclass's __setattr__ calls
+            _set(draw, "__dict__", {"params": MappingProxyType(values), "stream_seed": seed, "attempts": attempt})
+            return draw
         rejected.append(failed)
     index, count = Counter(rejected).most_common(1)[0]
     constraint = question.constraints[index]

@@ -17,7 +17,6 @@ MASK64 = (1 << 64) - 1
 MASK128 = (1 << 128) - 1
 PCG_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645
 MAX_INT64_HIGH = 1 << 63  # numpy's integers(0, n) takes n up to 2**63 (it draws int64)
-POOL_SIZE = 4  # SeedSequence's pool: 4 words of 32 bits
 
 
 def _hash_constants(init: int, multiplier: int, count: int) -> tuple[tuple[int, int], ...]:
@@ -30,28 +29,40 @@ def _hash_constants(init: int, multiplier: int, count: int) -> tuple[tuple[int, 
     return tuple(pairs)
 
 
-# SeedSequence.generate_state(4, uint64): eight 32-bit words hashed from the pool, as (shift, pool index, constants).
-_OUTPUT = tuple(
-    (32 * i, i % POOL_SIZE, *constants) for i, constants in enumerate(_hash_constants(0x8B51F9DD, 0x58F38DED, 8))
+# SeedSequence.generate_state(4, uint64) hashes eight 32-bit words from the pool words 0, 1, 2, 3, 0, 1, 2, 3
+# with these (xor, multiply) constants (numpy's INIT_B and MULT_B).
+(_X0, _M0), (_X1, _M1), (_X2, _M2), (_X3, _M3), (_X4, _M4), (_X5, _M5), (_X6, _M6), (_X7, _M7) = _hash_constants(
+    0x8B51F9DD, 0x58F38DED, 8
 )
+
+
+_frombuffer, _WORDS, _SeedSequence = np.frombuffer, np.dtype("<u4"), np.random.SeedSequence  # looked up once
 
 
 def seeded_state(seed: int) -> tuple[int, int]:
     """PCG64's (state, increment) after seeding with `seed` through numpy's SeedSequence.
 
     numpy mixes the entropy into the pool; its `generate_state` loop is slow, so the 256 bits of seed
-    material are hashed from the pool here.
+    material are hashed from the pool here, word by word (w0 to w7, little-endian).
     """
     # A 128-bit seed as its four little-endian 32-bit words gives numpy the pool the int gives (absent high
     # words hash like zero words), and numpy converts an array faster than an int.
-    entropy = np.frombuffer(seed.to_bytes(16, "little"), dtype="<u4") if 0 <= seed <= MASK128 else seed
-    pool = np.random.SeedSequence(entropy).pool.tolist()
-    words = 0  # four little-endian 64-bit words: initial state (high, low), then sequence (high, low)
-    for shift, index, xor, multiplier in _OUTPUT:
-        word = (pool[index] ^ xor) * multiplier & MASK32
-        words |= (word ^ (word >> 16)) << shift
-    initial = (words & MASK64) << 64 | (words >> 64) & MASK64
-    increment = (((words >> 128) & MASK64) << 65 | (words >> 192) << 1 | 1) & MASK128
+    entropy = _frombuffer(seed.to_bytes(16, "little"), _WORDS) if 0 <= seed <= MASK128 else seed
+    a, b, c, d = _SeedSequence(entropy).pool.tolist()
+    w0 = (a ^ _X0) * _M0 & MASK32
+    w1 = (b ^ _X1) * _M1 & MASK32
+    w2 = (c ^ _X2) * _M2 & MASK32
+    w3 = (d ^ _X3) * _M3 & MASK32
+    w4 = (a ^ _X4) * _M4 & MASK32
+    w5 = (b ^ _X5) * _M5 & MASK32
+    w6 = (c ^ _X6) * _M6 & MASK32
+    w7 = (d ^ _X7) * _M7 & MASK32
+    # The initial state is the 128-bit word (w0 w1 w2 w3) read as high 64 bits (w1 w0), low 64 bits (w3 w2);
+    # the increment is (w4 w5 w6 w7) read the same way, shifted left by one and made odd (mod 2**128).
+    initial = (w2 ^ w2 >> 16) | (w3 ^ w3 >> 16) << 32 | (w0 ^ w0 >> 16) << 64 | (w1 ^ w1 >> 16) << 96
+    increment = (
+        (w6 ^ w6 >> 16) << 1 | (w7 ^ w7 >> 16) << 33 | (w4 ^ w4 >> 16) << 65 | (w5 ^ w5 >> 16) << 97 | 1
+    ) & MASK128
     return ((increment + initial) * PCG_MULTIPLIER + increment) & MASK128, increment
 
 
@@ -88,7 +99,16 @@ class PCG64Stream:
             return self._below64(n)
         if n == 1:
             return 0  # numpy draws nothing for a one-value range
-        scaled = self._next32() * n
+        word = self._spare
+        if word is None:  # as in _next32, inlined: most draws need a single word
+            state = self._state = (self._state * PCG_MULTIPLIER + self._increment) & MASK128
+            rotation, folded = state >> 122, ((state >> 64) ^ state) & MASK64
+            output = (folded >> rotation) | (folded << (64 - rotation))
+            self._spare = (output >> 32) & MASK32
+            word = output & MASK32
+        else:
+            self._spare = None
+        scaled = word * n
         if scaled & MASK32 < n:
             threshold = ((1 << 32) - n) % n
             while scaled & MASK32 < threshold:
@@ -110,13 +130,31 @@ class PCG64Stream:
         """`count` uniform integers in [0, n), like numpy's `integers(0, n, size=count)`."""
         if n == 1 or n > 1 << 32:
             return [self.below(n) for _ in range(count)]
+        if count <= 0:
+            return []
         threshold = ((1 << 32) - n) % n  # Lemire: a 32-bit word is accepted unless its scaled remainder is below this
         picks: list[int] = []
-        next32 = self._next32
-        while len(picks) < count:
-            scaled = next32() * n
+        append = picks.append
+        spare, state, increment = self._spare, self._state, self._increment
+        if spare is not None:  # the high half left over from the last output comes first
+            scaled = spare * n
             if scaled & MASK32 >= threshold:
-                picks.append(scaled >> 32)
+                append(scaled >> 32)
+            spare = None
+        while len(picks) < count:  # each 64-bit output gives two words: its low half, then its high half
+            state = (state * PCG_MULTIPLIER + increment) & MASK128
+            rotation, folded = state >> 122, ((state >> 64) ^ state) & MASK64
+            output = (folded >> rotation) | (folded << (64 - rotation))
+            scaled = (output & MASK32) * n
+            if scaled & MASK32 >= threshold:
+                append(scaled >> 32)
+                if len(picks) == count:
+                    spare = (output >> 32) & MASK32
+                    break
+            scaled = ((output >> 32) & MASK32) * n
+            if scaled & MASK32 >= threshold:
+                append(scaled >> 32)
+        self._spare, self._state = spare, state
         return picks
 
     def sample(self, n: int, k: int) -> list[int]:

@@ -9,8 +9,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .draw import Draw, canonical_params, draw_params, freeze, thaw
+from .draw import Draw, canonical_params, draw_params
 from .errors import LocatedError
+from .frozen import freeze, thaw
 from .registry import Solution
 from .validate import Question
 
@@ -80,7 +81,14 @@ def solve_draw(question: Question, draw: Draw, exam_seed: int, paper_id: str, ca
     answers, steps = run_solver(
         question, draw.params, lambda: describe(question, exam_seed, paper_id, canonical, draw.params)
     )
-    return Variant(question.id, exam_seed, paper_id, draw.stream_seed, canonical, draw.params, answers, steps)
+    variant = _new(Variant)  # as Variant(...) builds it, without the frozen dataclass's eight __setattr__ calls
+    _set(variant, "__dict__", {"question_id": question.id, "exam_seed": exam_seed, "paper_id": paper_id,
+                               "stream_seed": draw.stream_seed, "canonical": canonical, "params": draw.params,
+                               "answers": answers, "steps": steps})  # fmt: skip
+    return variant
+
+
+_new, _set = object.__new__, object.__setattr__
 
 
 def run_solver(
@@ -98,15 +106,32 @@ def run_solver(
         ) from None
     if not isinstance(result, Solution):
         raise SolverError(question, desc, f"returned {type(result).__name__}, not Solution")
-    declared, given = set(question.spec.answers), set(result.answers)
-    if declared != given:
-        missing, extra = sorted(declared - given), sorted(given - declared)
-        raise SolverError(question, desc, f"answers do not match the declaration (missing {missing}, extra {extra})")
-    for name, spec in question.spec.answers.items():
-        problem = answer_problem(spec.format, result.answers[name])
+    answers, specs = result.answers, question.spec.answers
+    if type(answers) is not dict or answers.keys() != specs.keys():  # the usual dict is compared without sets
+        declared, given = set(specs), set(answers)
+        if declared != given:
+            missing, extra = sorted(declared - given), sorted(given - declared)
+            raise SolverError(
+                question, desc, f"answers do not match the declaration (missing {missing}, extra {extra})"
+            )
+    for name, spec in specs.items():
+        value, fmt = answers[name], spec.format
+        kind = type(value)  # the usual finite float or (not huge) int answer is accepted without the dispatch below
+        if kind is float and fmt in _REAL_FORMATS and math.isfinite(value):
+            continue
+        if kind is int and fmt in _NUMBER_FORMATS and -_BIG < value < _BIG:
+            continue
+        if kind is tuple and fmt == "vector" and value and _all_numbers(value):
+            continue
+        problem = answer_problem(fmt, value)
         if problem:
             raise SolverError(question, desc, f"answer {name!r} {problem}")
-    return freeze(result.answers), freeze(result.steps)
+    return freeze(answers), freeze(result.steps)
+
+
+_REAL_FORMATS = frozenset({"fixed", "sig"})  # formats any finite number fits
+_NUMBER_FORMATS = _REAL_FORMATS | {"int"}  # formats any finite whole number fits
+_BIG = 1 << 1023  # ints below this in size convert to finite floats
 
 
 def answer_problem(fmt: str, value: Any) -> str | None:

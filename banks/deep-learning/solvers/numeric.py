@@ -114,23 +114,41 @@ def skipgram_forward(p: Params) -> Solution:
 
 def _embeddings(p: Params) -> list[list[int]]:
     """Each word's 4-d embedding: its in-vector followed by its out-vector."""
-    return [[int(x) for x in (*p["in_vectors"][i], *p["out_vectors"][i])] for i in range(len(p["sentence"]))]
+    ins, outs = p["in_vectors"], p["out_vectors"]
+    return [[*map(int, ins[i]), *map(int, outs[i])] for i in range(len(p["sentence"]))]
 
 
 def _visible_scores(p: Params) -> list[list[int]]:
     """Per head, the target word's unscaled attention scores against the words it may see (itself included)."""
-    t = int(p["target"])
-    visible = [[int(x) for x in (*p["in_vectors"][i], *p["out_vectors"][i])] for i in range(t)]
+    heads = p["heads"]
+    values = (p["target"], p["in_vectors"], p["out_vectors"], heads["query"], heads["key"])
+    try:
+        return _cached_scores(*values)  # the score gap and the score spread of one draw read the same scores
+    except TypeError:  # unhashable values (drawn ones are frozen, so hashable)
+        return _scores_of(*values)
+
+
+def _scores_of(target: Any, in_vectors: Any, out_vectors: Any, query: Any, key: Any) -> list[list[int]]:
+    """`_visible_scores` from the values it reads (the result is shared by a cache: not to be changed)."""
+    t = int(target)
+    visible = [[*map(int, in_vectors[i]), *map(int, out_vectors[i])] for i in range(t)]
+    seen = visible[t - 1]
     scores = []
-    for qd, kd in zip(p["heads"]["query"], p["heads"]["key"], strict=True):
-        pairs = [(visible[t - 1][int(q) - 1], int(k) - 1) for q, k in zip(qd, kd, strict=True)]
-        scores.append([sum([q * e[k] for q, k in pairs]) for e in visible])
+    for qd, kd in zip(query, key, strict=True):
+        pairs = [(seen[int(q) - 1], int(k) - 1) for q, k in zip(qd, kd, strict=True)]
+        if len(pairs) == 2:  # the usual two dimensions per head (whole numbers: any order of sums is exact)
+            (q1, k1), (q2, k2) = pairs
+            scores.append([q1 * e[k1] + q2 * e[k2] for e in visible])
+        else:
+            scores.append([sum([q * e[k] for q, k in pairs]) for e in visible])
     return scores
 
 
-def _mha_heads(p: Params) -> list[dict[str, Any]]:
+_cached_scores = lru_cache(maxsize=4)(_scores_of)
+
+
+def _mha_heads(p: Params, embeddings: list[list[int]]) -> list[dict[str, Any]]:
     """Per-head query/key/value matrices, masked scores, weights and output for the target word."""
-    embeddings = _embeddings(p)
     t = int(p["target"])
     value_dims = ((1, 2), (3, 4))
     heads = []
@@ -149,7 +167,10 @@ def _mha_heads(p: Params) -> list[dict[str, Any]]:
         scaled_full = [r / root if j < t else None for j, r in enumerate(raw)]
         scaled = scaled_full[:t]
         weights = _softmax(scaled)
-        output = [math.fsum([w * row[i] for w, row in zip(weights, v[:t], strict=True)]) for i in range(len(vd))]
+        visible_values = v[:t]
+        output = [
+            math.fsum([w * row[i] for w, row in zip(weights, visible_values, strict=True)]) for i in range(len(vd))
+        ]
         heads.append(
             {
                 "head": h + 1,
@@ -161,7 +182,7 @@ def _mha_heads(p: Params) -> list[dict[str, Any]]:
                 "V": v,
                 "q": q[t - 1],
                 "K_visible": k[:t],
-                "V_visible": v[:t],
+                "V_visible": visible_values,
                 "raw": raw[:t],
                 "raw_full": [r if j < t else None for j, r in enumerate(raw)],
                 "scaled": scaled,
@@ -192,11 +213,11 @@ def mha_score_spread(p: Params) -> int:
 @solver("transformer.masked_mha")
 def masked_mha(p: Params) -> Solution:
     """Two-head causal scaled dot-product self-attention output for one word, heads concatenated."""
-    heads = _mha_heads(p)
+    embeddings = _embeddings(p)
+    heads = _mha_heads(p, embeddings)
     sentence = list(p["sentence"])
     t = int(p["target"])
     output = tuple(heads[0]["output"] + heads[1]["output"])
-    embeddings = _embeddings(p)
     return Solution(
         answers={
             "weights_1": tuple(heads[0]["weights"]),
@@ -239,9 +260,10 @@ def percent_distribution(p: Params) -> tuple[int, ...]:
     weights = [int(w) for w in p["weights"]]
     total = sum(weights)
     exact = [100 * w / total for w in weights]
-    floors = [math.floor(x) for x in exact]
+    floors = list(map(math.floor, exact))
     short = 100 - sum(floors)
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
+    # Largest remainder first, ties in index order: a stable sort on floor - exact (= -(exact - floor) exactly).
+    order = sorted(range(len(weights)), key=[f - x for f, x in zip(floors, exact, strict=True)].__getitem__)
     for i in order[:short]:
         floors[i] += 1
     return tuple(floors)
@@ -352,7 +374,13 @@ def qlora_margin(p: Params) -> float:
     if absmax == 0:
         return 0.0
     codebook = p["codebook"]
-    return round(min([_nearest([abs(v / absmax - c) for c in codebook])[1] for v in x]), 9)
+    if len(codebook) < 2:
+        return round(min([_nearest([abs(v / absmax - c) for c in codebook])[1] for v in x]), 9)  # fails as ever
+    gaps = []
+    for v in x:  # `_nearest`'s margin: the second smallest distance minus the smallest
+        smallest, second = sorted([abs(v / absmax - c) for c in codebook])[:2]
+        gaps.append(second - smallest)
+    return round(min(gaps), 9)
 
 
 @solver("peft.qlora_quantize")
