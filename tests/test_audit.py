@@ -218,3 +218,20 @@ def test_killed_build_leaves_the_old_set_or_nothing(shared_set, tmp_path, moment
     assert main(["build", str(exam), "--roster", str(roster), "--seed", "9", "--out", str(target), "--jobs", "1"]) == 0
     assert not _staged(tmp_path, "new")
     assert len(list((target / "papers").glob("*.pdf"))) == 8
+
+
+def test_a_project_moved_with_its_sets_still_audits_identical(sample_copy, run_cli, monkeypatch, tmp_path):
+    monkeypatch.chdir(sample_copy)
+    assert main(["build", "exams/sample.yaml", "--seed", "3", "--out", "out/single"]) == 0
+    assert main(["practice", "banks/sample", "--topics", "softmax", "--count", "2", "--seed", "3",
+                 "--out", "out/drill"]) == 0  # fmt: skip
+    moved = tmp_path.parent / f"{tmp_path.name}-moved"  # the whole project, cloned elsewhere
+    shutil.move(str(sample_copy), str(moved))
+    monkeypatch.chdir(moved)
+    for folder, files in (("out/single", 5), ("out/drill", 2)):
+        status, text = audit(run_cli, moved / folder)
+        assert status == 0 and f"identical: {files} files" in text, text
+        assert f"input moved with the set: {sample_copy}" in text and str(moved) in text, text
+    shutil.rmtree(moved / "exams")  # the exam did not come along: the audit says so, and fails
+    status, text = audit(run_cli, moved / "out/single")
+    assert status != 0 and "cannot regenerate the set" in text and "sample.yaml" in text, text

@@ -26,6 +26,7 @@ from .errors import Problem, UserError
 from .load import display_name
 from .manifest import environment, inputs_record, read_manifest
 from .progress import Progress
+from .relocate import relocated_manifest
 from .render import PACKAGE_TEMPLATES
 
 KIND_NAMES = {"exam": "exam set", "class": "class set", "practice": "practice sheet"}
@@ -83,6 +84,7 @@ def _bank(manifest: Mapping[str, Any]) -> tuple[Bank | None, list[str]]:
 def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: bool = False) -> AuditReport:
     """Regenerate a set (or one student's paper) in a temporary folder and compare it with the manifest."""
     manifest, root = read_manifest(target)
+    manifest, moves = relocated_manifest(manifest, root)
     kind = manifest.get("kind")
     paper_ids = [p["paper_id"] for p in manifest["papers"]]
     if paper is not None and (kind != "class" or paper not in paper_ids):
@@ -96,6 +98,7 @@ def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: 
     bank, module_changes = _bank(manifest)
     exam_sha = manifest["exam"]["sha256"] if manifest.get("exam") else None
     exam_changed = exam_sha is not None and file_sha(Path(manifest["recipe"]["exam"])) != exam_sha
+    report.notes.extend(moves)
     for line in env_changes:
         report.notes.append(f"rendering environment changed: {line}")
     report.notes.extend(code_changes + module_changes + (["the exam file changed since the build"] * exam_changed))

@@ -95,7 +95,8 @@ def build_exam(
     files = render_documents(paper, renderer, allowed_roots_for(exam, renderer), progress)
     recipe = {"kind": "exam", "exam": str(exam_path.resolve()), "seed": seed, "canonical": canonical,
               "key": key_style, "templates": [str(Path(d).resolve()) for d in template_dirs]}  # fmt: skip
-    extra = {"kind": "exam", "recipe": recipe, "inputs": inputs_record(renderer.template_dirs)}
+    extra = {"kind": "exam", "recipe": recipe, "inputs": inputs_record(renderer.template_dirs),
+             "built_in": str(Path(out_dir).resolve())}  # fmt: skip
     manifest = build_manifest([paper], files, command or [], extra)
     files["manifest.json"] = manifest_bytes(manifest)
     write_set(out_dir, files, force)

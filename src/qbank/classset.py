@@ -170,6 +170,7 @@ def build_class(
         manifest, _ = make_class_set(
             recipe, staging.path, jobs or default_jobs(), bar, command=command or [], exam=exam
         )
+        manifest["built_in"] = str(Path(out_dir).resolve())  # lets an audit find inputs that moved with the set
         staging.write("manifest.json", manifest_bytes(manifest))
         staging.commit()
     return BuildResult(out_dir, manifest["files"])

@@ -74,8 +74,11 @@ def solve_practice(bank: Bank, chosen: Sequence[tuple[Question, int]], topics: S
     return SolvedPaper(exam, seed, PRACTICE_PAPER, False, tuple(parts), tuple(items))
 
 
-def make_practice(recipe: Mapping[str, Any], command: Sequence[str] = ()) -> dict[str, bytes]:
-    """The files of the practice sheet described by `recipe`: PDF, self-contained HTML and manifest."""
+def make_practice(
+    recipe: Mapping[str, Any], command: Sequence[str] = (), built_in: str | None = None
+) -> dict[str, bytes]:
+    """The files of the practice sheet described by `recipe`: PDF, self-contained HTML and manifest (which
+    records `built_in`, the folder the sheet goes to, when given)."""
     bank, questions = load_questions(Path(recipe["bank"]))
     chosen = choose(questions, recipe["topics"], recipe["count"], recipe["seed"])
     paper = solve_practice(bank, chosen, recipe["topics"], recipe["seed"])
@@ -86,6 +89,8 @@ def make_practice(recipe: Mapping[str, Any], command: Sequence[str] = ()) -> dic
              "practice.html": html.encode("utf-8")}  # fmt: skip
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     extra = {"kind": "practice", "recipe": dict(recipe), "inputs": inputs_record(renderer.template_dirs)}
+    if built_in is not None:
+        extra["built_in"] = built_in
     manifest = assemble_manifest(bank, [paper_record(paper)], recipe["seed"], False, digests, list(command), extra)
     files["manifest.json"] = manifest_bytes(manifest)
     return files
@@ -108,6 +113,6 @@ def build_practice(
     recipe = {"kind": "practice", "bank": str(Path(bank_path).resolve()), "topics": list(topics), "count": count,
               "seed": seed, "inline_solutions": inline_solutions,
               "templates": [str(Path(d).resolve()) for d in template_dirs]}  # fmt: skip
-    files = make_practice(recipe, command or [])
+    files = make_practice(recipe, command or [], built_in=str(Path(out_dir).resolve()))
     write_set(out_dir, files, force)
     return BuildResult(out_dir, {name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
