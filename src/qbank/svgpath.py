@@ -30,25 +30,33 @@ Compiled = tuple[tuple[bytes, ...], tuple[Vertex, ...]]
 
 def fast_path(svg: Any, node: Any, font_size: float) -> None:
     """Draw a path node: fast for absolute M/L/Q/Z data, WeasyPrint's drawer for anything else."""
-    compiled = _compiled(node.get("d", ""))
-    if compiled is None:
-        return _ORIGINAL(svg, node, font_size)
-    lines, vertices = compiled
-    svg.stream.stream.extend(lines)
-    if any(node.get(name) is not None for name in _MARKERS):  # vertices only matter to markers
+    data = node.get("d", "")
+    if any(node.get(name) is not None for name in _MARKERS):  # markers need the vertices: not cached
+        commands = _simple_commands(data)
+        if commands is None:
+            return _ORIGINAL(svg, node, font_size)
+        lines, vertices = _draw(commands)
         node.vertices.extend(vertices)
+    else:
+        lines = _compiled(data)  # formula glyphs: the lines alone, cached
+        if lines is None:
+            return _ORIGINAL(svg, node, font_size)
+    svg.stream.stream.extend(lines)
     return None
 
 
 @lru_cache(maxsize=4096)
-def _compiled(data: str) -> Compiled | None:
-    """The content-stream lines and marker vertices for path data, or None when it is not simple."""
+def _compiled(data: str) -> tuple[bytes, ...] | None:
+    """The content-stream lines for path data, or None when it is not simple."""
+    commands = _simple_commands(data)
+    return None if commands is None else _draw(commands)[0]
+
+
+def _simple_commands(data: str) -> list[tuple[str, list[float]]] | None:
+    """The commands of absolute M/L/Q/Z path data with plain numbers, or None for any other data."""
     if not _SIMPLE.fullmatch(data):
         return None
-    commands = _commands(_TOKEN.findall(data))
-    if commands is None:
-        return None
-    return _draw(commands)
+    return _commands(_TOKEN.findall(data))
 
 
 def _commands(tokens: list[str]) -> list[tuple[str, list[float]]] | None:
