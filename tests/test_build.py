@@ -152,6 +152,10 @@ def test_key_styles_restate_the_question_only_in_full(tmp_path):
     assert keys["full"].count('class="restated"') == len(paper.parts)
     assert 'class="restated"' not in keys["compact"] and 'class="restated"' not in keys["answers"]
     assert keys["compact"].count('class="worked"') == keys["full"].count('class="worked"') > 0
+    answered = sum(1 for s in paper.parts if s.variant.answers)
+    assert keys["full"].count('class="answers"') == answered > 0  # each part's answers above its solution
+    assert 'class="answers"' not in keys["compact"]  # compact: only the summary table at the top lists them
+    assert all(html.count('class="summary"') == 1 for html in keys.values())
     assert 'class="worked"' not in keys["answers"] and 'class="solution"' not in keys["answers"]
     for style, html in keys.items():
         assert html.count("<tr>") >= sum(len(s.variant.answers) for s in paper.parts), style  # the answer table

@@ -21,8 +21,9 @@ from .validate import Question
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PAGE_KINDS = ("paper", "key", "practice")
-# full: question restated, answers, worked solution, marking scheme; compact: the same without the restated
-# question (the grader has the student's paper); answers: the answer table only
+# Every key opens with a table of every answer. Then per question: full: question restated, its answers, worked
+# solution, marking scheme; compact: worked solution and marking scheme (the grader has the student's paper);
+# answers: nothing more.
 KEY_STYLES = ("full", "compact", "answers")
 TABLE_MATH_PX = 13.33  # formulas in answer labels and marking schemes: 10pt, the size of the key's tables
 

@@ -33,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=KEY_STYLES,
         default=None,
         help="what the answer keys hold: full (question restated, answers, worked solution, marking scheme), "
-        "compact (the same without the restated question) or answers (the answer table only); "
+        "compact (worked solution and marking scheme only; the table at the top lists every answer) or answers "
+        "(the answer table only); "
         "default full for one exam set, compact for a class set (the grader has the student's paper)",
     )
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
