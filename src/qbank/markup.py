@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qbank.mathsvg import MathError, math_html, mathml
+from qbank.mdshape import render_by_shape
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -127,7 +128,7 @@ def _markdown_math_html(text: str, size_px: float) -> str:
     """markdown_math_html, cached by text: a text with nothing drawn in it, or a variant rendered again, is
     a lookup (a typeset formula is cached too, but splitting and Markdown cost ~0.5 ms a text)."""
     stripped, spans = split_math(text)
-    rendered = _parser().render(stripped)
+    rendered = render_by_shape(stripped, _parser().render)
     if not spans:
         return rendered
 
