@@ -56,11 +56,16 @@ def formatted_answers(question: Question, variant: Variant) -> dict[str, str]:
     return {name: format_answer(spec, variant.answers[name]) for name, spec in question.spec.answers.items()}
 
 
+def render_question_text(question: Question, variant: Variant) -> str:
+    """The HTML of one variant's question text (what the student reads, without the figure)."""
+    return _render_markdown(question, "text", {**dict(variant.params), "params": variant.params})
+
+
 def render_part(question: Question, variant: Variant) -> RenderedPart:
     """Render the question text, figure and solution of one variant to HTML."""
     params = dict(variant.params)
     formatted = formatted_answers(question, variant)
-    text = _render_markdown(question, "text", {**params, "params": variant.params})
+    text = render_question_text(question, variant)
     solution_context = {**params, "params": variant.params, "steps": variant.steps, "answers": formatted,
                         "values": variant.answers}  # fmt: skip
     solution = _render_markdown(question, "solution", solution_context) if question.spec.solution.strip() else ""
