@@ -25,6 +25,7 @@ _RENDER_WHOLE = re.compile("[\t<\\[\U000f0000-\U000ffffd]")
 # Kept as they are: a line's leading run of spaces, container markers and digits (`> 12. `: list syntax) and
 # a character reference's name (`&#39`, `&frac12`); swapped: any other run of digits.
 _RUNS = re.compile(r"^[ >*+\-.)0-9]+|&#?[0-9A-Za-z]+|(\d+)", re.MULTILINE)
+_PLACEHOLDER = re.compile("([\U000f0000-\U000ffffd])")
 
 
 def render_by_shape(text: str, render: Callable[[str], str]) -> str:
@@ -44,7 +45,9 @@ def render_by_shape(text: str, render: Callable[[str], str]) -> str:
     skeleton = _RUNS.sub(swap, text)
     if not runs:
         return _rendered(skeleton, render)
-    return _rendered(skeleton, render).translate({_BASE + i: run for i, run in enumerate(runs)})
+    pieces = _PLACEHOLDER.split(_rendered(skeleton, render))  # text, placeholder, text, ...
+    pieces[1::2] = [runs[ord(placeholder) - _BASE] for placeholder in pieces[1::2]]
+    return "".join(pieces)
 
 
 @lru_cache(maxsize=2048)
