@@ -15,7 +15,7 @@ import numpy as np
 
 from .errors import LocatedError
 from .expr import Evaluator, Expression, ExpressionError
-from .frozen import freeze, thaw  # draw.freeze and draw.thaw are imported from here too
+from .frozen import freeze, frozen_instance, thaw  # draw.freeze and draw.thaw are imported from here too
 from .models import ChoiceParam, DerivedParam, FixedParam, FloatParam, IntParam, SampleParam
 from .pcg import PCG64Stream
 from .registry import Entry
@@ -63,9 +63,6 @@ class DrawPlan:
     random: bool  # whether any parameter is drawn (if not, no random stream is seeded)
     computes: tuple[tuple[str, Compute], ...] = ()  # (name, compute) per step, for draws without shared values
     checks: tuple[Evaluator, ...] = ()  # per constraint, its fast evaluator (see `_first_failure`)
-
-
-_new, _set = object.__new__, object.__setattr__
 
 
 def stream_seed(exam_seed: int, paper_id: str, question_id: str) -> int:
@@ -249,9 +246,7 @@ def draw_params(
         values = _fill(plan, rng, given)
         failed = _first_failure(question, values)
         if failed is None:
-            draw = _new(Draw)  # as Draw(...) builds it, without the frozen dataclass's __setattr__ calls
-            _set(draw, "__dict__", {"params": MappingProxyType(values), "stream_seed": seed, "attempts": attempt})
-            return draw
+            return frozen_instance(Draw, {"params": MappingProxyType(values), "stream_seed": seed, "attempts": attempt})
         rejected.append(failed)
     index, count = Counter(rejected).most_common(1)[0]
     constraint = question.constraints[index]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
 
 _PLAIN = frozenset({int, float, str, bool, type(None)})  # exact types: returned as they are, without ABC checks
 
@@ -46,3 +48,11 @@ def thaw(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [thaw(v) for v in value]
     return value
+
+
+def frozen_instance(cls: type[T], fields: dict[str, Any]) -> T:
+    """An instance of the frozen dataclass `cls` holding `fields` (every field, in declaration order), as
+    `cls(**fields)` builds it but without the dataclass's one `object.__setattr__` call per field."""
+    instance = object.__new__(cls)
+    object.__setattr__(instance, "__dict__", fields)
+    return instance

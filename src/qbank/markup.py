@@ -138,6 +138,11 @@ def _markdown_math_html(text: str, size_px: float) -> str:
 
     rendered = _ALONE.sub(alone, rendered)
     # elsewhere (inside a paragraph, list item or table cell) a display formula must not be a <div>
+    return _inline_formulas(text, spans, rendered, size_px)
+
+
+def _inline_formulas(text: str, spans: list[MathSpan], rendered: str, size_px: float) -> str:
+    """`rendered` with each formula placeholder replaced by the formula typeset inline (a span)."""
     return _PLACEHOLDER.sub(lambda m: _typeset(text, spans[int(m.group(1))], size_px, "span"), rendered)
 
 
@@ -150,8 +155,7 @@ def inline_math_html(text: str, *, size_px: float = 14.67) -> str:
 @lru_cache(maxsize=512)
 def _inline_math_html(text: str, size_px: float) -> str:
     stripped, spans = split_math(text)
-    escaped = html.escape(stripped.replace("\\$", "$"), quote=False)
-    return _PLACEHOLDER.sub(lambda m: _typeset(text, spans[int(m.group(1))], size_px, "span"), escaped)
+    return _inline_formulas(text, spans, html.escape(stripped.replace("\\$", "$"), quote=False), size_px)
 
 
 def inline_math_problems(text: str) -> list[str]:

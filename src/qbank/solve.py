@@ -11,7 +11,7 @@ from typing import Any
 
 from .draw import Draw, canonical_params, draw_params
 from .errors import LocatedError
-from .frozen import freeze, thaw
+from .frozen import freeze, frozen_instance, thaw
 from .registry import Solution
 from .validate import Question
 
@@ -81,14 +81,9 @@ def solve_draw(question: Question, draw: Draw, exam_seed: int, paper_id: str, ca
     answers, steps = run_solver(
         question, draw.params, lambda: describe(question, exam_seed, paper_id, canonical, draw.params)
     )
-    variant = _new(Variant)  # as Variant(...) builds it, without the frozen dataclass's eight __setattr__ calls
-    _set(variant, "__dict__", {"question_id": question.id, "exam_seed": exam_seed, "paper_id": paper_id,
-                               "stream_seed": draw.stream_seed, "canonical": canonical, "params": draw.params,
-                               "answers": answers, "steps": steps})  # fmt: skip
-    return variant
-
-
-_new, _set = object.__new__, object.__setattr__
+    return frozen_instance(Variant, {"question_id": question.id, "exam_seed": exam_seed, "paper_id": paper_id,
+                                     "stream_seed": draw.stream_seed, "canonical": canonical, "params": draw.params,
+                                     "answers": answers, "steps": steps})  # fmt: skip
 
 
 def run_solver(
@@ -115,15 +110,7 @@ def run_solver(
                 question, desc, f"answers do not match the declaration (missing {missing}, extra {extra})"
             )
     for name, spec in specs.items():
-        value, fmt = answers[name], spec.format
-        kind = type(value)  # the usual finite float or (not huge) int answer is accepted without the dispatch below
-        if kind is float and fmt in _REAL_FORMATS and math.isfinite(value):
-            continue
-        if kind is int and fmt in _NUMBER_FORMATS and -_BIG < value < _BIG:
-            continue
-        if kind is tuple and fmt == "vector" and value and _all_numbers(value):
-            continue
-        problem = answer_problem(fmt, value)
+        problem = answer_problem(spec.format, answers[name])
         if problem:
             raise SolverError(question, desc, f"answer {name!r} {problem}")
     return freeze(answers), freeze(result.steps)
@@ -136,6 +123,11 @@ _BIG = 1 << 1023  # ints below this in size convert to finite floats
 
 def answer_problem(fmt: str, value: Any) -> str | None:
     """Why a value does not fit its answer format, or None when it does."""
+    kind = type(value)  # the usual finite float or (not huge) int answer first, without the dispatch below
+    if kind is float and fmt in _REAL_FORMATS and math.isfinite(value):
+        return None
+    if kind is int and fmt in _NUMBER_FORMATS and -_BIG < value < _BIG:
+        return None
     if fmt == "text":
         return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
     if fmt == "int":
