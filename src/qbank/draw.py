@@ -109,9 +109,9 @@ def _deriver(question: Question, name: str, rule: Expression | Entry) -> Compute
         def evaluate(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
             try:
                 value = fast(values)
-            except Exception:  # settled by the expression itself, which raises ExpressionError or gives the value
+            except Exception:  # settled by the reference evaluation, which raises ExpressionError or gives the value
                 try:
-                    value = rule(values)
+                    value = rule.settle(values)
                 except ExpressionError as exc:
                     raise fail(f"{rule.source!r} failed: {exc}") from None
             return freeze(value)
@@ -215,7 +215,7 @@ def _first_failure(question: Question, values: Mapping[str, Any]) -> int | None:
         except Exception:
             constraint = question.constraints[index]
             try:
-                ok = constraint.expression(values)
+                ok = constraint.expression.settle(values)
             except ExpressionError as exc:
                 raise DrawError(question, constraint.line, f"constraints[{index}]",
                                 f"{constraint.source!r} failed: {exc}") from None  # fmt: skip

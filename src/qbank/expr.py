@@ -36,7 +36,7 @@ class Expression:
 
     `evaluate` reports a name missing from the environment as unknown; `evaluate_unchecked`, the same closures
     reading names without that check, is faster and tried first: when it raises anything (an unknown name
-    raises KeyError), `evaluate` settles the outcome, value or error (evaluation has no side effects).
+    raises KeyError), `settle` runs `evaluate` for the outcome, value or error (evaluation has no side effects).
     """
 
     source: str
@@ -46,12 +46,16 @@ class Expression:
 
     def __call__(self, env: Env) -> Any:
         """Evaluate against `env`; raise ExpressionError on any failure."""
+        if self.evaluate_unchecked is not None:
+            try:
+                return self.evaluate_unchecked(env)
+            except Exception:
+                pass
+        return self.settle(env)
+
+    def settle(self, env: Env) -> Any:
+        """The reference evaluation (checked name reads): the value, or ExpressionError for any failure."""
         try:
-            if self.evaluate_unchecked is not None:
-                try:
-                    return self.evaluate_unchecked(env)
-                except Exception:
-                    pass
             return self.evaluate(env)
         except ExpressionError:
             raise
