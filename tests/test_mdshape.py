@@ -65,7 +65,8 @@ def test_fuzzed_markdown_renders_the_same() -> None:
     atoms = ["1", "12", "3.", "10)", "- ", "* ", "> ", "# ", "**", "*", "_", "`", "\\", "&#39;", "&frac12;", "&",
              "&#x", "|", "---", "   ", "    ", "\n", "\n\n", "a", "x2", "-3", "0.5", "1,024", "```", "\n1. ", "\n2) ",
              "\n   4. ", "\n> 5", "|1|2|\n|-|-|\n|3|4|\n", "é", "—", "a*1*b", "1*a*", "_1_a", "**-1**", "a**-1**b",
-             "\n10. ", "  \n", "\\\n", "~~~"]  # fmt: skip
+             "\n10. ", "  \n", "\\\n", "~~~", "[", "]", "[1]", "[CLS]", "](", "(2)", "]: ", "][", "![",
+             "\\["]  # fmt: skip
     render, rng = _parser().render, random.Random(20261127)
     for _ in range(4000):
         text = "".join(rng.choice(atoms) for _ in range(rng.randint(1, 30)))

@@ -6,9 +6,10 @@ markdown-it classes like a letter or digit: neither whitespace nor punctuation),
 once and cached, and the runs are put back into its HTML. Digits stay in the skeleton where they can be
 syntax: at the start of a line after nothing but spaces and container markers (`12.` opens an ordered
 list, `1.` may interrupt a paragraph), or inside a character reference (`&#39;`, `&frac12;`). Texts with
-tabs (column arithmetic), `<` (autolinks), `[` (links and references) or placeholder code points are
-rendered whole. With markdown-it's commonmark preset (no linkify, no typographer) the result is the same
-string the whole text renders to; tests compare both over the banks and fuzzed texts.
+tabs (column arithmetic), `<` (autolinks), `](`, `][` or `]:` (links and reference definitions; without
+them a bracket is literal text) or placeholder code points are rendered whole. With markdown-it's
+commonmark preset (no linkify, no typographer) the result is the same string the whole text renders to;
+tests compare both over the banks and fuzzed texts.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ __all__ = ["render_by_shape"]
 
 _BASE = 0xF0000  # Supplementary Private Use Area-A: 65,534 placeholders
 _LAST = 0xFFFFD
-_RENDER_WHOLE = re.compile("[\t<\\[\U000f0000-\U000ffffd]")
+_RENDER_WHOLE = re.compile("[\t<\U000f0000-\U000ffffd]|\\][(\\[:]")  # `](`, `][`, `]:`: links, definitions
 # Kept as they are: a line's leading run of spaces, container markers and digits (`> 12. `: list syntax) and
 # a character reference's name (`&#39`, `&frac12`); swapped: any other run of digits.
 _RUNS = re.compile(r"^[ >*+\-.)0-9]+|&#?[0-9A-Za-z]+|(\d+)", re.MULTILINE)
