@@ -159,7 +159,7 @@ class Compiler:
 
     def _Subscript(self, node: ast.Subscript, bound: frozenset[str]) -> Evaluator:
         value, index = self.compile(node.value, bound), self.compile(node.slice, bound)
-        if is_literal_display(node.value):  # a lookup table such as {'small': 512, ...}[size]: build it once
+        if _is_literal_display(node.value):  # a lookup table such as {'small': 512, ...}[size]: build it once
             table = value({})
             return lambda env: table[index(env)]
         if isinstance(node.slice, ast.Constant):  # such as `window[2]`
@@ -228,7 +228,7 @@ class Compiler:
         return self._comprehension(node, bound, list)
 
 
-def is_literal_display(node: ast.AST) -> bool:
+def _is_literal_display(node: ast.AST) -> bool:
     """Whether a node is a dict, list or tuple display of constants only."""
     if isinstance(node, ast.Dict):
         return all(isinstance(n, ast.Constant) for n in (*node.keys, *node.values))

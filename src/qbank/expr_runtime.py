@@ -66,13 +66,6 @@ def multiplication(left: Evaluator, right: Evaluator) -> Evaluator:
     return multiply
 
 
-def multiply_values(a: Any, b: Any) -> Any:
-    """`a * b` as `multiplication` computes it (for the bytecode evaluators)."""
-    if type(a) in NUMBER_TYPES and type(b) in NUMBER_TYPES:
-        return a * b
-    return guarded_multiply(a, b)
-
-
 def guarded_multiply(a: Any, b: Any) -> Any:
     """`a * b`, refusing to repeat a sequence into a huge object."""
     for seq, count in ((a, b), (b, a)):

@@ -114,8 +114,12 @@ def skipgram_forward(p: Params) -> Solution:
 
 def _embeddings(p: Params) -> list[list[int]]:
     """Each word's 4-d embedding: its in-vector followed by its out-vector."""
-    ins, outs = p["in_vectors"], p["out_vectors"]
-    return [[*map(int, ins[i]), *map(int, outs[i])] for i in range(len(p["sentence"]))]
+    return _first_embeddings(p["in_vectors"], p["out_vectors"], len(p["sentence"]))
+
+
+def _first_embeddings(ins: Any, outs: Any, count: int) -> list[list[int]]:
+    """The embeddings (in-vector, then out-vector) of the first `count` words."""
+    return [[*map(int, ins[i]), *map(int, outs[i])] for i in range(count)]
 
 
 def _visible_scores(p: Params) -> list[list[int]]:
@@ -131,16 +135,12 @@ def _visible_scores(p: Params) -> list[list[int]]:
 def _scores_of(target: Any, in_vectors: Any, out_vectors: Any, query: Any, key: Any) -> list[list[int]]:
     """`_visible_scores` from the values it reads (the result is shared by a cache: not to be changed)."""
     t = int(target)
-    visible = [[*map(int, in_vectors[i]), *map(int, out_vectors[i])] for i in range(t)]
+    visible = _first_embeddings(in_vectors, out_vectors, t)
     seen = visible[t - 1]
     scores = []
     for qd, kd in zip(query, key, strict=True):
         pairs = [(seen[int(q) - 1], int(k) - 1) for q, k in zip(qd, kd, strict=True)]
-        if len(pairs) == 2:  # the usual two dimensions per head (whole numbers: any order of sums is exact)
-            (q1, k1), (q2, k2) = pairs
-            scores.append([q1 * e[k1] + q2 * e[k2] for e in visible])
-        else:
-            scores.append([sum([q * e[k] for q, k in pairs]) for e in visible])
+        scores.append([sum([q * e[k] for q, k in pairs]) for e in visible])  # whole numbers: exact in any order
     return scores
 
 
