@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,9 @@ from .scenario import draw_scenarios
 from .solve import Variant, make_variant
 
 PAPER_FIELD_VALUES = {"subject number": "code", "subject name": "name", "course code": "code", "course": "name"}
+# a hyphen-minus that is a number's sign: at the start, or after a bracket, comma, semicolon or space, before a
+# digit ('-0.25', '[-1, 2]', '[1, -2; -3, 4]'); never a hyphen inside a word ('top-k', 'indices 0-3')
+_SIGN = re.compile(r"(?<![^\s\[(,;])-(?=\.?\d)")
 
 
 @dataclass(frozen=True)
@@ -94,9 +98,17 @@ def _part_context(solved: SolvedPart, with_solution: bool) -> dict[str, Any]:
         "space": spec.answer_space if spec.answer_space is not None else default_lines(solved.part.marks),
     }
     if with_solution:
-        context.update(answers=solved.rendered.answers, solution=solved.rendered.solution,
-                       rubric=solved.rendered.rubric)  # fmt: skip
+        answers = [{"name": a.name, "label": a.label, "value": a.value, "display": display_minus(a.value),
+                    "unit": a.unit} for a in solved.rendered.answers]  # fmt: skip
+        context.update(answers=answers, solution=solved.rendered.solution, rubric=solved.rendered.rubric)
     return context
+
+
+def display_minus(value: str) -> str:
+    """A formatted answer as the key prints it: each number's sign a true minus (U+2212), as in typeset math.
+
+    Only the printed pages use it; the formatted value itself (answers.csv, key.json, grading) keeps ASCII '-'."""
+    return _SIGN.sub("\u2212", value)
 
 
 def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | None = None,
@@ -130,7 +142,7 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
     if line:
         running_right = f"Answer key · {line}" if kind == "key" else line
     else:
-        running_right = "Roll No. ______________" if kind == "paper" else which
+        running_right = {"paper": "Roll No. ______________", "key": f"Answer key · {which}"}.get(kind, which)
     return {
         "kind": kind,
         "qbank_version": __version__,
