@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from qbank.mathsvg import MathError, math_html, mathml
 from qbank.mdshape import render_by_shape
@@ -22,7 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["MathError", "inline_math_html", "inline_math_problems", "markdown_math_html", "split_math"]
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: Markdown leaves them alone
-_PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+_BLOCK = "\ue002"  # opens the slot of a display formula that is a paragraph of its own (typeset as a block)
+_SLOT = re.compile(f"([{_OPEN}{_BLOCK}])(\\d+){_CLOSE}")  # split on it: text, mark, formula index, text, ...
 _ALONE = re.compile(f"<p>{_OPEN}(\\d+){_CLOSE}</p>")
 # What split_math skips or cuts, leftmost first: a fenced code block (to its closing fence, at least as
 # long, or the end), an escaped character, a code span (or an unmatched run of literal backticks), a
@@ -52,8 +52,7 @@ _SPECIAL_UNFENCED = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class MathSpan:
+class MathSpan(NamedTuple):
     """One formula cut out of the text: its LaTeX source (unescaped), display flag and offset."""
 
     latex: str
@@ -144,19 +143,22 @@ def _markdown_math_html(text: str, size_px: float) -> str:
     rendered = render_by_shape(stripped, _parser().render)
     if not spans:
         return rendered
-
-    def alone(match: re.Match[str]) -> str:  # a display formula that is a paragraph of its own
-        span = spans[int(match.group(1))]
-        return _typeset(text, span, size_px) if span.display else match.group(0)
-
-    rendered = _ALONE.sub(alone, rendered)
-    # elsewhere (inside a paragraph, list item or table cell) a display formula must not be a <div>
-    return _inline_formulas(text, spans, rendered, size_px)
+    return _typeset_slots(text, spans, _mark_blocks(rendered, spans), size_px)
 
 
-def _inline_formulas(text: str, spans: list[MathSpan], rendered: str, size_px: float) -> str:
-    """`rendered` with each formula placeholder replaced by the formula typeset inline (a span)."""
-    return _PLACEHOLDER.sub(lambda m: _typeset(text, spans[int(m.group(1))], size_px, "span"), rendered)
+def _mark_blocks(rendered: str, spans: list[MathSpan]) -> str:
+    """`rendered` with the slot of each display formula that is a paragraph of its own marked as a block."""
+    return _ALONE.sub(lambda m: _BLOCK + m.group(1) + _CLOSE if spans[int(m.group(1))].display else m.group(), rendered)
+
+
+def _typeset_slots(text: str, spans: list[MathSpan], rendered: str, size_px: float) -> str:
+    """`rendered` with each formula slot replaced by its formula typeset: a block (div) in a block slot,
+    inline (a span) elsewhere, as in a paragraph, list item or table cell."""
+    pieces = _SLOT.split(rendered)  # text, opening mark, formula index, text, ...
+    pieces[1::3] = [_typeset(text, spans[int(index)], size_px, "div" if mark == _BLOCK else "span")
+                    for mark, index in zip(pieces[1::3], pieces[2::3], strict=True)]  # fmt: skip
+    pieces[2::3] = [""] * len(pieces[2::3])
+    return "".join(pieces)
 
 
 def inline_math_html(text: str, *, size_px: float = 14.67) -> str:
@@ -168,7 +170,7 @@ def inline_math_html(text: str, *, size_px: float = 14.67) -> str:
 @lru_cache(maxsize=512)
 def _inline_math_html(text: str, size_px: float) -> str:
     stripped, spans = split_math(text)
-    return _inline_formulas(text, spans, html.escape(stripped.replace("\\$", "$"), quote=False), size_px)
+    return _typeset_slots(text, spans, html.escape(stripped.replace("\\$", "$"), quote=False), size_px)
 
 
 def inline_math_problems(text: str) -> list[str]:

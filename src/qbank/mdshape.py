@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import count
 
 __all__ = ["render_by_shape"]
 
@@ -34,7 +35,7 @@ _RENDER_WHOLE = re.compile(
 # Matched in a text with a newline put in front: kept as they are, a newline with the line's leading run of
 # spaces, container markers and digits (`> 12. `: list syntax) and a character reference's name (`&#39`,
 # `&frac12`); swapped, any other run of digits.
-_RUNS = re.compile(r"[\n&\d](?:(?<=\n)[ >*+\-.)0-9]*|(?<=&)#?[0-9A-Za-z]+|(?<=\d)\d*)")
+_RUNS = re.compile(r"([\n&\d](?:(?<=\n)[ >*+\-.)0-9]*|(?<=&)#?[0-9A-Za-z]+|(?<=\d)\d*))")
 _PLACEHOLDER = re.compile("([\U000f0000-\U000ffffd])")
 
 
@@ -43,19 +44,16 @@ def render_by_shape(text: str, render: Callable[[str], str]) -> str:
     computed from a cached rendering of the text's skeleton."""
     if _RENDER_WHOLE.search(text):
         return render(text)
-    runs: list[str] = []
-
-    def swap(match: re.Match[str]) -> str:
-        run = match.group()
-        if run[0] in "\n&" or len(runs) > _LAST - _BASE:  # syntax, or no placeholder left: kept as it is
-            return run
-        runs.append(run)
-        return chr(_BASE + len(runs) - 1)
-
-    skeleton = _RUNS.sub(swap, "\n" + text)[1:]
+    pieces = _RUNS.split("\n" + text)  # text, match, text, match, ... (no callback per match)
+    matches = pieces[1::2]
+    runs = [match for match in matches if match[0] not in "\n&"]  # the rest is syntax, kept as it is
     if not runs:
-        return _rendered(skeleton, render)
-    pieces = _PLACEHOLDER.split(_rendered(skeleton, render))  # text, placeholder, text, ...
+        return _rendered(text, render)
+    if len(runs) > _LAST - _BASE + 1:  # more runs than placeholders
+        return render(text)
+    placeholders = map(chr, count(_BASE))
+    pieces[1::2] = [match if match[0] in "\n&" else next(placeholders) for match in matches]
+    pieces = _PLACEHOLDER.split(_rendered("".join(pieces)[1:], render))  # text, placeholder, text, ...
     pieces[1::2] = [runs[ord(placeholder) - _BASE] for placeholder in pieces[1::2]]
     return "".join(pieces)
 
