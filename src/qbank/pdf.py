@@ -9,8 +9,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import hashlib
+import html as html_module
 import logging
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import metadata
@@ -27,6 +29,13 @@ svgtext.install()  # figure labels drawn as one shaped run each, not letter by l
 
 __all__ = ["PdfError", "RestrictedFetcher", "pdf_environment", "write_pdf"]
 
+# A data: URL in a src attribute (formulas are SVG data URLs): handed to WeasyPrint as a short reference, because
+# its pure-Python HTML parser reads a long attribute value character by character (a key's HTML is ~90% formula
+# data, and parsing it took twice as long). The fetcher serves each reference as the data URL itself, so the PDF
+# is byte-identical.
+_DATA_SRC = re.compile(r'src="(data:[^"]*)"')
+_SHORT = "qbank-data:"
+
 
 class PdfError(RuntimeError):
     """A PDF could not be made faithfully; the message lists each refused or failed resource."""
@@ -35,9 +44,10 @@ class PdfError(RuntimeError):
 class RestrictedFetcher(URLFetcher):
     """Serve `data:` URLs and `file:` URLs whose real path lies inside an allowed root; refuse the rest."""
 
-    def __init__(self, allowed_roots: Sequence[Path]) -> None:
+    def __init__(self, allowed_roots: Sequence[Path], data_urls: Sequence[str] = ()) -> None:
         super().__init__(timeout=5, allow_redirects=False)
         self.roots = [Path(os.path.realpath(root)) for root in allowed_roots]
+        self.data_urls = data_urls  # what `qbank-data:N` stands for (see `_shorten_data_urls`)
         self.failures: list[str] = []
 
     def _refuse(self, url: str, why: str) -> ValueError:
@@ -47,6 +57,8 @@ class RestrictedFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         """Fetch `url` if it is a data: URL or a file inside the allowed roots, else raise."""
+        if url.startswith(_SHORT) and url[len(_SHORT) :].isdigit() and int(url[len(_SHORT) :]) < len(self.data_urls):
+            url = self.data_urls[int(url[len(_SHORT) :])]
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)
@@ -95,18 +107,40 @@ def _collect_errors() -> Iterator[_ErrorLog]:
 
 def write_pdf(html: str, *, base_dir: Path, allowed_roots: Sequence[Path]) -> bytes:
     """Render html to deterministic PDF bytes; raise PdfError listing every resource refused or not loaded."""
-    fetcher = RestrictedFetcher(allowed_roots)
-    base_url = Path(os.path.abspath(base_dir)).as_uri() + "/"
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    short_html, data_urls = _shorten_data_urls(html)
+    fetcher = RestrictedFetcher(allowed_roots, data_urls)
+    base_url = Path(os.path.abspath(base_dir)).as_uri() + "/"
     with _collect_errors() as log:
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        document = weasyprint.HTML(string=short_html, base_url=base_url, url_fetcher=fetcher)
         pdf = document.write_pdf(pdf_identifier=identifier)
     logged = [message for message in log.messages if "qbank refused" not in message]
-    problems = list(dict.fromkeys(fetcher.failures + logged))
+    problems = [_expand_references(problem, data_urls) for problem in dict.fromkeys(fetcher.failures + logged)]
     if problems:
         listing = "\n".join(f"  - {problem}" for problem in problems)
         raise PdfError(f"{len(problems)} resource(s) or glyph(s) refused or failed while making the PDF:\n{listing}")
     return pdf
+
+
+def _shorten_data_urls(html: str) -> tuple[str, list[str]]:
+    """`html` with each data: URL of a src attribute as `qbank-data:N`, and the URLs (each distinct one once)."""
+    index: dict[str, str] = {}
+
+    def shorten(match: re.Match[str]) -> str:
+        url = html_module.unescape(match.group(1))  # the attribute's value as the parser would read it
+        return f'src="{index.setdefault(url, f"{_SHORT}{len(index)}")}"'
+
+    return _DATA_SRC.sub(shorten, html), list(index)
+
+
+def _expand_references(message: str, data_urls: Sequence[str]) -> str:
+    """A problem report with each `qbank-data:N` shown as the start of the data: URL it stands for."""
+
+    def expand(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        return data_urls[number][:80] + "..." if number < len(data_urls) else match.group()
+
+    return re.sub(re.escape(_SHORT) + r"(\d+)", expand, message)
 
 
 def _c_version(library: str, function: str) -> str | None:
