@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -12,9 +13,10 @@ from typing import Any
 
 import pdfplumber
 import pytest
+import weasyprint
 
 from qbank.markup import markdown_math_html
-from qbank.pdf import PdfError, pdf_environment, write_pdf
+from qbank.pdf import PdfError, RestrictedFetcher, pdf_environment, write_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -155,12 +157,6 @@ def test_allowed_files_and_data_urls_render(tmp_path: Path) -> None:
 def test_data_urls_passed_as_short_references_give_the_same_pdf(tmp_path: Path) -> None:
     """write_pdf hands WeasyPrint each formula's data: URL as a short reference; the bytes are what WeasyPrint
     makes from the HTML as it is (the same formula twice is one reference)."""
-    import hashlib
-
-    import weasyprint
-
-    from qbank.pdf import RestrictedFetcher
-
     html = page(markdown_math_html(BODY + "\n\nAgain: $\\frac{QK^T}{\\sqrt{d_k}}$."))
     assert html.count('src="data:image/svg+xml') >= 4  # the SVG formulas (two the same)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
