@@ -4,12 +4,13 @@ that grading reads (answers.csv, key.json) keep the ASCII hyphen-minus, and hyph
 from __future__ import annotations
 
 import csv
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from qbank.assemble import display_minus
+
+from .classsets import pdf_text
 
 MINUS = "\u2212"
 
@@ -93,8 +94,7 @@ def built(tmp_path_factory) -> Path:
 
 
 def test_the_key_prints_negative_answers_with_a_true_minus(built):
-    text = subprocess.run(["pdftotext", str(built / "keys" / "24CS0001.pdf"), "-"], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+    text = pdf_text(built / "keys" / "24CS0001.pdf")
     for printed in (f"{MINUS}0.25", f"[{MINUS}1, 2]", f"[1, {MINUS}2; {MINUS}3, 4]", f"{MINUS}4.1×10"):
         assert printed in text
     assert "top-k" in text  # a text answer's hyphen stays a hyphen
