@@ -432,16 +432,21 @@ def _schedule_sums(b1: float, bt: float, t: int) -> tuple[float, float]:
 
 @solver("generative.diffusion_prior")
 def diffusion_prior(p: Params) -> Solution:
-    """Signal level sqrt(alpha_T) of a linear beta schedule, showing q(z_T | x) is close to N(0, I)."""
+    """Signal level of a linear beta schedule, estimated with ln(1 - beta) ~ -beta as the question asks,
+    showing q(z_T | x) is close to N(0, I); the exact product is a worked step."""
     b1, bt, t = float(p["beta_1"]), float(p["beta_T"]), int(p["T"])
     log_alpha_bar, sum_beta_sq = _schedule_sums(b1, bt, t)
     alpha_bar = math.exp(log_alpha_bar)
     sum_beta = t * (b1 + bt) / 2
     first = math.exp(-sum_beta)
+    sqrt_first = math.exp(-sum_beta / 2)
     second = math.exp(-sum_beta - sum_beta_sq / 2)
     return Solution(
-        answers={"sum_beta": sum_beta, "alpha_T": alpha_bar, "sqrt_alpha_T": math.sqrt(alpha_bar)},
+        answers={"sum_beta": sum_beta, "alpha_T": first, "sqrt_alpha_T": sqrt_first},
         steps={
+            "alpha_bar": alpha_bar,
+            "sqrt_first_order_tex": _tex_sci(sqrt_first),
+            "estimate_error_percent": 100 * (first / alpha_bar - 1),
             "log_alpha_bar": log_alpha_bar,
             "sum_beta_sq": sum_beta_sq,
             "first_order": first,
