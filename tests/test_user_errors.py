@@ -256,9 +256,9 @@ STRUCTURE_CASES = [
                              "{pool: [basics/compute-scaling, basics/dense-params], pick: 1}")],
      r"sample\.yaml:\d+: sections\[1\]\.questions\[0\]\.pool: pool questions carry different marks "
      r"\(basics/compute-scaling 2, basics/dense-params 4\); give `marks` on the pool"),
-    ("pool-repeats-a-question", [(EXAM, "{id: basics/compute-scaling, marks: 3}",
-                                  "{pool: [basics/compute-scaling, basics/softmax], pick: 1, marks: 3}")],
-     r"questions\[0\]\.pool\[1\]: question 'basics/softmax' is already used in section 1, entry 2"),
+    ("repeat-without-id", [(EXAM, "{id: basics/compute-scaling, marks: 3}",
+                            "{pool: [basics/compute-scaling, basics/softmax], pick: 1, marks: 3, repeat: 2}")],
+     r"sample\.yaml:21: sections\[1\]\.questions\[0\]\.repeat: `repeat` goes with `id`"),
     ("unknown-scenario", [(EXAM, "marks: 3}", "marks: 3, scenario: nope}")],
      r"sample\.yaml:21: sections\[1\]\.questions\[0\]\.scenario: no scenario 'nope' in this exam \(defined: none\)"),
     ("scenario-name-not-declared", [(EXAM, PART_B, PART_B.replace("3}", "3, scenario: s}") + SCENARIO.replace(
@@ -300,8 +300,8 @@ def test_bad_exam_structure(case, edits, pattern, sample_copy, run_cli, monkeypa
 CLASS_CLI_CASES = [
     ("roster-and-forms", ("build", EXAM, "--seed", "1", "--out", "o", "--roster", "r.csv", "--forms", "2"),
      r"argument --forms: not allowed with argument --roster"),
-    ("too-many-forms", ("build", EXAM, "--seed", "1", "--out", "o", "--forms", "27"),
-     r"--forms: must be between 1 and 26, got 27"),
+    ("too-many-forms", ("build", EXAM, "--seed", "1", "--out", "o", "--forms", "703"),
+     r"--forms: must be between 1 and 702, got 703"),
     ("zero-forms", ("build", EXAM, "--seed", "1", "--out", "o", "--forms", "0"), r"--forms: .*must be at least 1"),
     ("unknown-key-style", ("build", EXAM, "--seed", "1", "--out", "o", "--key", "short"),
      r"--key: invalid choice: 'short' \(choose from .*full.*compact.*answers"),

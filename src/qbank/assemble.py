@@ -67,7 +67,7 @@ def solve_paper(exam: Exam, seed: int, paper_id: str = "main", canonical: bool =
         for part in item.parts:
             given = scenarios[part.scenario].params if part.scenario in scenarios else None
             try:
-                variant = make_variant(part.question, seed, paper_id, canonical, given)
+                variant = make_variant(part.question, seed, paper_id, canonical, given, part.placement or None)
                 rendered = render_part(part.question, variant)
             except LocatedError as exc:
                 problems.append(exc.problem())
@@ -130,6 +130,7 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
         "institution": spec.institution, "course_code": spec.course.code, "course_name": spec.course.name,
         "exam": spec.exam, "semester": spec.semester, "year": spec.year, "duration": spec.duration,
         "date": spec.date, "rules": spec.rules, "instructions": spec.instructions,
+        "violation_note": spec.violation_note, "exam_label": spec.exam_label,
         "total_marks": sum(item.marks for item in paper_items),
     }  # fmt: skip
     student = dict(student or {})
@@ -156,6 +157,7 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
         "sections": sections,
         "marks_table": [{"number": item.number, "marks": item.marks} for item in paper_items],
         "field_rows": _field_rows(spec.student_fields, spec.course.code, spec.course.name, student),
+        "page_size": "" if spec.paper_size == "A4" else spec.paper_size,  # A4 is the style sheet's own size
         "provenance": f"qbank {__version__} · {which}",
         "inline_solutions": inline_solutions,
     }
@@ -169,14 +171,20 @@ def student_line(student: Mapping[str, str]) -> str:
     return f"Form {form}" if form else ""
 
 
+def _field_key(name: str) -> str:
+    """A field or column name compared loosely: case, spaces, '_' and '-' do not matter ('Roll_No' = 'roll no')."""
+    return " ".join(re.split(r"[\s_-]+", name.strip().lower())).strip()
+
+
 def _field_rows(fields: list[str], code: str, name: str, student: Mapping[str, str]) -> list[list[dict[str, str]]]:
-    """Front-page student fields, two per row, prefilled where the value is known."""
+    """Front-page student fields, two per row, prefilled where the value is known: roll number and name, any
+    other roster column of the same name (`section` fills Section), the course code and name."""
     known = {"code": code, "name": name}
-    values = {"roll number": student.get("roll", ""), "roll no": student.get("roll", ""),
-              "name": student.get("name", "")}  # fmt: skip
+    values = {_field_key(column): value for column, value in student.items() if column != "form"}
+    values.update({"roll number": student.get("roll", ""), "roll no": student.get("roll", "")})
     cells = []
     for field in fields:
-        key = field.strip().lower()
+        key = _field_key(field)
         value = values.get(key) or known.get(PAPER_FIELD_VALUES.get(key, ""), "")
         cells.append({"name": field, "value": value})
     return [cells[i : i + 2] for i in range(0, len(cells), 2)]

@@ -37,7 +37,7 @@ def key_sidecar(paper: SolvedPaper) -> dict[str, Any]:
             {
                 "number": solved.item.number,
                 "part": solved.part.label,
-                "id": question.id,
+                "id": solved.part.key,
                 "marks": solved.part.marks,
                 "answers": {
                     name: {

@@ -58,7 +58,7 @@ def default_jobs() -> int:
 
 def answer_header(exam: Exam) -> list[str]:
     """Gradebook answer columns, `question-id:answer-name`, for every question any paper may get."""
-    return [f"{part.question.id}:{name}" for part in exam.candidate_parts() for name in part.question.spec.answers]
+    return [f"{part.key}:{name}" for part in exam.candidate_parts() for name in part.question.spec.answers]
 
 
 def gradebook(

@@ -55,7 +55,7 @@ def question_causes(question: Record, bank: Bank | None) -> list[Cause]:
     """Why a question may come out differently now: its spec or its solver changed, or it is gone."""
     if bank is None:
         return [("gone", "the bank no longer loads")]
-    current = bank.questions.get(question["id"])
+    current = bank.questions.get(question.get("question", question["id"]))  # a repeat's id is `question#k`
     if current is None:
         return [("gone", f"question {question['id']!r} is no longer in the bank")]
     causes = []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError
 
@@ -20,6 +21,8 @@ from .schema_errors import pydantic_problems
 from .validate import Question
 
 DEFAULT_FIELDS = ["Roll Number", "Name", "Section"]
+DEFAULT_VIOLATION = "Violation of any of the above instructions may lead to severe punishment."
+PAPER_SIZES = ("A4", "Letter")
 Marks = Annotated[float, Field(gt=0)]
 
 
@@ -47,6 +50,7 @@ class ExamItem(Strict):
     pool: Annotated[list[str], Field(min_length=1)] | None = None
     pick: Annotated[int, Field(ge=1)] | None = None
     scenario: Name | None = None
+    repeat: Annotated[int, Field(ge=1, le=100)] | None = None
 
 
 class Section(Strict):
@@ -71,6 +75,10 @@ class ExamSpec(Strict):
     date: str = ""
     student_fields: list[str] = DEFAULT_FIELDS
     rules: list[str] = []
+    violation_note: str = DEFAULT_VIOLATION
+    exam_label: str = "EXAMINATION"
+    paper_size: Literal["A4", "Letter"] = "A4"
+    forms_differ: bool = False
     instructions: list[str] = []
     scenarios: dict[Name, dict[str, Any]] = {}
     sections: Annotated[list[Section], Field(min_length=1)]
@@ -78,13 +86,19 @@ class ExamSpec(Strict):
 
 @dataclass(frozen=True)
 class Part:
-    """One question on the paper with its marks, its label within its number ('a', 'b', or '') and the
-    shared scenario it reads (if any)."""
+    """One question on the paper with its marks, its label within its number ('a', 'b', or ''), the
+    shared scenario it reads (if any) and its placement key (see `key`)."""
 
     label: str
     question: Question
     marks: float
     scenario: str | None = None
+    placement: str = ""
+
+    @property
+    def key(self) -> str:
+        """This placement's name and random stream: the question id, then `id#2`, `id#3`, ... for repeats."""
+        return self.placement or self.question.id
 
 
 @dataclass(frozen=True)
@@ -202,11 +216,12 @@ Binding = tuple[Part, tuple[str | int, ...]]
 
 
 def _plan(spec: ExamSpec, bank: Bank, doc: Document) -> tuple[tuple[tuple[Entry, ...], ...], list[Binding]]:
-    """Resolve question ids into items and pools per section, and list the parts bound to a scenario (with
-    where the binding is written); every unknown or repeated id is reported."""
+    """Resolve question ids into items and pools per section (a question placed again, or `repeat`ed, is a new
+    placement with its own stream), and list the parts bound to a scenario (with where the binding is written);
+    every unknown id is reported."""
     problems: list[Problem] = []
     bindings: list[Binding] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, int] = {}
     plan: list[tuple[Entry, ...]] = []
     for s_index, section in enumerate(spec.sections):
         entries: list[Entry] = []
@@ -227,9 +242,10 @@ def _plan(spec: ExamSpec, bank: Bank, doc: Document) -> tuple[tuple[tuple[Entry,
                         for i, qid in enumerate(entry.pool)]  # fmt: skip
             else:
                 refs = [(QuestionRef(id=entry.id or "", marks=entry.marks), where, entry.scenario)]
+            if entry.repeat is not None and entry.id is None:
+                problems.append(doc.problem((*where, "repeat"), "`repeat` goes with `id`"))
             label_of = (lambda i: chr(ord("a") + i)) if entry.parts is not None else (lambda i: "")
-            name = f"section {s_index + 1}, entry {q_index + 1}"
-            parts = [_part(ref, path, scenario, label_of(i), name, bank, doc, seen, problems)
+            parts = [_part(ref, path, scenario, label_of(i), bank, doc, problems)
                      for i, (ref, path, scenario) in enumerate(refs)]  # fmt: skip
             for part, (ref, path, _) in zip(parts, refs, strict=True):
                 if part is not None and part.scenario is not None:
@@ -238,6 +254,10 @@ def _plan(spec: ExamSpec, bank: Bank, doc: Document) -> tuple[tuple[tuple[Entry,
             resolved = tuple(part for part in parts if part is not None)
             if len(resolved) != len(parts):
                 continue
+            if entry.pool is None and entry.id is not None:
+                entries.extend(Item(0, s_index, (_placed(resolved[0], seen),)) for _ in range(entry.repeat or 1))
+                continue
+            resolved = tuple(_placed(part, seen) for part in resolved)
             if entry.pool is None:
                 entries.append(Item(0, s_index, resolved))
                 continue
@@ -259,17 +279,21 @@ def _plan(spec: ExamSpec, bank: Bank, doc: Document) -> tuple[tuple[tuple[Entry,
     return tuple(plan), bindings
 
 
-def _part(ref: QuestionRef, path: tuple[str | int, ...], scenario: str | None, label: str, name: str, bank: Bank,
-          doc: Document, seen: dict[str, str], problems: list[Problem]) -> Part | None:  # fmt: skip
+def _placed(part: Part, seen: dict[str, int]) -> Part:
+    """The part as the next placement of its question: the first keeps the question id (its stream, so seeds of
+    exams without repeats never change), the k-th is named `id#k`."""
+    count = seen[part.question.id] = seen.get(part.question.id, 0) + 1
+    return part if count == 1 else dataclasses.replace(part, placement=f"{part.question.id}#{count}")
+
+
+def _part(ref: QuestionRef, path: tuple[str | int, ...], scenario: str | None, label: str, bank: Bank,
+          doc: Document, problems: list[Problem]) -> Part | None:  # fmt: skip
     """Resolve one question reference into a Part (None, with a problem recorded, if the id is unknown)."""
     id_path = (*path, "id") if path[-2:-1] != ("pool",) else path
     question = bank.questions.get(ref.id)
     if question is None:
         problems.append(doc.problem(id_path, f"no question {ref.id!r} in bank {bank.spec.name!r}"))
         return None
-    if ref.id in seen:
-        problems.append(doc.problem(id_path, f"question {ref.id!r} is already used in {seen[ref.id]}"))
-    seen[ref.id] = name
     marks = ref.marks if ref.marks is not None else question.spec.marks
     if question.spec.rubric and not math.isclose(marks, question.spec.marks):
         problems.append(doc.problem(id_path, f"marks {marks:g} differ from the {question.spec.marks:g} "

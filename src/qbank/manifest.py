@@ -97,7 +97,8 @@ def paper_record(paper: SolvedPaper, student: Mapping[str, str] | None = None) -
             {
                 "number": solved.item.number,
                 "part": solved.part.label,
-                "id": question.id,
+                "id": solved.part.key,
+                "question": question.id,
                 "marks": solved.part.marks,
                 "file": question.file,
                 "path": str(Path(question.file).resolve()),

@@ -15,6 +15,7 @@ from .load import decode_utf8, display_name, read_bytes
 ROLL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 REQUIRED = ("roll", "name")
 FORM_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MAX_FORMS = 26 + 26 * 26  # A..Z, then AA..ZZ
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ def read_roster(path: Path) -> list[Student]:
 
 
 def form_ids(count: int) -> list[str]:
-    """Paper ids of `count` forms: A, B, C, ..."""
-    if not 1 <= count <= len(FORM_LETTERS):
-        raise UserError([Problem("<command line>", 0, "--forms", f"must be between 1 and 26, got {count}")])
-    return list(FORM_LETTERS[:count])
+    """Paper ids of `count` forms: A, B, ..., Z, then AA, AB, ..., ZZ (as spreadsheet columns are named)."""
+    if not 1 <= count <= MAX_FORMS:
+        raise UserError([Problem("<command line>", 0, "--forms", f"must be between 1 and {MAX_FORMS}, got {count}")])
+    singles = list(FORM_LETTERS)
+    return (singles + [first + second for first in singles for second in singles])[:count]

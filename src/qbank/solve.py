@@ -67,12 +67,17 @@ def make_variant(
     paper_id: str = "main",
     canonical: bool = False,
     given: Mapping[str, Any] | None = None,
+    stream: str | None = None,
 ) -> Variant:
     """Draw (or take canonical) parameters and solve them into a frozen Variant.
 
-    `given` holds a shared scenario's values for the question's `shared` parameters.
+    `given` holds a shared scenario's values for the question's `shared` parameters; `stream` names the random
+    stream when it is not the question id (a repeated placement, `id#2`).
     """
-    draw = canonical_params(question) if canonical else draw_params(question, exam_seed, paper_id, given=given)
+    if canonical:
+        draw = canonical_params(question)
+    else:
+        draw = draw_params(question, exam_seed, paper_id, given=given, stream=stream)
     return solve_draw(question, draw, exam_seed, paper_id, canonical)
 
 

@@ -45,12 +45,13 @@ class JobSpec:
 
 
 def answer_columns(paper: SolvedPaper) -> dict[str, str]:
-    """A paper's answers as gradebook cells: column `question-id:answer-name` -> formatted value."""
+    """A paper's answers as gradebook cells: column `placement:answer-name` -> formatted value (the placement is
+    the question id, or `id#k` for its k-th placement)."""
     cells = {}
     for solved in paper.parts:
         formatted = formatted_answers(solved.part.question, solved.variant)
         for name in solved.part.question.spec.answers:
-            cells[f"{solved.part.question.id}:{name}"] = formatted[name]
+            cells[f"{solved.part.key}:{name}"] = formatted[name]
     return cells
 
 

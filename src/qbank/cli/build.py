@@ -25,7 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="output folder (must not exist unless --force)")
     who = parser.add_mutually_exclusive_group()
     who.add_argument("--roster", type=Path, help="a CSV with columns roll and name: one paper per student")
-    who.add_argument("--forms", type=positive_int, help="K forms A, B, ... (one variant per form), at most 26")
+    who.add_argument(
+        "--forms",
+        type=positive_int,
+        help="K forms A, B, ..., Z, then AA, AB, ..., ZZ (one variant per form), at most 702",
+    )
     parser.add_argument("--jobs", type=positive_int, default=None, help="worker processes (default: one per core)")
     parser.add_argument("--canonical", action="store_true", help="use each question's canonical (original) values")
     parser.add_argument(

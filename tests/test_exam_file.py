@@ -1,0 +1,138 @@
+"""Exam-file features: repeated placements of one question, forms past Z, and the front-page settings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pikepdf
+
+from qbank.assemble import page_context, solve_paper
+from qbank.classset import answer_header
+from qbank.cli import make_parser
+from qbank.exam import load_exam
+from qbank.manifest import paper_record
+from qbank.pdf import write_pdf
+from qbank.render import PageRenderer
+from qbank.roster import form_ids
+
+from .conftest import SAMPLE_EXAM
+
+HEADER = """bank: ../banks/sample
+institution: qbank University
+course: {code: QB101, name: Foundations of Machine Learning}
+exam: Quiz 1
+"""
+
+
+def write_exam(root: Path, body: str, name: str = "exam.yaml") -> Path:
+    """An exam file beside the sample copy's `exams/sample.yaml`."""
+    path = root / "exams" / name
+    path.write_text(HEADER + body)
+    return path
+
+
+def params_of(paper) -> list[tuple[str, dict]]:
+    """(placement key, parameters) of every part of a solved paper, in paper order."""
+    return [(solved.part.key, dict(solved.variant.params)) for solved in paper.parts]
+
+
+def test_a_question_can_be_repeated_each_placement_drawing_its_own_numbers(sample_copy):
+    repeated = write_exam(
+        sample_copy,
+        """sections:
+  - questions:
+      - {id: basics/matmul, repeat: 3}
+      - parts: [{id: basics/softmax}, {id: basics/matmul}]
+""",
+    )
+    single = write_exam(sample_copy, "sections:\n  - questions:\n      - {id: basics/matmul}\n", "single.yaml")
+    paper = solve_paper(load_exam(repeated), 11)
+    keys = [key for key, _ in params_of(paper)]
+    assert keys == ["basics/matmul", "basics/matmul#2", "basics/matmul#3", "basics/softmax", "basics/matmul#4"]
+    assert [item.number for item in paper.items] == [1, 2, 3, 4]
+    matmuls = [params for key, params in params_of(paper) if key.startswith("basics/matmul")]
+    assert len({repr(p) for p in matmuls}) == 4  # four independent draws
+    # the first placement keeps the question's own stream: an exam placing it once draws the same numbers
+    assert matmuls[0] == params_of(solve_paper(load_exam(single), 11))[0][1]
+    record = paper_record(paper)
+    assert [q["id"] for q in record["questions"]] == keys
+    assert {q["question"] for q in record["questions"]} == {"basics/matmul", "basics/softmax"}
+    header = answer_header(load_exam(repeated))
+    assert len(header) == len(set(header)) and "basics/matmul#3:product" in header
+
+
+def test_the_same_id_listed_twice_is_two_placements_not_an_error(sample_copy):
+    path = write_exam(
+        sample_copy,
+        """sections:
+  - questions:
+      - {id: basics/softmax}
+      - {pool: [basics/softmax, basics/matmul], pick: 2}
+""",
+    )
+    exam = load_exam(path)
+    assert [p.key for p in exam.candidate_parts()] == ["basics/softmax", "basics/softmax#2", "basics/matmul"]
+
+
+def test_forms_continue_after_z_with_two_letters():
+    assert form_ids(28)[24:] == ["Y", "Z", "AA", "AB"]
+    every = form_ids(702)
+    assert every[-1] == "ZZ" and len(set(every)) == 702
+    build = make_parser()._subparsers._group_actions[0].choices["build"]
+    assert "AA, AB" in build.format_help()
+
+
+def front_page(exam_path: Path, student: dict[str, str] | None = None) -> str:
+    """The paper's HTML up to the questions (the front page)."""
+    paper = solve_paper(load_exam(exam_path), 3)
+    html = PageRenderer().render("paper", page_context(paper, "paper", student))
+    return html[: html.index('<div class="questions">')]
+
+
+def test_front_page_prints_the_date_and_the_configured_texts(sample_copy):
+    text = (sample_copy / "exams" / "sample.yaml").read_text()
+    custom = sample_copy / "exams" / "custom.yaml"
+    custom.write_text(
+        text.replace(
+            "duration:",
+            """date: 12 March 2027
+exam_label: MID-TERM TEST
+violation_note: Phones are collected at the door.
+rules: [Write in ink.]
+duration:""",
+        )
+    )
+    html = front_page(custom)
+    assert "DATE ( 12 March 2027 )" in html
+    assert "MID-TERM TEST ( Quiz 1 )" in html and "EXAMINATION" not in html
+    assert "Phones are collected at the door." in html and "severe punishment" not in html
+    default = sample_copy / "exams" / "default.yaml"
+    default.write_text(text.replace("duration:", "rules: [Write in ink.]\nduration:"))
+    html = front_page(default)
+    assert "EXAMINATION ( Quiz 1 )" in html and "DATE (" not in html
+    assert "Violation of any of the above instructions may lead to severe punishment." in html
+
+
+def test_roster_columns_fill_the_matching_student_fields():
+    student = {"roll": "24CS1007", "name": "Asha Rao", "section": "B2", "email": "a@x"}
+    html = front_page(SAMPLE_EXAM, student)
+    cells = dict(re.findall(r"<th>([^<]*)</th><td class=\"fill\"[^>]*>([^<]*)</td>", html))
+    assert cells["Section"] == "B2" and cells["Roll Number"] == "24CS1007" and cells["Name"] == "Asha Rao"
+    assert cells["Subject Number"] == "QB101"
+
+
+def test_paper_size_letter_sets_every_page(sample_copy, tmp_path):
+    text = (sample_copy / "exams" / "sample.yaml").read_text()
+    sizes = {}
+    for size in ("A4", "Letter"):
+        path = sample_copy / "exams" / f"{size}.yaml"
+        path.write_text(text.replace("duration:", f"paper_size: {size}\nduration:"))
+        paper = solve_paper(load_exam(path), 3)
+        renderer = PageRenderer()
+        html = renderer.render("paper", page_context(paper, "paper"))
+        pdf = tmp_path / f"{size}.pdf"
+        pdf.write_bytes(write_pdf(html, base_dir=renderer.template_dirs[0], allowed_roots=[sample_copy]))
+        with pikepdf.open(pdf) as document:
+            sizes[size] = {tuple(round(float(v)) for v in page.mediabox) for page in document.pages}
+    assert sizes == {"A4": {(0, 0, 595, 842)}, "Letter": {(0, 0, 612, 792)}}
