@@ -6,17 +6,23 @@ import re
 from pathlib import Path
 
 import pikepdf
+import pytest
 
+from qbank import scenario
 from qbank.assemble import page_context, solve_paper
 from qbank.classset import answer_header
 from qbank.cli import make_parser
+from qbank.errors import UserError
 from qbank.exam import load_exam
+from qbank.layout import paper_layout
 from qbank.manifest import paper_record
 from qbank.pdf import write_pdf
 from qbank.render import PageRenderer
 from qbank.roster import form_ids
+from qbank.scenario import draw_scenarios
 
 from .conftest import SAMPLE_EXAM
+from .scenario_bank import make_scenario_bank
 
 HEADER = """bank: ../banks/sample
 institution: qbank University
@@ -136,3 +142,54 @@ def test_paper_size_letter_sets_every_page(sample_copy, tmp_path):
         with pikepdf.open(pdf) as document:
             sizes[size] = {tuple(round(float(v)) for v in page.mediabox) for page in document.pages}
     assert sizes == {"A4": {(0, 0, 595, 842)}, "Letter": {(0, 0, 612, 792)}}
+
+
+def scenario_exam(root: Path, layers: str) -> Path:
+    """The scenario test exam with the scenario's `layers` declared as `layers`."""
+    path = make_scenario_bank(root)
+    text = path.read_text()
+    path.write_text(text.replace("layers: {type: int, min: 2, max: 24, step: 2}", f"layers: {layers}"))
+    return path
+
+
+def test_scenario_values_outside_a_questions_declaration_are_located_at_load(sample_copy, run_cli, monkeypatch):
+    path = scenario_exam(sample_copy, "{type: choice, choices: [4, 30]}")  # xf/block-params declares 2..24
+    monkeypatch.chdir(sample_copy)
+    status, out, err = run_cli("build", path, "--seed", "1", "--out", "o")
+    assert status == 2 and "Traceback" not in err and not (sample_copy / "o").exists()
+    pattern = (
+        r"scenario\.yaml:19: sections\[0\]\.questions\[1\]\.scenario: scenario 'model' gives question "
+        r"'xf/block-params' a value of 'layers' outside the question's own declaration "
+        r"\(.*block-params\.yaml:\d+\): as declared in the scenario, 30 is outside its range 2\.\.24"
+    )
+    assert re.search(pattern, err), err
+    assert "xf/ffn-params' a value of 'layers'" in err  # every binding is reported
+    status, out, err = run_cli("check", path, "--seeds", "2")
+    assert status == 2 and re.search(pattern, err), err
+
+
+def test_derived_scenario_values_are_checked_on_sample_draws(sample_copy):
+    path = scenario_exam(sample_copy, "{type: derived, expr: 'heads * 4'}")  # 32 when heads is 8
+    with pytest.raises(UserError) as raised:
+        load_exam(path)
+    message = str(raised.value.problems[0])
+    assert "sections[0].questions[1].scenario: scenario 'model'" in message
+    assert re.search(r"drawn for seed \d+, 32 is outside its range 2\.\.24", message), message
+
+
+def test_build_refuses_a_drawn_scenario_value_the_load_sample_missed(sample_copy, monkeypatch):
+    path = scenario_exam(sample_copy, "{type: derived, expr: 'heads * 4'}")
+    monkeypatch.setattr(scenario, "SAMPLED_SEEDS", 0)  # as if no sample draw had shown the bad value
+    exam = load_exam(path)
+    seed = next(s for s in range(50) if paper_layout(exam, s, "main") and _heads(exam, s) == 8)
+    with pytest.raises(UserError) as raised:
+        solve_paper(exam, seed)
+    located = [str(p) for p in raised.value.problems]
+    assert any(re.search(r"block-params\.yaml:\d+: params\.layers: scenario 'model' gives question "
+                         rf"'xf/block-params' .* drawn for seed {seed}, paper 'main', 32 is outside", p)
+               for p in located), located  # fmt: skip
+
+
+def _heads(exam, seed: int) -> int:
+    """The scenario's `heads` on paper `main` of `seed`."""
+    return draw_scenarios(exam.scenarios, ["model"], seed, "main")["model"].params["heads"]

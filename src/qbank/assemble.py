@@ -14,7 +14,7 @@ from .errors import LocatedError, Problem, UserError
 from .exam import Exam, Item, Part
 from .layout import paper_layout
 from .render import RenderedPart, render_part
-from .scenario import draw_scenarios
+from .scenario import draw_scenarios, given_problems
 from .solve import Variant, make_variant
 
 PAPER_FIELD_VALUES = {"subject number": "code", "subject name": "name", "course code": "code", "course": "name"}
@@ -66,6 +66,11 @@ def solve_paper(exam: Exam, seed: int, paper_id: str = "main", canonical: bool =
     for item in layout.items:
         for part in item.parts:
             given = scenarios[part.scenario].params if part.scenario in scenarios else None
+            if given is not None and part.scenario is not None:
+                outside = given_problems(part.question, part.scenario, given, f"seed {seed}, paper {paper_id!r}")
+                if outside:
+                    problems.extend(outside)
+                    continue
             try:
                 variant = make_variant(part.question, seed, paper_id, canonical, given, part.placement or None)
                 rendered = render_part(part.question, variant)

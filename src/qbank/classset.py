@@ -21,6 +21,7 @@ from typing import Any
 from .booklet import BOOKLET, booklet_label, merge_pdfs
 from .build import BuildResult
 from .exam import Exam, load_exam
+from .exam_sweep import require_distinct_forms
 from .manifest import assemble_manifest, inputs_record, manifest_bytes
 from .progress import Progress
 from .render import PageRenderer
@@ -159,6 +160,8 @@ def build_class(
     check_target(out_dir, force)
     papers, roster_record = roster_papers(roster) if roster is not None else (form_papers(forms or 1), None)
     exam = load_exam(exam_path)  # every exam error is reported before a worker starts
+    if forms is not None and roster is None:
+        require_distinct_forms(exam, seed, forms, canonical)  # `forms_differ: true`: no two forms share numbers
     recipe = {
         "kind": "class", "exam": str(exam_path.resolve()), "seed": seed, "canonical": canonical, "key": key_style,
         "templates": [str(Path(d).resolve()) for d in template_dirs], "roster": roster_record,

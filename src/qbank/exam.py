@@ -146,6 +146,7 @@ class Exam:
     plan: tuple[tuple[Entry, ...], ...] = ()
     scenarios: Mapping[str, Question] = field(default_factory=dict)
     path: Path | None = None
+    lines: Mapping[tuple[str | int, ...], int] = field(default_factory=dict)  # line of each key path of the file
 
     @property
     def static(self) -> bool:
@@ -198,7 +199,7 @@ def load_exam(path: Path) -> Exam:
         )
     )
     digest = hashlib.sha256(raw).hexdigest()
-    return Exam(spec, document.file, digest, bank, items, plan, scenarios, path.resolve())
+    return Exam(spec, document.file, digest, bank, items, plan, scenarios, path.resolve(), document.lines)
 
 
 def _first_picks(section: tuple[Entry, ...]) -> list[tuple[Part, ...]]:

@@ -15,10 +15,12 @@ from .bank import VALIDATION_PAPER
 from .draw import Draw, DrawError, draw_params
 from .errors import Problem, UserError, join_path
 from .load import Document, KeyPath
+from .param_domain import declared_values, rejection
 from .registry import Registries
 from .validate import Question, validate_question
 
 SCENARIO_KEYS = ("params", "constraints")
+SAMPLED_SEEDS = 20  # scenario draws checked against every bound question's declarations when the exam loads
 
 
 class BoundPart(Protocol):
@@ -113,12 +115,46 @@ def _binding_problems(question: Question, name: str, scenario: Question, doc: Do
                                     f"reads nothing from scenario {name!r}"))  # fmt: skip
     if problems:
         return problems
+    for param in sorted(shared & provided):
+        reason = next(filter(None, (rejection(question.spec.params[param], value)
+                                    for value in declared_values(scenario.spec.params[param]))), None)  # fmt: skip
+        if reason:
+            problems.append(
+                doc.problem(path, _outside(question, name, param, f"as declared in the scenario, {reason}"))
+            )
+    if problems:
+        return problems
     try:
-        values = draw_params(scenario, 0, VALIDATION_PAPER, stream=stream_name(name)).params
-        draw_params(question, 0, VALIDATION_PAPER, given=values)
+        for seed in range(SAMPLED_SEEDS):
+            values = draw_params(scenario, seed, VALIDATION_PAPER, stream=stream_name(name)).params
+            outside = given_problems(question, name, values, f"seed {seed}")
+            if outside:
+                return [doc.problem(path, problem.message) for problem in outside]
+            if seed == 0:
+                draw_params(question, 0, VALIDATION_PAPER, given=values)
     except DrawError as exc:
         return [exc.problem()]
     return []
+
+
+def _outside(question: Question, name: str, param: str, reason: str) -> str:
+    """The sentence for a scenario value outside the declaration of the question that reads it."""
+    where = f"{question.file}:{question.document.line(('params', param))}"
+    return (f"scenario {name!r} gives question {question.id!r} a value of {param!r} outside the question's own "
+            f"declaration ({where}): {reason}")  # fmt: skip
+
+
+def given_problems(question: Question, name: str, values: Mapping[str, Any], which: str) -> list[Problem]:
+    """Every shared parameter whose scenario value (drawn for `which` paper) the question's declaration refuses,
+    located at that declaration."""
+    problems = []
+    for param in sorted(shared_names(question) & set(values)):
+        reason = rejection(question.spec.params[param], values[param])
+        if reason:
+            line = question.document.line(("params", param))
+            problems.append(Problem(question.file, line, f"params.{param}",
+                                    _outside(question, name, param, f"drawn for {which}, {reason}")))  # fmt: skip
+    return problems
 
 
 def draw_scenarios(

@@ -81,6 +81,16 @@ def positive_int(text: str) -> int:
     return value
 
 
+def form_count(text: str) -> int:
+    """A number of forms: 1 to MAX_FORMS (A..Z, AA..ZZ)."""
+    from ..roster import MAX_FORMS
+
+    value = positive_int(text)
+    if value > MAX_FORMS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_FORMS}, got {value}")
+    return value
+
+
 def print_problems(problems: Sequence[Problem]) -> None:
     """Print every problem on stderr, one per line."""
     for problem in problems:

@@ -7,16 +7,19 @@ import os
 import time
 from pathlib import Path
 
+from ..errors import Problem, UserError
 from ..formats import format_number
 from ..sweep import load, sweep_all
 from ..sweep_report import coverage_lines
+from .check_exam import is_exam_file, run_exam
 
-HELP = "validate a bank (or one question) and sweep K seeds per question for broken variants"
+HELP = "validate a bank (or one question) and sweep K seeds per question, or an exam and sweep K seeds of papers"
 EXAMPLES = """example:
   qbank check banks/deep-learning
   qbank check banks/deep-learning/questions/cnn/vgg-params.yaml --seeds 200
   qbank check banks/deep-learning/questions/cnn/vgg-params.yaml --seed 17 --seeds 1   (replay one seed)
   qbank check banks/deep-learning/questions/cnn/vgg-params.yaml --canonical           (only the canonical variant)
+  qbank check exams/sample-classset.yaml --seeds 500 --forms 3                       (whole papers of an exam)
 Every failure is printed with the command that reproduces it.
 Exit status: 0 all good, 1 some variant failed, 2 the specs themselves have errors."""
 SHOWN_FAILURES = 10
@@ -24,12 +27,15 @@ SHOWN_FAILURES = 10
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank check`."""
-    from . import positive_int, seed_argument
+    from . import form_count, positive_int, seed_argument
 
-    parser.add_argument("path", type=Path, help="a bank folder, its bank.yaml, or one question file")
+    parser.add_argument("path", type=Path, help="a bank folder, its bank.yaml, one question file, or an exam file")
     parser.add_argument("--seeds", type=positive_int, default=1000, help="seeds per question (default 1000)")
     parser.add_argument("--seed", type=seed_argument, default=0, help="first exam seed of the sweep (default 0)")
     parser.add_argument("--canonical", action="store_true", help="check only each question's canonical variant")
+    parser.add_argument(
+        "--forms", type=form_count, default=None, help="an exam: sweep forms A, B, ... of each seed (as build --forms)"
+    )
     parser.add_argument(
         "--jobs", type=positive_int, default=os.cpu_count() or 1, help="worker processes (default: one per core)"
     )
@@ -37,6 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Sweep every question and print a summary per question; the last line gives the time taken."""
+    if is_exam_file(args.path):
+        return run_exam(args)
+    if args.forms is not None:
+        raise UserError([Problem("<command line>", 0, "--forms", "goes with an exam file, not a bank or question")])
     started = time.perf_counter()
     questions = load(args.path)
     seeds = 0 if args.canonical else args.seeds
