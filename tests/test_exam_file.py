@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from qbank.render import PageRenderer
 from qbank.roster import form_ids
 from qbank.scenario import draw_scenarios
 
+from .classsets import roster_rows, write_roster
 from .conftest import SAMPLE_EXAM
 from .scenario_bank import make_scenario_bank
 
@@ -117,6 +119,8 @@ duration:""",
     default.write_text(text.replace("duration:", "rules: [Write in ink.]\nduration:"))
     html = front_page(default)
     assert "EXAMINATION ( Quiz 1 )" in html and "DATE (" not in html
+    default.write_text(text.replace("duration:", "date: 2027-03-12\nduration:"))  # a YAML date, unquoted
+    assert "DATE ( 2027-03-12 )" in front_page(default)
     assert "Violation of any of the above instructions may lead to severe punishment." in html
 
 
@@ -193,3 +197,27 @@ def test_build_refuses_a_drawn_scenario_value_the_load_sample_missed(sample_copy
 def _heads(exam, seed: int) -> int:
     """The scenario's `heads` on paper `main` of `seed`."""
     return draw_scenarios(exam.scenarios, ["model"], seed, "main")["model"].params["heads"]
+
+
+def test_a_class_set_with_repeats_grades_and_audits_each_placement(sample_copy, run_cli, monkeypatch, tmp_path):
+    path = write_exam(
+        sample_copy,
+        """sections:
+  - questions:
+      - {id: basics/matmul, repeat: 2}
+      - {id: basics/softmax}
+""",
+    )
+    roster = write_roster(tmp_path / "students.csv", roster_rows(2))
+    monkeypatch.chdir(sample_copy)
+    status, out, err = run_cli("build", path, "--roster", roster, "--seed", "5", "--out", "set", "--jobs", "1")
+    assert status == 0, err
+    header = (sample_copy / "set" / "answers.csv").read_text().splitlines()[0].split(",")
+    assert "basics/matmul:trace" in header and "basics/matmul#2:trace" in header
+    status, out, err = run_cli("grade", "set", "set/answers.csv", "--out", "marks.csv")
+    assert status == 0, err
+    marks = list(csv.DictReader((sample_copy / "marks.csv").open()))
+    assert [row["basics/matmul#2"] for row in marks] == ["3", "3"]  # its own marks (matmul.yaml: marks: 3)
+    assert all(float(row["total"]) == float(row["paper_max"]) for row in marks)
+    status, out, err = run_cli("audit", "set", "--jobs", "1")
+    assert status == 0, out + err

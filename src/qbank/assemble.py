@@ -134,7 +134,7 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
     exam = {
         "institution": spec.institution, "course_code": spec.course.code, "course_name": spec.course.name,
         "exam": spec.exam, "semester": spec.semester, "year": spec.year, "duration": spec.duration,
-        "date": spec.date, "rules": spec.rules, "instructions": spec.instructions,
+        "date": str(spec.date), "rules": spec.rules, "instructions": spec.instructions,
         "violation_note": spec.violation_note, "exam_label": spec.exam_label,
         "total_marks": sum(item.marks for item in paper_items),
     }  # fmt: skip

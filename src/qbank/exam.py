@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
 import math
 from collections.abc import Mapping
@@ -72,7 +73,7 @@ class ExamSpec(Strict):
     semester: str = ""
     year: int | None = None
     duration: str = ""
-    date: str = ""
+    date: str | datetime.date = ""  # printed as written (an unquoted YAML date as 2026-05-12)
     student_fields: list[str] = DEFAULT_FIELDS
     rules: list[str] = []
     violation_note: str = DEFAULT_VIOLATION
