@@ -86,7 +86,7 @@ def test_papers_carry_no_answers_and_keys_carry_them_all(class40):
 
 def test_gradebook_has_one_row_per_student_with_formatted_answers(class40):
     out, rows = class40
-    table = list(csv.DictReader(io.StringIO((out / "answers.csv").read_text())))
+    table = list(csv.DictReader(io.StringIO((out / "answers.csv").read_text(encoding="utf-8-sig"))))
     assert [r["roll"] for r in table] == [r["roll"] for r in rows]
     assert [r["name"] for r in table] == [r["name"] for r in rows]
     assert [r["section"] for r in table] == [r["section"] for r in rows]
@@ -166,7 +166,7 @@ def test_forms_give_one_variant_per_form_with_its_letter_on_every_page(tmp_path,
         pdf = out / "papers" / f"{form}.pdf"
         for page in range(1, page_count(pdf) + 1):
             assert f"Form {form}" in page_text(pdf, page)
-    table = list(csv.DictReader(io.StringIO((out / "answers.csv").read_text())))
+    table = list(csv.DictReader(io.StringIO((out / "answers.csv").read_text(encoding="utf-8-sig"))))
     assert [r["form"] for r in table] == list("ABCD")
     err = capsys.readouterr().err
     assert "qbank: papers 4/4" in err  # plain progress lines when not on a terminal

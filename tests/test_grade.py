@@ -44,7 +44,7 @@ def write_responses(path, header, rows):
 def grade_rows(out, responses, tmp_path):
     marks = tmp_path / "marks.csv"
     assert main(["grade", str(out), str(responses), "--out", str(marks)]) == 0
-    return {row["roll"]: row for row in csv.DictReader(io.StringIO(marks.read_text()))}
+    return {row["roll"]: row for row in csv.DictReader(io.StringIO(marks.read_text(encoding="utf-8-sig")))}
 
 
 def shifted(value, delta):
@@ -125,7 +125,7 @@ def test_grade_writes_nothing_over_an_existing_file_without_force(built, tmp_pat
     assert "already exists (use --force to replace it)" in capsys.readouterr().err
     assert target.read_text() == "keep"
     assert main(["grade", str(out), str(out / "answers.csv"), "--out", str(target), "--force"]) == 0
-    assert target.read_text().startswith("roll,name,section,paper,")
+    assert target.read_text(encoding="utf-8-sig").startswith("roll,name,section,paper,")
 
 
 GOOD = "roll,name,basics/dense-params:total\n"

@@ -103,7 +103,7 @@ def test_the_key_prints_negative_answers_with_a_true_minus(built):
 
 
 def test_the_gradebook_keeps_ascii_hyphen_minus(built):
-    with open(built / "answers.csv", newline="", encoding="utf-8") as handle:
+    with open(built / "answers.csv", newline="", encoding="utf-8-sig") as handle:
         (row,) = list(csv.DictReader(handle))
     values = {column.split(":", 1)[1]: value for column, value in row.items() if ":" in column}
     assert values == {"shift": "-0.25", "vector": "[-1, 2]", "matrix": "[1, -2; -3, 4]", "method": "top-k",

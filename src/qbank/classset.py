@@ -6,9 +6,7 @@ only on (exam, seed, roll), not on the roster's size or order.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import multiprocessing
 import os
 import time
@@ -20,6 +18,7 @@ from typing import Any
 
 from .booklet import BOOKLET, booklet_label, merge_pdfs
 from .build import BuildResult
+from .csvfiles import csv_bytes
 from .exam import Exam, load_exam
 from .exam_sweep import require_distinct_forms
 from .manifest import assemble_manifest, inputs_record, manifest_bytes
@@ -63,18 +62,20 @@ def answer_header(exam: Exam) -> list[str]:
 
 
 def gradebook(
-    exam: Exam, papers: Sequence[ClassPaper], results: Sequence[Mapping[str, Any]], identity: Sequence[str]
+    exam: Exam,
+    papers: Sequence[ClassPaper],
+    results: Sequence[Mapping[str, Any]],
+    identity: Sequence[str],
+    bom: bool = True,
 ) -> bytes:
     """answers.csv: one row per student (or form), its identity columns, then its formatted answers."""
     identity = list(identity)
     columns = answer_header(exam)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(identity + columns)
-    for paper, result in zip(papers, results, strict=True):
-        answers = result["answers"]
-        writer.writerow([paper.student.get(k, "") for k in identity] + [answers.get(c, "") for c in columns])
-    return buffer.getvalue().encode("utf-8")
+    rows = [
+        [paper.student.get(k, "") for k in identity] + [result["answers"].get(c, "") for c in columns]
+        for paper, result in zip(papers, results, strict=True)
+    ]
+    return csv_bytes([identity + columns, *rows], bom)
 
 
 def key_booklet(root: Path, papers: Sequence[ClassPaper]) -> tuple[str, float]:
@@ -126,7 +127,7 @@ def make_class_set(
         started = time.perf_counter()
         digests[BOOKLET], merger_rss = merge_booklet(root, papers, jobs)
         merger_seconds = time.perf_counter() - started
-        data = gradebook(exam, papers, results, recipe["columns"])
+        data = gradebook(exam, papers, results, recipe["columns"], recipe.get("csv_bom", False))
         (root / GRADEBOOK).write_bytes(data)
         digests[GRADEBOOK] = hashlib.sha256(data).hexdigest()
     extra = {"kind": "class", "recipe": dict(recipe), "inputs": inputs_record(renderer.template_dirs)}
@@ -155,6 +156,7 @@ def build_class(
     jobs: int | None = None,
     command: list[str] | None = None,
     progress: bool = True,
+    csv_bom: bool = True,
 ) -> BuildResult:
     """Validate the roster and the exam, then build the whole class set atomically into `out_dir`."""
     check_target(out_dir, force)
@@ -165,7 +167,7 @@ def build_class(
     recipe = {
         "kind": "class", "exam": str(exam_path.resolve()), "seed": seed, "canonical": canonical, "key": key_style,
         "templates": [str(Path(d).resolve()) for d in template_dirs], "roster": roster_record,
-        "forms": forms if roster is None else None,
+        "forms": forms if roster is None else None, "csv_bom": csv_bom,
         "columns": list(dict.fromkeys(key for paper in papers for key in paper.student)),
         "papers": [{"id": p.id, "student": dict(p.student)} for p in papers],
     }  # fmt: skip

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .models import AnswerSpec
+from .responses import accepted_texts, normal_text, read_matrix, read_number, read_response, read_vector
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?$")
 
 
 def format_int(value: Any) -> str:
@@ -87,33 +85,21 @@ def parse_number(text: Any) -> float:
         raise ValueError("not a number")
     if isinstance(text, int | float):
         return float(text)
-    s = str(text).strip().replace("−", "-").replace(" ", "").translate(_FROM_SUPERSCRIPT)
-    match = re.fullmatch(r"(.+?)(?:[×xX\*]10\^?\(?([+-]?\d+)\)?|[eE]([+-]?\d+))?", s)
-    if not match or not _NUMBER.match(match.group(1)) or match.group(1) in ("", "+", "-", "."):
-        raise ValueError(f"{text!r} is not a number")
-    exponent = match.group(2) or match.group(3) or "0"
-    return float(f"{match.group(1).replace(',', '')}e{int(exponent)}")
+    return read_number(text)
 
 
 def parse_vector(text: Any) -> list[float]:
     """Parse '[0.1, 0.2]', '0.1, 0.2' or '0.1 0.2' (numbers may not use thousands separators here)."""
     if isinstance(text, list | tuple):
         return [parse_number(v) for v in text]
-    inner = str(text).strip().strip("[]()")
-    parts = [p for p in re.split(r"[,\s;]+", inner) if p]
-    return [parse_number(p) for p in parts]
+    return read_vector(text)
 
 
 def parse_matrix(text: Any) -> list[list[float]]:
     """Parse '[1, 2; 3, 4]' or nested lists."""
     if isinstance(text, list | tuple):
         return [parse_vector(row) for row in text]
-    inner = str(text).strip()
-    if inner.startswith("[[") or inner.startswith("[ ["):
-        rows = re.findall(r"\[([^\[\]]*)\]", inner)
-    else:
-        rows = inner.strip("[]").split(";")
-    return [parse_vector(row) for row in rows if row.strip()]
+    return read_matrix(text)
 
 
 def tolerance_of(spec: AnswerSpec, true: float) -> float:
@@ -139,33 +125,36 @@ def _close(spec: AnswerSpec, true: float, given: float) -> bool:
     return abs(given - true) <= limit + 1e-9 * max(1.0, abs(true), limit)
 
 
-def check(spec: AnswerSpec, answer: Any, given: Any) -> bool:
-    """Whether a given response matches the true answer under the declared tolerance."""
+def check(spec: AnswerSpec, answer: Any, given: Any, decimal_comma: bool = False) -> bool:
+    """Whether a given response matches the true answer under the declared tolerance (and, for text, the
+    declared synonyms); an unreadable response is wrong."""
     try:
-        if spec.format == "text":
-            return _normalise(str(given)) == _normalise(str(answer))
-        if spec.format in ("int", "fixed", "sig"):
-            return _close(spec, float(answer), parse_number(given))
-        if spec.format == "vector":
-            values = parse_vector(given)
-            return len(values) == len(answer) and all(
-                _close(spec, float(a), g) for a, g in zip(answer, values, strict=True)
-            )
-        rows = parse_matrix(given)
-        return _same_shape(rows, answer) and all(
-            _close(spec, float(a), g)
-            for row_a, row_g in zip(answer, rows, strict=True)
-            for a, g in zip(row_a, row_g, strict=True)
-        )
+        if isinstance(given, str):
+            given = read_response(spec, given, decimal_comma)
+        return matches(spec, answer, given)
     except (ValueError, TypeError):
         return False
+
+
+def matches(spec: AnswerSpec, answer: Any, value: Any) -> bool:
+    """Whether a response already read (a number, a list, or normalised text) matches the true answer."""
+    if spec.format == "text":
+        return normal_text(value) in {normal_text(t) for t in accepted_texts(str(answer), spec.accept)}
+    if spec.format in ("int", "fixed", "sig"):
+        return _close(spec, float(answer), parse_number(value))
+    if spec.format == "vector":
+        values = parse_vector(value)
+        return len(values) == len(answer) and all(
+            _close(spec, float(a), g) for a, g in zip(answer, values, strict=True)
+        )
+    rows = parse_matrix(value)
+    return _same_shape(rows, answer) and all(
+        _close(spec, float(a), g)
+        for row_a, row_g in zip(answer, rows, strict=True)
+        for a, g in zip(row_a, row_g, strict=True)
+    )
 
 
 def _same_shape(rows: Sequence[Sequence[Any]], answer: Sequence[Sequence[Any]]) -> bool:
     """Whether two matrices have the same shape."""
     return len(rows) == len(answer) and all(len(a) == len(b) for a, b in zip(rows, answer, strict=True))
-
-
-def _normalise(text: str) -> str:
-    """Case-fold and collapse whitespace for text answers."""
-    return " ".join(text.split()).casefold()

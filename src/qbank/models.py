@@ -109,6 +109,9 @@ class AnswerSpec(Strict):
     sig: Annotated[int, Field(ge=1, le=15)] | None = None
     unit: str = ""
     tolerance: Tolerance | None = None
+    # grading: numbers may be typed as percentages (50.7% for 0.507); text keys may have synonyms
+    percent: bool | None = None
+    accept: dict[Annotated[str, Field(min_length=1)], list[Annotated[str, Field(min_length=1)]]] | None = None
 
 
 class RubricItem(Strict):

@@ -5,15 +5,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .csvfiles import header_delimiter
 from .errors import Problem, UserError
 from .load import decode_utf8, display_name, read_bytes
+from .responses import BIDI_CONTROLS, unsafe_characters
 
 ROLL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 REQUIRED = ("roll", "name")
+#: Names Windows reserves for devices, whatever the extension (`CON.pdf` is the console too).
+WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{d}{i}" for d in ("COM", "LPT") for i in range(10))})
+#: Columns qbank computes in marks.csv; a roster or responses column may not take these names.
+COMPUTED_COLUMNS = ("paper", "total", "auto_max", "paper_max")
 FORM_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MAX_FORMS = 26 + 26 * 26  # A..Z, then AA..ZZ
 
@@ -45,7 +51,11 @@ def read_table(path: Path, what: str = "CSV file") -> Table:
     """Read a UTF-8 CSV with a header row; every row must have as many fields as the header."""
     name = display_name(path)
     text = decode_utf8(read_bytes(path, what), name, what, "; save it as UTF-8 CSV")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    delimiter = header_delimiter(text.split("\n", 1)[0].rstrip("\r"))
+    if delimiter is None:
+        message = "the header has both ',' and ';' (or tabs) between names: cannot tell which separates columns"
+        raise UserError([Problem(name, 1, "", message)])
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     problems: list[Problem] = []
     header: tuple[str, ...] = ()
     rows: list[tuple[int, dict[str, str]]] = []
@@ -72,12 +82,14 @@ def read_table(path: Path, what: str = "CSV file") -> Table:
 
 
 def _header_problems(name: str, line: int, header: Sequence[str]) -> list[Problem]:
-    """Empty and repeated column names."""
+    """Empty and repeated column names, and names with control characters."""
     problems = []
     seen: set[str] = set()
     for index, column in enumerate(header):
         if not column:
             problems.append(Problem(name, line, f"column {index + 1}", "empty column name in the header"))
+        elif unsafe_characters(column):
+            problems.append(Problem(name, line, f"column {index + 1}", unsafe_message(column)))
         elif column.lower() in seen:
             problems.append(Problem(name, line, column, "column name repeated in the header"))
         seen.add(column.lower())
@@ -93,17 +105,17 @@ def read_roster(path: Path) -> list[Student]:
         listed = ", ".join(repr(c) for c in table.header)
         message = f"the header needs the columns {' and '.join(repr(m) for m in missing)} (it has {listed})"
         raise UserError([Problem(table.file, 1, "", message)])
-    problems: list[Problem] = []
+    problems = [Problem(table.file, 1, column, reserved_column(column)) for column in table.header
+                if reserved_column(column)]  # fmt: skip
     students: list[Student] = []
     first: dict[str, int] = {}
     for line, row in table.rows:
         roll, name = row[columns["roll"]], row[columns["name"]]
+        problems.extend(field_problems(table.file, line, row))
         if not roll:
             problems.append(Problem(table.file, line, "roll", "empty roll number"))
-        elif not ROLL.match(roll):
-            message = (f"roll number {roll!r} must be 1-64 letters, digits, '.', '_' or '-' (starting with a "
-                       "letter or digit): it names the paper's file")  # fmt: skip
-            problems.append(Problem(table.file, line, "roll", message))
+        elif roll_problem(roll):
+            problems.append(Problem(table.file, line, "roll", roll_problem(roll)))
         elif roll.lower() in first:
             problems.append(Problem(table.file, line, "roll", f"duplicate roll number {roll!r} "
                                     f"(first at line {first[roll.lower()]})"))  # fmt: skip
@@ -118,6 +130,42 @@ def read_roster(path: Path) -> list[Student]:
     if problems:
         raise UserError(problems)
     return students
+
+
+def roll_problem(roll: str) -> str:
+    """Why a roll number cannot name a paper's file on Linux, Windows and macOS ('' when it can)."""
+    if not ROLL.match(roll):
+        return (f"roll number {roll!r} must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or "
+                "digit): it names the paper's file")  # fmt: skip
+    device = roll.split(".", 1)[0].upper()
+    if device in WINDOWS_DEVICES:
+        return f"roll number {roll!r} is the Windows device name {device}: it cannot name the paper's file"
+    if roll.endswith("."):
+        return f"roll number {roll!r} ends with '.', which Windows drops from file names"
+    return ""
+
+
+def reserved_column(column: str) -> str:
+    """Why a roster or responses column name is taken by a column qbank computes ('' when it is free)."""
+    if column.lower() in COMPUTED_COLUMNS:
+        return f"{column!r} is a column qbank computes in marks.csv; rename this column"
+    if ":" in column:
+        return "a ':' marks an answer column (question-id:answer-name); rename this column"
+    return ""
+
+
+def unsafe_message(text: str) -> str:
+    """The problem with a field holding control or bidirectional-override characters."""
+    found = unsafe_characters(text)
+    bidi = [c for c in found if chr(int(c[2:], 16)) in BIDI_CONTROLS]
+    kind = "bidirectional override or isolate" if bidi else "control character"
+    return f"contains the {kind} {', '.join(found)}; remove it (it hides or reorders what a reader sees)"
+
+
+def field_problems(file: str, line: int, row: Mapping[str, str]) -> list[Problem]:
+    """Fields of a row holding control or bidirectional-override characters (right-to-left letters are fine)."""
+    return [Problem(file, line, column, unsafe_message(value)) for column, value in row.items()
+            if unsafe_characters(value)]  # fmt: skip
 
 
 def form_ids(count: int) -> list[str]:

@@ -26,6 +26,7 @@ from .models import (
     SampleParam,
 )
 from .registry import Entry, Registries
+from .responses import normal_text
 from .schema_errors import pydantic_problems
 
 if TYPE_CHECKING:
@@ -245,6 +246,17 @@ def _check_answers(spec: QuestionSpec, doc: Document, problems: list[Problem]) -
             problems.append(doc.problem(("answers", name, "tolerance"), "give exactly one of abs, rel or sig"))
         if tol is not None and answer.format == "text":
             problems.append(doc.problem(("answers", name, "tolerance"), "text answers are compared exactly"))
+        if answer.accept is not None and answer.format != "text":
+            problems.append(doc.problem(("answers", name, "accept"), "synonyms are for text answers only"))
+        keys = {normal_text(key): key for key in answer.accept or {}}
+        for key, group in (answer.accept or {}).items():
+            for synonym in group:
+                other = keys.get(normal_text(synonym))
+                if other is not None and other != key:
+                    message = f"{synonym!r} is accepted for {key!r} but is itself the key {other!r}"
+                    problems.append(doc.problem(("answers", name, "accept", key), message))
+        if answer.percent is not None and answer.format == "text":
+            problems.append(doc.problem(("answers", name, "percent"), "not used by format 'text'"))
     labels = [(("answers", name, "label"), answer.label) for name, answer in spec.answers.items()]
     labels += [(("rubric", i, "text"), item.text) for i, item in enumerate(spec.rubric)]
     for path, text in labels:

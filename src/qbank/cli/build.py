@@ -42,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "default full for one exam set, compact for a class set (the grader has the student's paper)",
     )
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
+    parser.add_argument("--no-bom", action="store_true", help="write answers.csv without the UTF-8 byte-order mark")
     parser.add_argument(
         "--templates", type=Path, action="append", default=[], help="a folder of templates overriding the defaults"
     )
@@ -54,7 +55,8 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
 
         result = build_class(args.exam, args.seed, args.out, roster=args.roster, forms=args.forms,
                              canonical=args.canonical, key_style=args.key or "compact", force=args.force,
-                             template_dirs=args.templates, jobs=args.jobs, command=command)  # fmt: skip
+                             template_dirs=args.templates, jobs=args.jobs, command=command,
+                             csv_bom=not args.no_bom)  # fmt: skip
         papers = sum(1 for name in result.files if name.startswith("papers/"))
         print(f"{args.out}: {papers} papers and keys, {args.out / 'key-booklet.pdf'}, {args.out / 'answers.csv'}")
         print(f"{args.out / 'manifest.json'}")

@@ -1,15 +1,19 @@
-"""`qbank grade`: mark each student's numeric responses against their own paper's answers."""
+"""`qbank grade`: mark each student's responses against their own paper's answers; list every cell it cannot
+read."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 HELP = "grade a responses CSV against each student's own answers (declared tolerances); write marks.csv"
 EXAMPLES = """example:
   qbank grade out/quiz1 responses.csv
   qbank grade out/quiz1/manifest.json responses.csv --out marks/quiz1.csv --force
-The responses CSV is shaped like the set's answers.csv: a roll (or form) column, one column per answer."""
+  qbank grade out/quiz1 antworten.csv --decimal-comma
+The responses CSV is shaped like the set's answers.csv: a roll (or form) column, one column per answer.
+Exit status: 0 every cell read, 1 marks written but some cells could not be read (listed), 2 errors."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,30 +21,65 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("manifest", type=Path, help="a set folder or its manifest.json")
     parser.add_argument("responses", type=Path, help="responses CSV (columns as in answers.csv)")
     parser.add_argument("--out", type=Path, default=None, help="marks CSV to write (default: marks.csv beside it)")
-    parser.add_argument("--force", action="store_true", help="replace an existing marks file")
+    parser.add_argument(
+        "--detail", type=Path, default=None, help="grading detail CSV to write (default: MARKS-detail.csv beside it)"
+    )
+    parser.add_argument(
+        "--decimal-comma", action="store_true", help="responses use a decimal comma (0,25) and '.' between thousands"
+    )
+    parser.add_argument("--no-bom", action="store_true", help="write the CSV files without the UTF-8 byte-order mark")
+    parser.add_argument("--force", action="store_true", help="replace existing marks and detail files")
 
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
-    """Grade, write the marks file and print one line per student."""
-    from ..errors import Problem, UserError
-    from ..grade import grade, marks_csv
-    from ..load import display_name
+    """Grade, write the marks and detail files, print one line per student and every unreadable cell."""
+    from ..errors import Problem
+    from ..grade import grade, grading_detail, marks_csv
     from ..manifest import read_manifest
     from ..roster import read_table
-    from ..writer import write_durable
 
     manifest, _ = read_manifest(args.manifest)
     table = read_table(args.responses, "responses file")
-    graded = grade(manifest, table)
+    graded = grade(manifest, table, args.decimal_comma)
     out = args.out or args.responses.with_name("marks.csv")
-    if out.exists() and not args.force:
-        raise UserError([Problem("<command line>", 0, "--out", f"{display_name(out)} already exists "
-                                 "(use --force to replace it)")])  # fmt: skip
-    partial = out.with_name(f".{out.name}.partial")
-    write_durable(partial, marks_csv(manifest, graded, table))
-    partial.replace(out)
+    detail = args.detail or out.with_name(f"{out.stem}-detail.csv")
+    bom = not args.no_bom
+    _write_files({out: marks_csv(manifest, graded, table, bom), detail: grading_detail(graded, bom)}, args.force)
     for g in graded:
         who = " ".join(v for v in (g.identity.get("roll") or g.identity.get("form"), g.identity.get("name")) if v)
-        print(f"{who or g.paper_id}: {g.total:g} of {g.auto_max:g} auto-graded marks (paper total {g.paper_max:g})")
+        unread = f"; {len(g.unreadable())} unreadable" if g.unreadable() else ""
+        print(f"{who or g.paper_id}: {g.total:g} of {g.auto_max:g} auto-graded marks (paper total {g.paper_max:g})"
+              f"{unread}")  # fmt: skip
     print(f"{out}: {len(graded)} rows")
+    print(f"{detail}: {sum(len(g.cells) for g in graded)} graded answers")
+    unreadable = [cell for g in graded for cell in g.unreadable()]
+    for cell in unreadable:
+        print(Problem(table.file, cell.line, cell.column, cell.reason), file=sys.stderr)
+    if unreadable:
+        count = len(unreadable)
+        print(f"qbank: {count} unreadable cell{'s' if count != 1 else ''} scored 0 (listed above and in {detail})",
+              file=sys.stderr)  # fmt: skip
+        return 1
     return 0
+
+
+def _write_files(files: dict[Path, bytes], force: bool) -> None:
+    """Write each file atomically (a hidden partial file renamed into place), after checking none is in the way."""
+    from ..errors import Problem, UserError
+    from ..load import display_name
+    from ..writer import write_durable
+
+    problems = []
+    if len({path.resolve() for path in files}) != len(files):
+        problems.append(Problem("<command line>", 0, "--detail", "the detail file must differ from the marks file"))
+    for path, option in zip(files, ("--out", "--detail"), strict=False):
+        if path.exists() and not force:
+            problems.append(Problem("<command line>", 0, option, f"{display_name(path)} already exists "
+                                    "(use --force to replace it)"))  # fmt: skip
+    if problems:
+        raise UserError(problems)
+    partials = {path: path.with_name(f".{path.name}.partial") for path in files}
+    for path, data in files.items():
+        write_durable(partials[path], data)
+    for path, partial in partials.items():
+        partial.replace(path)

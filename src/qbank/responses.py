@@ -1,0 +1,155 @@
+"""Reading typed responses as values of an answer's format, or saying why a cell cannot be read.
+
+Numbers may use typographic minus signs, `×10⁻⁵` or `e-5` exponents, a percent sign (only where the answer
+declares `percent: true`) and, with `decimal_comma`, a comma as the decimal mark and dots as thousands
+separators. Nothing is guessed: `0,2323` without `decimal_comma` is unreadable, not 2323 or 0.2323.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+#: Characters read as a minus sign: hyphen, non-breaking hyphen, figure dash, en dash, minus, small and
+#: full-width hyphen-minus (word processors and spreadsheets turn '-' into these).
+MINUS_SIGNS = "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"
+#: Spaces that may group digits (ordinary, no-break, thin, narrow no-break, punctuation, figure space).
+DIGIT_SPACES = " \u00a0\u2009\u202f\u2008\u2007"
+#: Bidirectional embeddings, overrides and isolates: they reorder what a reader sees.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Cell prefixes a spreadsheet runs as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+_PLAIN = str.maketrans({**dict.fromkeys(MINUS_SIGNS, "-"), **dict.fromkeys(DIGIT_SPACES, None),
+                        **dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", strict=True))})  # fmt: skip
+_EXPONENT = re.compile(r"(.+?)(?:[×xX*·⋅]10\^?\(?([+-]?\d+)\)?|[eE]([+-]?\d+))?")
+_POINT = re.compile(r"[+-]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)?(?:\.\d*)?")
+_COMMA = re.compile(r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)?(?:,\d*)?")
+
+
+class Unreadable(ValueError):
+    """A typed response that cannot be read as the answer's format; the message says why."""
+
+
+def unsafe_characters(text: str) -> list[str]:
+    """Control, line-separator and bidirectional-override characters in a text, as 'U+XXXX' names."""
+    found = []
+    for char in text:
+        if char in BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            found.append(f"U+{ord(char):04X}")
+    return list(dict.fromkeys(found))
+
+
+def visible(text: str) -> str:
+    """A text with its control and bidirectional characters shown as <U+XXXX>, for reports."""
+    return "".join(f"<U+{ord(c):04X}>" if unsafe_characters(c) else c for c in text)
+
+
+def read_number(text: str, *, percent: bool = False, decimal_comma: bool = False) -> float:
+    """Read one typed number ('2,359,296', '–9.85', '4.04×10⁻⁵', '50.7%' with percent, '0,2323' with
+    decimal_comma); raise Unreadable with the reason."""
+    s = str(text).strip().translate(_PLAIN)
+    scale = 0
+    if s.endswith("%"):
+        if not percent:
+            raise Unreadable("a percentage, but this answer does not declare `percent: true`")
+        s, scale = s[:-1], -2
+    match = _EXPONENT.fullmatch(s)
+    mantissa = match.group(1) if match else ""
+    pattern = _COMMA if decimal_comma else _POINT
+    if not match or not pattern.fullmatch(mantissa) or mantissa.strip("+-.,") == "":
+        raise Unreadable(_why(s, decimal_comma))
+    if decimal_comma:
+        mantissa = mantissa.replace(".", "").replace(",", ".")
+    exponent = int(match.group(2) or match.group(3) or "0") + scale
+    return float(f"{mantissa.replace(',', '')}e{exponent}")
+
+
+def _why(s: str, decimal_comma: bool) -> str:
+    """Why a text is not a number, with a hint at the likely cause."""
+    if not s:
+        return "empty"
+    if not decimal_comma and re.fullmatch(r"[+-]?\d*,\d+", s):
+        return "not a number (a decimal comma? grade with --decimal-comma)"
+    if decimal_comma and re.fullmatch(r"[+-]?\d*\.\d+", s):
+        return "not a number (a decimal point, but grading with --decimal-comma)"
+    return "not a number"
+
+
+def _split(inner: str, decimal_comma: bool) -> list[str]:
+    """Elements of a vector: separated by commas, semicolons or spaces (semicolons or spaces with a
+    decimal comma)."""
+    return [p for p in re.split(r"[;\s]+" if decimal_comma else r"[,;\s]+", inner) if p]
+
+
+def read_vector(text: str, *, percent: bool = False, decimal_comma: bool = False) -> list[float]:
+    """Read '[0.1, 0.9]', '0.1 0.9' or, with decimal_comma, '[0,1; 0,9]'."""
+    inner = str(text).translate(_PLAIN_SPACES).strip().strip("[]()")
+    parts = _split(inner, decimal_comma)
+    if not parts:
+        raise Unreadable("no numbers")
+    return [_element(p, str(i + 1), percent, decimal_comma) for i, p in enumerate(parts)]
+
+
+def read_matrix(text: str, *, percent: bool = False, decimal_comma: bool = False) -> list[list[float]]:
+    """Read '[1, 2; 3, 4]' or '[[1, 2], [3, 4]]' (with decimal_comma: '[1,5 2; 3 4]' or '[[1,5 2] [3 4]]')."""
+    inner = str(text).translate(_PLAIN_SPACES).strip()
+    if inner.startswith("[[") or inner.startswith("[ ["):
+        rows = re.findall(r"\[([^\[\]]*)\]", inner)
+    else:
+        rows = inner.strip("[]").split(";")
+    rows = [row for row in rows if row.strip()]
+    if not rows:
+        raise Unreadable("no numbers")
+    matrix = []
+    for r, row in enumerate(rows):
+        parts = _split(row, decimal_comma)
+        matrix.append([_element(p, f"({r + 1}, {c + 1})", percent, decimal_comma) for c, p in enumerate(parts)])
+    return matrix
+
+
+_PLAIN_SPACES = str.maketrans(dict.fromkeys(DIGIT_SPACES, " "))
+
+
+def _element(part: str, where: str, percent: bool, decimal_comma: bool) -> float:
+    """One element of a vector or matrix, its position named when it cannot be read."""
+    try:
+        return read_number(part, percent=percent, decimal_comma=decimal_comma)
+    except Unreadable as exc:
+        raise Unreadable(f"element {where} {part!r}: {exc}") from None
+
+
+def normal_text(text: str) -> str:
+    """A text answer as compared: Unicode-normalised (NFC), case-folded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
+
+
+def accepted_texts(answer: str, accept: Mapping[str, Sequence[str]] | None) -> list[str]:
+    """The key of a text answer and the synonyms its spec declares for that key, as written."""
+    key = normal_text(answer)
+    synonyms = [s for written, group in (accept or {}).items() if normal_text(written) == key for s in group]
+    return [str(answer), *synonyms]
+
+
+def strip_text_marker(cell: str) -> str:
+    """A cell without the apostrophe a spreadsheet (or qbank's CSV writer) puts before a formula-like text."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
+def read_response(spec: Any, typed: str, decimal_comma: bool = False) -> Any:
+    """A typed response as a value of the answer's format (text: normalised); raise Unreadable."""
+    bad = unsafe_characters(typed.replace("\t", " ").replace("\n", " ").replace("\r", " "))
+    if bad:
+        raise Unreadable(f"contains the control character(s) {', '.join(bad)}")
+    options = {"percent": bool(getattr(spec, "percent", None)), "decimal_comma": decimal_comma}
+    if spec.format == "text":
+        return normal_text(typed)
+    if spec.format == "vector":
+        return read_vector(typed, **options)
+    if spec.format == "matrix":
+        return read_matrix(typed, **options)
+    return read_number(typed, **options)
