@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 
 import pytest
 
@@ -144,6 +145,16 @@ GRADE_CASES = [
     ("ragged-row", GOOD + "24CS1001,1\n", r"responses\.csv:2: 2 fields, but the header has 3"),
     ("missing-answer-column", "roll,basics/softmax:loss\n24CS1001,1\n",
      r"responses\.csv:1: no column 'basics/softmax:probs' \(paper '24CS1001' at line 2 has that answer\)"),
+    ("computed-column-total", "roll,Total,basics/dense-params:total\n24CS1001,5,1\n",
+     r"responses\.csv:1: Total: 'Total' is a column qbank computes in marks\.csv; rename this column"),
+    ("computed-column-paper", "roll,paper,basics/dense-params:total\n24CS1001,A,1\n",
+     r"responses\.csv:1: paper: 'paper' is a column qbank computes in marks\.csv"),
+    ("question-id-column", "roll,basics/softmax,basics/dense-params:total\n24CS1001,3,1\n",
+     r"responses\.csv:1: basics/softmax: 'basics/softmax' is a question id: marks\.csv has a column of its marks"),
+    ("bidi-override-in-name", "roll,name,basics/dense-params:total\n24CS1001,A\u202eB,1\n",
+     r"responses\.csv:2: name: contains the bidirectional override or isolate U\+202E"),
+    ("semicolon-and-comma-header", "roll;name,basics/dense-params:total\n24CS1001;A,1\n",
+     r"responses\.csv:1: the header has both ',' and ';'"),
 ]  # fmt: skip
 
 
@@ -157,3 +168,207 @@ def test_bad_responses_file(case, content, pattern, built, tmp_path, run_cli, mo
     status, stdout, err = run_cli("grade", out, "responses.csv")
     _assert_user_error(status, err, pattern)
     assert not (tmp_path / "marks.csv").exists()
+
+
+# ---------- what was typed, how it was read, why: the detail file and unreadable cells ----------
+
+ALL_ANSWERS = ["basics/softmax:probs", "basics/softmax:loss", "basics/matmul:product", "basics/matmul:trace",
+               "basics/matmul:sign", "basics/dense-params:total", "basics/compute-scaling:growth"]  # fmt: skip
+
+
+def read_csv(path):
+    text = path.read_text(encoding="utf-8")
+    return text.startswith("\ufeff"), list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def interval(text):
+    low, high = text.strip("[]").split(", ")
+    return float(low), float(high)
+
+
+def test_detail_rows_say_what_was_typed_how_it_was_read_and_why(built, tmp_path, run_cli):
+    out, rows = built
+    roll = rows[0]["roll"]
+    q = questions_of(out, roll)
+    loss, trace = q["basics/softmax"]["answers"]["loss"], q["basics/matmul"]["answers"]["trace"]
+    formatted = {f"{qid}:{name}": text for qid, item in q.items() for name, text in item["answers_formatted"].items()}
+    typed = {
+        "basics/softmax:probs": formatted["basics/softmax:probs"],  # right
+        "basics/softmax:loss": formatted["basics/softmax:loss"].replace(".", ","),  # unreadable without the flag
+        "basics/matmul:product": "",  # blank
+        "basics/matmul:trace": str(trace + 1),  # wrong
+        "basics/matmul:sign": f" {formatted['basics/matmul:sign'].upper()}  ",  # right
+        "basics/dense-params:total": formatted["basics/dense-params:total"],  # right
+        "basics/compute-scaling:growth": "about ten",  # unreadable
+    }
+    responses = write_responses(tmp_path / "responses.csv", ["roll", "name", *ALL_ANSWERS],
+                                [[roll, rows[0]["name"], *(typed[c] for c in ALL_ANSWERS)]])  # fmt: skip
+    marks_file = tmp_path / "marks.csv"
+    status, stdout, err = run_cli("grade", out, responses, "--out", marks_file)
+    assert status == 1, err  # marks written, but some cells could not be read
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert lines[0] == (f"{tmp_path / 'responses.csv'}:2: basics/softmax:loss: cannot read "
+                        f"{typed['basics/softmax:loss']!r} as a number: not a number (a decimal comma? grade with "
+                        "--decimal-comma)")  # fmt: skip
+    assert lines[1].startswith(f"{tmp_path / 'responses.csv'}:2: basics/compute-scaling:growth: cannot read "
+                               "'about ten' as a number")  # fmt: skip
+    assert lines[2] == f"qbank: 2 unreadable cells scored 0 (listed above and in {tmp_path / 'marks-detail.csv'})"
+    assert "2 unreadable" in stdout
+    _, marks = read_csv(marks_file)
+    assert (marks[0]["basics/softmax"], marks[0]["basics/matmul"], marks[0]["basics/dense-params"],
+            marks[0]["basics/compute-scaling"], marks[0]["total"]) == ("1.5", "1", "4", "0", "6.5")  # fmt: skip
+    has_bom, detail = read_csv(tmp_path / "marks-detail.csv")
+    assert has_bom
+    by_column = {row["column"]: row for row in detail}
+    assert list(by_column) == [f"{qid}:{name}" for qid, item in q.items() for name in item["answer_specs"]]
+    assert all(row["line"] == "2" and row["paper"] == roll and row["name"] == rows[0]["name"] for row in detail)
+    assert {c: (r["verdict"], r["marks"], r["max"]) for c, r in by_column.items()} == {
+        "basics/softmax:probs": ("right", "1.5", "1.5"), "basics/softmax:loss": ("unreadable", "0", "1.5"),
+        "basics/matmul:product": ("blank", "0", "1"), "basics/matmul:trace": ("wrong", "0", "1"),
+        "basics/matmul:sign": ("right", "1", "1"), "basics/dense-params:total": ("right", "4", "4"),
+        "basics/compute-scaling:growth": ("unreadable", "0", "3")}  # fmt: skip
+    assert all(by_column[c]["typed"] == typed[c].strip() for c in ALL_ANSWERS)
+    assert all(by_column[c]["key"] == formatted[c] for c in ALL_ANSWERS)
+    row = by_column["basics/softmax:loss"]
+    assert "--decimal-comma" in row["reason"] and row["read_as"] == ""
+    assert interval(row["accepted"]) == pytest.approx((loss - 0.0005, loss + 0.0005), abs=1e-12)
+    row = by_column["basics/matmul:trace"]
+    assert row["read_as"] == str(trace + 1) and interval(row["accepted"]) == (trace, trace)
+    assert row["reason"] == "outside the accepted range"
+    assert by_column["basics/matmul:sign"]["read_as"] == formatted["basics/matmul:sign"].lower()
+    total = q["basics/dense-params"]["answers"]["total"]
+    assert by_column["basics/dense-params:total"]["read_as"] == str(total)  # 15,621 read as 15621
+
+    status, _, err = run_cli("grade", out, responses, "--out", marks_file, "--force", "--decimal-comma")
+    assert status == 1 and "basics/softmax:loss" not in err and "about ten" in err
+    assert "basics/softmax:probs: cannot read" in err  # the English vector is unreadable with a decimal comma
+    _, detail = read_csv(tmp_path / "marks-detail.csv")
+    assert {r["column"]: r["verdict"] for r in detail}["basics/softmax:loss"] == "right"
+
+
+def european(text):
+    """A printed answer as a decimal-comma spreadsheet shows it: 1.234,5; vectors with ';', matrices by rows."""
+    if text.startswith("[") and ";" in text:  # a matrix: elements separated by spaces, rows by ';'
+        text = text.replace(", ", " ")
+    elif text.startswith("["):
+        text = text.replace(", ", "; ")
+    return text.translate(str.maketrans({",": ".", ".": ","}))
+
+
+def test_a_european_semicolon_file_with_decimal_commas_grades_in_full(built, tmp_path, run_cli):
+    out, rows = built
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")  # as a spreadsheet saves it: ';' between cells, quotes as needed
+    writer.writerow(["roll", *ALL_ANSWERS])
+    for row in rows:
+        q = questions_of(out, row["roll"])
+        formatted = {f"{qid}:{n}": t for qid, item in q.items() for n, t in item["answers_formatted"].items()}
+        writer.writerow([row["roll"], *(european(formatted[c]) for c in ALL_ANSWERS)])
+    (tmp_path / "antworten.csv").write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    marks_file = tmp_path / "marks.csv"
+    status, stdout, err = run_cli("grade", out, tmp_path / "antworten.csv", "--out", marks_file, "--decimal-comma")
+    assert status == 0, err
+    _, marks = read_csv(marks_file)
+    assert [float(m["total"]) for m in marks] == [13, 13, 13]
+    status, _, err = run_cli("grade", out, tmp_path / "antworten.csv", "--out", marks_file, "--force")
+    assert status == 1 and "a decimal comma? grade with --decimal-comma" in err  # never guessed
+
+
+def test_csv_files_carry_a_bom_unless_asked_not_to(built, tmp_path, run_cli):
+    out, rows = built
+    assert (out / "answers.csv").read_bytes().startswith(b"\xef\xbb\xbfroll,name,section,")
+    status, _, err = run_cli("grade", out, out / "answers.csv", "--out", tmp_path / "m.csv", "--no-bom")
+    assert status == 0, err
+    assert (tmp_path / "m.csv").read_bytes().startswith(b"roll,name,section,paper,")
+    assert (tmp_path / "m-detail.csv").read_bytes().startswith(b"line,paper,name,")
+    status, _, err = run_cli("grade", out, out / "answers.csv", "--out", tmp_path / "b.csv", "--detail",
+                             tmp_path / "why.csv")  # fmt: skip
+    assert status == 0, err
+    assert (tmp_path / "b.csv").read_bytes().startswith(b"\xef\xbb\xbfroll,")
+    assert (tmp_path / "why.csv").read_bytes().startswith(b"\xef\xbb\xbfline,")
+
+
+def test_build_without_bom(tmp_path, run_cli):
+    out = tmp_path / "forms"
+    status, _, err = run_cli("build", SAMPLE_EXAM, "--forms", "1", "--seed", "3", "--out", out, "--no-bom",
+                             "--jobs", "1")  # fmt: skip
+    assert status == 0, err
+    assert (out / "answers.csv").read_bytes().startswith(b"form,basics/")
+
+
+# ---------- spreadsheet formulas in roster and response fields ----------
+
+HOSTILE = [{"roll": "24CS2001", "name": "=HYPERLINK(\"http://evil\",\"Asha\")", "section": "@SUM(A1:A9)"},
+           {"roll": "24CS2002", "name": "-2+3+cmd|' /C calc'!A0", "section": "+A"},
+           {"roll": "24CS2003", "name": "Chen Wei", "section": "B"}]  # fmt: skip
+
+
+def test_formula_cells_are_neutralised_in_every_csv_and_numbers_stay_numbers(tmp_path, run_cli):
+    roster = write_roster(tmp_path / "students.csv", HOSTILE)
+    out = tmp_path / "set"
+    status, _, err = run_cli("build", SAMPLE_EXAM, "--roster", roster, "--seed", "5", "--out", out, "--jobs", "1")
+    assert status == 0, err
+    has_bom, answers = read_csv(out / "answers.csv")
+    assert [(r["name"], r["section"]) for r in answers] == [
+        ("'=HYPERLINK(\"http://evil\",\"Asha\")", "'@SUM(A1:A9)"), ("'-2+3+cmd|' /C calc'!A0", "'+A"),
+        ("Chen Wei", "B")]  # fmt: skip
+    printed = [(row, c, v) for row in manifest(out)["papers"] for q in row["questions"]
+               for c, v in ((f"{q['id']}:{n}", t) for n, t in q["answers_formatted"].items())]  # fmt: skip
+    by_roll = {r["roll"]: r for r in answers}
+    negatives = [(p["paper_id"], c, v) for p, c, v in printed if v.startswith("-")]
+    assert negatives, "the seed should give at least one negative answer"
+    for paper, column, value in printed:  # every answer as the key prints it, negative numbers unquoted
+        assert by_roll[paper["paper_id"]][column] == value
+    # the gradebook still grades itself in full, and marks.csv and the detail neutralise the same cells
+    status, _, err = run_cli("grade", out, out / "answers.csv", "--out", tmp_path / "marks.csv")
+    assert status == 0, err
+    _, marks = read_csv(tmp_path / "marks.csv")
+    assert [(m["name"], m["section"], float(m["total"])) for m in marks] == [
+        ("'=HYPERLINK(\"http://evil\",\"Asha\")", "'@SUM(A1:A9)", 13), ("'-2+3+cmd|' /C calc'!A0", "'+A", 13),
+        ("Chen Wei", "B", 13)]  # fmt: skip
+    _, detail = read_csv(tmp_path / "marks-detail.csv")
+    assert {r["name"] for r in detail} == {"'=HYPERLINK(\"http://evil\",\"Asha\")", "'-2+3+cmd|' /C calc'!A0",
+                                           "Chen Wei"}  # fmt: skip
+    formula = tuple("=+-@\t\r")
+    for path in (out / "answers.csv", tmp_path / "marks.csv", tmp_path / "marks-detail.csv"):
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
+            for cell in row:
+                assert not cell.startswith(formula) or re.fullmatch(r"-[\d,.]+(×10⁻?[⁰-⁹¹²³]+)?", cell), (path, cell)
+
+
+# ---------- answer-spec keys: percent and accept, from the question file to the marks ----------
+
+
+def test_percent_and_accept_declared_in_a_question_file_reach_the_grader(sample_copy, run_cli, monkeypatch):
+    matmul = sample_copy / "banks/sample/questions/matmul.yaml"
+    matmul.write_text(matmul.read_text().replace(
+        "sign: {label: Sign of the trace, format: text}",
+        "sign: {label: Sign of the trace, format: text, accept: {positive: ['> 0', above zero], "
+        "non-positive: [not positive, '<= 0']}}"))  # fmt: skip
+    scaling = sample_copy / "banks/sample/questions/scaling.yaml"
+    scaling.write_text(scaling.read_text().replace("format: sig, sig: 3}", "format: sig, sig: 3, percent: true}"))
+    monkeypatch.chdir(sample_copy)
+    status, _, err = run_cli("build", "exams/sample.yaml", "--forms", "2", "--seed", "4", "--out", "set",
+                             "--jobs", "1")  # fmt: skip
+    assert status == 0, err
+    papers = {p["paper_id"]: {q["id"]: q for q in p["questions"]} for p in manifest(sample_copy / "set")["papers"]}
+    assert "percent" not in papers["A"]["basics/dense-params"]["answer_specs"]["total"]  # unchanged declarations
+    header = ["form", "basics/matmul:product", "basics/matmul:trace", "basics/matmul:sign",
+              "basics/compute-scaling:growth"]  # fmt: skip
+    lines = []
+    for form, q in papers.items():
+        matmul = q["basics/matmul"]
+        synonym = {"positive": "Above  Zero", "non-positive": "NOT positive"}[matmul["answers"]["sign"]]
+        growth = f"{q['basics/compute-scaling']['answers']['growth'] * 100:.6g} %"
+        lines.append([form, matmul["answers_formatted"]["product"], matmul["answers_formatted"]["trace"], synonym,
+                      growth])  # fmt: skip
+    write_responses(sample_copy / "responses.csv", header, lines)
+    status, _, err = run_cli("grade", "set", "responses.csv")
+    assert status == 0, err
+    _, detail = read_csv(sample_copy / "marks-detail.csv")
+    assert [r["verdict"] for r in detail] == ["right"] * 8
+    accepted = {r["paper"]: r["accepted"] for r in detail if r["answer"] == "sign"}
+    for form, q in papers.items():
+        expected = {"positive": "positive | > 0 | above zero", "non-positive": "non-positive | not positive | <= 0"}
+        assert accepted[form] == expected[q["basics/matmul"]["answers"]["sign"]]

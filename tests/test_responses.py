@@ -105,3 +105,30 @@ def test_unreadable_reasons_name_the_element():
         read_matrix("[1 2; 3.5 4]", decimal_comma=True)
     with pytest.raises(Unreadable, match=r"control character\(s\) U\+202E"):
         read_response(FIXED2, "\u202e9.85")
+
+
+SPEC_CASES = [
+    ("accept-on-a-number", "banks/sample/questions/softmax.yaml", "format: fixed, decimals: 3}",
+     "format: fixed, decimals: 3, accept: {a: [b]}}", r"softmax\.yaml:24: answers\.loss\.accept: synonyms are for "
+     r"text answers only"),
+    ("percent-on-text", "banks/sample/questions/matmul.yaml", "format: text}", "format: text, percent: true}",
+     r"matmul\.yaml:20: answers\.sign\.percent: not used by format 'text'"),
+    ("synonym-is-another-key", "banks/sample/questions/matmul.yaml", "format: text}",
+     "format: text, accept: {positive: [Non-Positive], non-positive: []}}",
+     r"matmul\.yaml:20: answers\.sign\.accept\.positive: 'Non-Positive' is accepted for 'positive' but is itself "
+     r"the key 'non-positive'"),
+    ("empty-synonym", "banks/sample/questions/matmul.yaml", "format: text}", "format: text, accept: {positive: ['']}}",
+     r"matmul\.yaml:20: answers\.sign\.accept\.positive\[0\]: string should have at least 1 character"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "file", "old", "new", "pattern"), SPEC_CASES, ids=[c[0] for c in SPEC_CASES])
+def test_bad_accept_and_percent_declarations(case, file, old, new, pattern, sample_copy, run_cli, monkeypatch):
+    from .test_user_errors import _assert_user_error
+
+    target = sample_copy / file
+    assert old in target.read_text()
+    target.write_text(target.read_text().replace(old, new, 1))
+    monkeypatch.chdir(sample_copy)
+    status, _, err = run_cli("check", "banks/sample", "--seeds", "3")
+    _assert_user_error(status, err, pattern)
