@@ -372,3 +372,19 @@ def test_percent_and_accept_declared_in_a_question_file_reach_the_grader(sample_
     for form, q in papers.items():
         expected = {"positive": "positive | > 0 | above zero", "non-positive": "non-positive | not positive | <= 0"}
         assert accepted[form] == expected[q["basics/matmul"]["answers"]["sign"]]
+
+
+def test_grade_never_writes_over_its_inputs_even_with_force(built, tmp_path, run_cli):
+    out, rows = built
+    responses = tmp_path / "marks.csv"  # the default marks file would be the responses file itself
+    responses.write_bytes((out / "answers.csv").read_bytes())
+    before = responses.read_bytes(), (out / "answers.csv").read_bytes(), (out / "manifest.json").read_bytes()
+    status, _, err = run_cli("grade", out, responses, "--force")
+    assert status == 2 and "<command line>: --out: " in err and "is an input" in err, err
+    status, _, err = run_cli("grade", out, responses, "--out", tmp_path / "m.csv", "--detail",
+                             out / "answers.csv", "--force")  # fmt: skip
+    assert status == 2 and "<command line>: --detail: " in err and "is an input" in err, err
+    status, _, err = run_cli("grade", out, responses, "--out", out / "manifest.json", "--force")
+    assert status == 2 and "<command line>: --out: " in err, err
+    assert (responses.read_bytes(), (out / "answers.csv").read_bytes(), (out / "manifest.json").read_bytes()) == before
+    assert not (tmp_path / "m.csv").exists()

@@ -38,13 +38,16 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     from ..manifest import read_manifest
     from ..roster import read_table
 
-    manifest, _ = read_manifest(args.manifest)
+    manifest, folder = read_manifest(args.manifest)
     table = read_table(args.responses, "responses file")
     graded = grade(manifest, table, args.decimal_comma)
     out = args.out or args.responses.with_name("marks.csv")
     detail = args.detail or out.with_name(f"{out.stem}-detail.csv")
     bom = not args.no_bom
-    _write_files({out: marks_csv(manifest, graded, table, bom), detail: grading_detail(graded, bom)}, args.force)
+    listed = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
+    inputs = [args.responses, folder / "manifest.json", *(folder / str(name) for name in listed)]
+    files = {out: marks_csv(manifest, graded, table, bom), detail: grading_detail(graded, bom)}
+    _write_files(files, args.force, inputs)
     for g in graded:
         who = " ".join(v for v in (g.identity.get("roll") or g.identity.get("form"), g.identity.get("name")) if v)
         unread = f"; {len(g.unreadable())} unreadable" if g.unreadable() else ""
@@ -63,8 +66,9 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     return 0
 
 
-def _write_files(files: dict[Path, bytes], force: bool) -> None:
-    """Write each file atomically (a hidden partial file renamed into place), after checking none is in the way."""
+def _write_files(files: dict[Path, bytes], force: bool, inputs: list[Path]) -> None:
+    """Write each file atomically (a hidden partial file renamed into place), after checking that none is in
+    the way and none is an input (the responses, the manifest or a file of the set), even with --force."""
     from ..errors import Problem, UserError
     from ..load import display_name
     from ..writer import write_durable
@@ -72,8 +76,12 @@ def _write_files(files: dict[Path, bytes], force: bool) -> None:
     problems = []
     if len({path.resolve() for path in files}) != len(files):
         problems.append(Problem("<command line>", 0, "--detail", "the detail file must differ from the marks file"))
+    protected = {path.resolve() for path in inputs}
     for path, option in zip(files, ("--out", "--detail"), strict=False):
-        if path.exists() and not force:
+        if path.resolve() in protected:
+            message = f"{display_name(path)} is an input (the responses, the manifest or a file of the set)"
+            problems.append(Problem("<command line>", 0, option, message + "; write the marks elsewhere"))
+        elif path.exists() and not force:
             problems.append(Problem("<command line>", 0, option, f"{display_name(path)} already exists "
                                     "(use --force to replace it)"))  # fmt: skip
     if problems:
