@@ -31,7 +31,7 @@ class Graded:
     total: float
     auto_max: float
     paper_max: float
-    cells: tuple[tuple[str, str, Cell], ...] = ()  # (question id, answer name, graded cell) in column order
+    cells: tuple[tuple[str, str, Cell], ...] = ()  # (question id, answer name, graded cell), in paper order
 
     def unreadable(self) -> list[Cell]:
         """Cells that could not be read as their answer's format."""
