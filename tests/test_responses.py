@@ -98,6 +98,14 @@ def test_text_synonyms_are_declared_per_key():
     assert not check(spec(format="text"), "do not reject", "fail to reject")  # nothing declared
 
 
+def test_text_answers_ignore_case_spacing_hyphen_variants_and_unicode_composition():
+    method = spec(format="text")
+    assert check(method, "top-k", "Top\u2011K")  # a word processor's non-breaking hyphen
+    assert check(method, "non-positive", "non\u2013positive")
+    assert check(method, "Émile", "E\u0301mile")  # decomposed accent
+    assert not check(method, "top-k", "top k")
+
+
 def test_unreadable_reasons_name_the_element():
     with pytest.raises(Unreadable, match=r"element 2 'x': not a number"):
         read_vector("[0.1, x]")

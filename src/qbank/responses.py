@@ -121,9 +121,13 @@ def _element(part: str, where: str, percent: bool, decimal_comma: bool) -> float
         raise Unreadable(f"element {where} {part!r}: {exc}") from None
 
 
+_HYPHENS = str.maketrans(dict.fromkeys(MINUS_SIGNS, "-"))
+
+
 def normal_text(text: str) -> str:
-    """A text answer as compared: Unicode-normalised (NFC), case-folded, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
+    """A text answer as compared: Unicode-normalised (NFC), case-folded, whitespace collapsed, every hyphen or
+    minus variant a plain '-' ('top‑k' typed with a non-breaking hyphen is 'top-k')."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).translate(_HYPHENS).split()).casefold()
 
 
 def accepted_texts(answer: str, accept: Mapping[str, Sequence[str]] | None) -> list[str]:
