@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qbank.answer_checks import rounding_boundaries
 from qbank.formats import check, format_answer, parse_number, tolerance_of
 from qbank.models import AnswerSpec
 
@@ -101,3 +102,38 @@ def test_text_answers_ignore_case_and_spacing_only():
     declaration = spec(format="text")
     assert check(declaration, "Text infilling", "  text   INFILLING ")
     assert not check(declaration, "Text infilling", "token masking")
+
+
+@pytest.mark.parametrize(
+    ("declaration", "value", "printed"),
+    [
+        ({"format": "fixed", "decimals": 3}, 1.7875, "1.788"),
+        ({"format": "sig", "sig": 4}, 1.0005, "1.001"),  # the float is 1.000499999…: half-even on it gives 1.000
+        ({"format": "sig", "sig": 4}, 1.0045, "1.005"),
+        ({"format": "sig", "sig": 2}, 0.125, "0.13"),  # an exact half: half up, not half to even (0.12)
+        ({"format": "sig", "sig": 2}, -0.125, "-0.13"),
+        ({"format": "sig", "sig": 1}, 2.5e-7, "3×10⁻⁷"),
+        ({"format": "sig", "sig": 4}, 9.9996, "10.00"),
+        ({"format": "vector", "decimals": 0}, (2.5, -2.5, 0.5), "[3, -3, 1]"),  # round() gives [2, -2, 0]
+        ({"format": "matrix", "decimals": 0}, ((0.5, 1.5), (2.5, 3.5)), "[1, 2; 3, 4]"),
+    ],
+)
+def test_rounding_is_half_up_on_the_shortest_decimal(declaration, value, printed):
+    assert format_answer(spec(**declaration), value) == printed
+
+
+def test_the_boundary_check_agrees_with_the_printed_rounding():
+    declaration = spec(format="sig", sig=4, tolerance={"abs": 0.0005})
+    [(number, shown, other)] = rounding_boundaries(declaration, 1.0005)
+    assert (number, shown, other) == (1.0005, "1.001", "1.000")
+    [(number, shown, other)] = rounding_boundaries(spec(format="vector", decimals=0), (2.5,))
+    assert (shown, other) == ("3", "2")
+
+
+def test_template_filters_round_half_up_too():
+    from qbank.templating import bmatrix, latex_number, vec
+
+    assert latex_number(2.5, 0) == "3"
+    assert latex_number(1.0005, 3) == "1.001"
+    assert str(vec([0.5, 1.5], 0)) == r"\left[1,\ 2\right]"
+    assert "3 & -3" in str(bmatrix([2.5, -2.5], 0))

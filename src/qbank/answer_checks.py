@@ -32,7 +32,7 @@ def last_place(spec: AnswerSpec, value: float) -> int | None:
     if spec.format in ("fixed", "vector", "matrix"):
         return -(spec.decimals or 0)
     if spec.format == "sig" and value != 0:
-        return math.floor(math.log10(abs(value))) - (spec.sig or 3) + 1
+        return Decimal(repr(float(value))).adjusted() - (spec.sig or 3) + 1
     return None
 
 

@@ -35,18 +35,27 @@ def format_fixed(value: Any, decimals: int) -> str:
     return text
 
 
+def _round_sig_half_up(x: float, sig: int) -> Decimal:
+    """Round the shortest decimal form of a number to `sig` significant digits, half away from zero."""
+    exact = Decimal(repr(x))
+    place = exact.adjusted() - sig + 1
+    rounded = exact.quantize(Decimal(1).scaleb(place), rounding=ROUND_HALF_UP)
+    if rounded.adjusted() > exact.adjusted():  # 9.996 -> 10.00: one digit more, so drop the last one
+        rounded = rounded.quantize(Decimal(1).scaleb(place + 1), rounding=ROUND_HALF_UP)
+    return rounded
+
+
 def format_sig(value: Any, sig: int) -> str:
-    """Significant figures: positional for 1e-4 <= |x| < 1e15, else 'm×10ⁿ'."""
+    """Significant figures (rounded half up): positional for 1e-4 <= |x| < 1e15, else 'm×10ⁿ'."""
     x = float(value)
     if x == 0:
         return "0"
     if not math.isfinite(x):
         raise ValueError(f"{x!r} is not finite")
-    rounded = Decimal(format(x, f".{sig - 1}e"))
+    rounded = _round_sig_half_up(x, sig)
     if 1e-4 <= abs(rounded) < 1e15:
-        text = format(rounded, ",f")
-        return text
-    mantissa, exponent = format(x, f".{sig - 1}e").split("e")
+        return format(rounded, ",f")
+    mantissa, exponent = format(rounded, f".{sig - 1}e").split("e")
     return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
@@ -75,8 +84,10 @@ def format_answer(spec: AnswerSpec, value: Any) -> str:
 
 
 def format_element(value: Any, decimals: int) -> str:
-    """One vector/matrix element as the key prints it."""
-    return format_int(round(value)) if decimals == 0 else format_fixed(value, decimals)
+    """One vector/matrix element as the key prints it (rounded half up; ints exactly)."""
+    if decimals == 0 and isinstance(value, int) and not isinstance(value, bool):
+        return format_int(value)
+    return format_fixed(value, decimals)
 
 
 def parse_number(text: Any) -> float:

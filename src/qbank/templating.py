@@ -14,14 +14,14 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from .formats import format_fixed, format_int, format_number, format_sig
+from .formats import format_element, format_fixed, format_number, format_sig
 
 
 def latex_number(value: Any, decimals: int | None = None) -> str:
     """A number for use inside math: fixed decimals when given, else a readable form."""
     if decimals is None:
         return format_number(value)
-    return format_int(round(value)) if decimals == 0 else format_fixed(value, decimals)
+    return format_element(value, decimals)
 
 
 def bmatrix(values: Any, decimals: int | None = None) -> Markup:
