@@ -147,8 +147,8 @@ def spec(**kwargs) -> AnswerSpec:
         ({"format": "fixed", "decimals": 2}, 0.125, ("0.13", "0.12")),
         ({"format": "fixed", "decimals": 2}, -0.375, ("-0.38", "-0.37")),
         ({"format": "fixed", "decimals": 2}, 0.1250001, None),
-        ({"format": "sig", "sig": 3}, 9.995, ("9.99", "10.0")),
-        ({"format": "vector", "decimals": 0}, [2.5, 3.0], ("2", "3")),
+        ({"format": "sig", "sig": 3}, 9.995, ("10.0", "9.99")),  # half up on the decimal 9.995
+        ({"format": "vector", "decimals": 0}, [2.5, 3.0], ("3", "2")),
         ({"format": "int"}, 7, None),
     ],
 )
@@ -175,6 +175,12 @@ def test_boundaries_are_failures_only_at_the_edge_of_the_tolerance(tmp_path, mon
         ({"format": "fixed", "decimals": 3, "tolerance": {"abs": 0.0001}}, 0.1234, "which its own tolerance rejects"),
         ({"format": "sig", "sig": 3, "tolerance": {"rel": 0.0001}}, 0.12345, "which its own tolerance rejects"),
         ({"format": "vector", "decimals": 3}, [0.5] * 60, "the key prints 420 characters (at most 300 fit)"),
+        ({"format": "fixed", "decimals": 4}, 1e-15, "1e-15 prints as 0.0000: every significant digit is lost"),
+        ({"format": "fixed", "decimals": 2}, -0.004, "-0.004 prints as 0.00: every significant digit is lost"),
+        ({"format": "vector", "decimals": 2}, [0.001, -0.002], "prints as [0.00, 0.00]: every significant digit"),
+        ({"format": "matrix", "decimals": 1}, [[0.01, 0.0]], "prints as [0.0, 0.0]: every significant digit"),
+        ({"format": "fixed", "decimals": 4}, 0.0, None),
+        ({"format": "vector", "decimals": 2}, [0.001, 0.999], None),
         ({"format": "int"}, 10**14, None),
         ({"format": "fixed", "decimals": 3}, 123456789012.5, None),
         ({"format": "sig", "sig": 3}, 4.0358e-5, None),

@@ -91,6 +91,9 @@ def print_problems(spec: AnswerSpec, value: Any, printed: str | None = None, rer
                             f"{MAX_SIGNIFICANT_DIGITS} print exactly)")  # fmt: skip
     if problems:
         return problems
+    problems = _zero_problems(spec, value)
+    if problems:
+        return problems
     printed = format_answer(spec, value) if printed is None else printed
     if len(printed) > MAX_KEY_CHARACTERS:
         return [f"the key prints {len(printed)} characters (at most {MAX_KEY_CHARACTERS} fit): {printed[:40]}..."]
@@ -105,6 +108,17 @@ def print_problems(spec: AnswerSpec, value: Any, printed: str | None = None, rer
     elif reread and format_answer(spec, parsed) != printed:
         problems.append(f"the key {printed} does not read back as itself")
     return problems
+
+
+def _zero_problems(spec: AnswerSpec, value: Any) -> list[str]:
+    """A non-zero answer whose every printed number is zero has lost all its significant digits."""
+    numbers = _scalars(spec, value)
+    if not any(numbers) or any(parse_number(_print_one(spec, x)) for x in numbers):
+        return []
+    shown = format_answer(spec, value)
+    what = repr(numbers[0]) if len(numbers) == 1 else "a non-zero value"
+    return [f"{what} prints as {shown}: every significant digit is lost (print more decimals, use "
+            "format: sig, or keep such values out with a constraint)"]  # fmt: skip
 
 
 def _reparse(spec: AnswerSpec, printed: str) -> Any:
