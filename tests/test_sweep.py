@@ -293,7 +293,8 @@ def test_a_figure_that_crashes_for_some_seeds_is_caught(tmp_path, monkeypatch, r
     status, out, _ = run_cli("check", "planted", "--seeds", "100", "--jobs", "1")
     assert status == 1
     expected = (
-        r"figure\.yaml:4: figure: 'planted\.bars' raised ZeroDivisionError: division by zero "
+        r"figure\.yaml:4: figure: 'planted\.bars' for seed \d+, paper 'main' raised ZeroDivisionError: "
+        r"division by zero "
         r"— reproduce: qbank check planted/questions/figure.yaml --seed \d+ --seeds 1"
     )
     assert re.search(expected, out), out

@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import Problem, UserError
+from .figures import FigureError, draw_figure
 from .formats import format_answer
 from .markup import inline_math_html, markdown_math_html
 from .mathsvg import MathError
@@ -69,13 +70,11 @@ def render_part(question: Question, variant: Variant) -> RenderedPart:
     solution_context = {**params, "params": variant.params, "steps": variant.steps, "answers": formatted,
                         "values": variant.answers}  # fmt: skip
     solution = _render_markdown(question, "solution", solution_context) if question.spec.solution.strip() else ""
-    figure = None
-    if question.figure is not None:
-        try:
-            figure = Markup(question.figure.function(variant.params))
-        except Exception as exc:
-            message = f"figure {question.spec.figure!r} raised {type(exc).__name__}: {exc}"
-            raise _located(question, "figure", message) from None
+    try:
+        drawn = draw_figure(question, variant)
+    except FigureError as exc:
+        raise UserError([exc.problem()]) from None
+    figure = None if drawn is None else Markup(drawn)
     answers = tuple(
         AnswerLine(name, Markup(inline_math_html(spec.label, size_px=TABLE_MATH_PX)), formatted[name], spec.unit)
         for name, spec in question.spec.answers.items()

@@ -11,6 +11,7 @@ from jinja2 import nodes
 
 from .answer_checks import print_problems, rounding_boundaries
 from .errors import UserError
+from .figures import FigureError, draw_figure
 from .formats import format_number, parse_number, tolerance_of
 from .givens import key_path
 from .leaks import answer_leaks
@@ -167,13 +168,10 @@ def render_problems(
     """Draw the figure and render the text and solution through Jinja (and Markdown and math when `full`);
     return the paper's text for the leak check. Without `render`, check the names and constant key paths the
     templates read instead of rendering them, and return no text."""
-    where = f"{question.file}:{question.document.line(('figure',))}: figure: {question.spec.figure!r}"
     try:
-        figure = question.figure.function(variant.params) if question.figure is not None else ""
-    except Exception as exc:  # a figure function that crashes on these values
-        return None, [f"{where} raised {type(exc).__name__}: {exc}"]
-    if not isinstance(figure, str):
-        return None, [f"{where} returned {type(figure).__name__}, not SVG"]
+        figure = draw_figure(question, variant) or ""
+    except FigureError as exc:  # a figure function that crashes on these values or draws no usable SVG
+        return None, [str(exc)]
     try:
         if not (render or full):
             return None, path_problems(question, "text", variant) + path_problems(question, "solution", variant)
