@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -15,13 +13,12 @@ import numpy as np
 
 from .errors import LocatedError
 from .expr import Evaluator, Expression, ExpressionError
-from .frozen import freeze, frozen_instance, thaw  # draw.freeze and draw.thaw are imported from here too
+from .frozen import freeze, frozen_instance, thaw  # noqa: F401 (draw.freeze and draw.thaw are imported from here too)
 from .models import ChoiceParam, DerivedParam, FixedParam, FloatParam, IntParam, SampleParam
 from .pcg import PCG64Stream
 from .registry import Entry
 from .validate import Question
 
-MAX_ATTEMPTS = 1000
 SEED_SCHEME = "qbank/v1"
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
@@ -228,34 +225,29 @@ def draw_params(
     question: Question,
     exam_seed: int,
     paper_id: str,
-    max_attempts: int = MAX_ATTEMPTS,
+    max_attempts: int | None = None,
     *,
     given: Mapping[str, Any] | None = None,
     stream: str | None = None,
 ) -> Draw:
-    """Draw parameters that satisfy every constraint, or raise DrawError naming the worst constraint.
+    """Draw parameters that satisfy every constraint, or raise DrawError saying which constraints reject jointly.
 
+    `max_attempts` defaults to the question's own (`max_attempts` in its spec, 1,000 unless raised).
     `given` supplies the values of shared parameters (a scenario); `stream` names the random stream
     when it is not the question id (scenarios use `scenario:<name>`).
     """
+    max_attempts = max_attempts or question.spec.max_attempts
     seed = stream_seed(exam_seed, paper_id, stream or question.id)
     plan = question.draw_plan
     rng = PCG64Stream(seed) if plan.random else None
-    rejected: list[int] = []  # index of the failed constraint, per rejected attempt
     for attempt in range(1, max_attempts + 1):
         values = _fill(plan, rng, given)
         failed = _first_failure(question, values)
         if failed is None:
             return frozen_instance(Draw, {"params": MappingProxyType(values), "stream_seed": seed, "attempts": attempt})
-        rejected.append(failed)
-    index, count = Counter(rejected).most_common(1)[0]
-    constraint = question.constraints[index]
-    raise DrawError(
-        question, constraint.line, f"constraints[{index}]",
-        f"unsatisfiable: {constraint.message!r} rejected {count} of {max_attempts} draws "
-        f"({100 * count / max_attempts:.1f}%) for seed {exam_seed}, paper {paper_id!r}"
-        + (f", with the shared scenario values {json.dumps(thaw(given), sort_keys=True)}" if given else ""),
-    )  # fmt: skip
+    from .draw_diagnosis import unsatisfiable_error  # it draws again through this module
+
+    raise unsatisfiable_error(question, exam_seed, paper_id, max_attempts, given, stream)
 
 
 def canonical_params(question: Question) -> Draw:

@@ -12,6 +12,8 @@ REGISTERED = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
 
 Name = Annotated[str, StringConstraints(pattern=NAME)]
 Registered = Annotated[str, StringConstraints(pattern=REGISTERED)]
+MAX_ATTEMPTS_CAP = 100_000  # the most draws a question may ask its constraints to take (`max_attempts`)
+
 Shape = Annotated[list[Annotated[int, Field(ge=1, le=1000)]], Field(min_length=1, max_length=3)]
 
 
@@ -30,6 +32,7 @@ class IntParam(Strict):
     step: Annotated[int, Field(ge=1)] = 1
     shape: Shape | None = None
     shared: bool = False
+    unreachable: list[int] = []  # values the constraints exclude on purpose (not a failure of `qbank check`)
 
 
 class FloatParam(Strict):
@@ -49,6 +52,7 @@ class ChoiceParam(Strict):
     type: Literal["choice"]
     choices: Annotated[list[Any], Field(min_length=1)]
     shared: bool = False
+    unreachable: list[Any] = []  # choices the constraints exclude on purpose (not a failure of `qbank check`)
 
 
 class SampleParam(Strict):
@@ -135,6 +139,8 @@ class QuestionSpec(Strict):
     params: dict[Name, ParamSpec] = {}
     constraints: list[Constraint | str] = []
     distinct: list[Constraint | str] = []  # lists (over params and answers) whose items must differ
+    max_attempts: Annotated[int, Field(ge=1, le=MAX_ATTEMPTS_CAP)] = 1000  # draws per variant before giving up
+    min_distinct: Annotated[int, Field(ge=1)] | None = None  # fewest distinct variants (default 2 if drawn)
     canonical: dict[Name, Any] | None = None
     text: Annotated[str, Field(min_length=1)]
     solution: str = ""
