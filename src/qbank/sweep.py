@@ -36,6 +36,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from .coverage import collapse_failures
 from .draw import draw_params, thaw
 from .errors import LocatedError
 from .solve import Variant, make_variant, solve_draw
@@ -62,7 +63,15 @@ def sweep_question(
     full_seeds: int = FULL_RENDER_SEEDS,
 ) -> QuestionReport:
     """Draw, solve, check and render seeds first_seed.. (and the canonical variant); collect every failure."""
-    return _sweep_range(question, first_seed, first_seed + seeds, canonical, first_seed + full_seeds)
+    report = _sweep_range(question, first_seed, first_seed + seeds, canonical, first_seed + full_seeds)
+    return _with_collapse(question, report, first_seed)
+
+
+def _with_collapse(question: Question, report: QuestionReport, first_seed: int) -> QuestionReport:
+    """Add the failures of the whole sweep (too few distinct variants, values never drawn), past a replay."""
+    if report.requested > REPLAY_SEEDS:
+        report.failures.extend(collapse_failures(question, report, first_seed))
+    return report
 
 
 def _sweep_range(question: Question, start: int, stop: int, canonical: bool, full_until: int) -> QuestionReport:
@@ -204,15 +213,17 @@ def sweep_all(
     ranges = [(bounds[i], bounds[i + 1], canonical and i == 0) for i in range(parts)]
     if workers <= 1 or len(question_ids) * parts <= 1:
         for question_id in question_ids:
-            yield _merged([_task(key, question_id, a, b, c, full_until) for a, b, c in ranges])
+            merged = _merged([_task(key, question_id, a, b, c, full_until) for a, b, c in ranges])
+            yield _with_collapse(_loaded(key)[question_id], merged, first_seed)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures: list[list[Future[QuestionReport]]] = [
             [pool.submit(_task, key, qid, a, b, c, full_until) for a, b, c in ranges] for qid in question_ids
         ]
-        for group in futures:
-            yield _merged([future.result() for future in group])
+        for question_id, group in zip(question_ids, futures, strict=True):
+            merged = _merged([future.result() for future in group])
+            yield _with_collapse(_loaded(key)[question_id], merged, first_seed)
 
 
 def _merged(reports: list[QuestionReport]) -> QuestionReport:

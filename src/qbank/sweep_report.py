@@ -140,7 +140,7 @@ def coverage_lines(question: Question, report: QuestionReport) -> list[str]:
     lines = []
     for name, param in tracked_params(question).items():
         seen = report.seen.get(name, set())
-        possible = _possible(param)
+        possible = possible_values(param)
         what = "elements" if isinstance(param, IntParam | FloatParam) and param.shape else "values"
         if isinstance(param, SampleParam):
             what = "items"
@@ -150,14 +150,15 @@ def coverage_lines(question: Question, report: QuestionReport) -> list[str]:
             line += f", {format_number(low)} .. {format_number(high)} of {format_number(param.min)} .. " \
                     f"{format_number(param.max)}"  # fmt: skip
         if isinstance(possible, list):
-            never = [p for p in possible if p not in seen]
+            declared = {repr(freeze(value)) for value in getattr(param, "unreachable", ())}
+            never = [p + (" (declared unreachable)" if p in declared else "") for p in possible if p not in seen]
             if 0 < len(never) <= MISSING_LISTED:
                 line += "; never drawn: " + ", ".join(never)
         lines.append(line)
     return lines
 
 
-def _possible(param: Any) -> list[str] | int:
+def possible_values(param: Any) -> list[str] | int:
     """The values a drawn parameter (or each element) can take, as keys, or their count when there are many."""
     if isinstance(param, IntParam):
         count = (param.max - param.min) // param.step + 1

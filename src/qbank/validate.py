@@ -17,6 +17,7 @@ from .load import Document
 from .markup import inline_math_problems
 from .models import (
     RANDOM_KINDS,
+    ChoiceParam,
     Constraint,
     DerivedParam,
     FixedParam,
@@ -142,8 +143,25 @@ def _check_params(
                 problems.append(doc.problem((*where, "from"), "items must be distinct"))
         elif isinstance(param, DerivedParam):
             _check_derived(name, param, seen, doc, problems, derived, registries)
+        if isinstance(param, IntParam | ChoiceParam) and param.unreachable:
+            _check_unreachable(name, param, doc, problems)
         seen.add(name)
     return derived
+
+
+def _check_unreachable(name: str, param: IntParam | ChoiceParam, doc: Document, problems: list[Problem]) -> None:
+    """Values declared unreachable must be values the scalar parameter can take."""
+    where = ("params", name, "unreachable")
+    if isinstance(param, IntParam) and param.shape:
+        problems.append(doc.problem(where, "only a scalar parameter (no `shape`) can declare unreachable values"))
+        return
+    for index, value in enumerate(param.unreachable):
+        if isinstance(param, IntParam):
+            possible = param.min <= value <= param.max and (value - param.min) % param.step == 0
+        else:
+            possible = any(type(value) is type(choice) and value == choice for choice in param.choices)
+        if not possible:
+            problems.append(doc.problem((*where, index), f"{value!r} is not a value this parameter can take"))
 
 
 def _check_derived(name, param, seen, doc, problems, derived, registries) -> None:
