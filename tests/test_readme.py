@@ -25,6 +25,7 @@ def test_tutorial_question_checks_and_builds(sample_copy, run_cli, monkeypatch):
     status, out, err = run_cli("check", "banks/sample/questions/conv-output.yaml", "--seeds", "200")
     assert status == 0, out + err
     assert "ok   basics/conv-output: 200/200 seeds" in out
+    assert "param  stride: 2/2 values seen" in out  # the tutorial's question draws every value it declares
     status, out, err = run_cli("variants", "banks/sample/questions/conv-output.yaml", "--canonical")
     assert status == 0, err
     assert "answer width = 32" in out  # (32 + 2*2 - 5) // 1 + 1
