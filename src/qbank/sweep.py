@@ -21,6 +21,9 @@ Jinja (any runtime error), no answer appears in the text or figure unless it is 
 back as itself. The canonical variant (without one: the first FULL_RENDER_SEEDS seeds), and every seed of a
 replay of at most REPLAY_SEEDS seeds, also goes through Markdown and math typesetting.
 
+A sweep of more than REPLAY_SEEDS seeds is also checked as a whole for collapsed randomization (too few
+distinct variants, values never drawn: `coverage.collapse_failures`).
+
 Variants with identical parameters are checked once (solvers are pure); the first few repeats are solved
 again to check that purity, and the first seed is drawn twice to check that drawing is deterministic.
 """
