@@ -117,7 +117,7 @@ def test_unreadable_reasons_name_the_element():
 
 SPEC_CASES = [
     ("accept-on-a-number", "banks/sample/questions/softmax.yaml", "format: fixed, decimals: 3}",
-     "format: fixed, decimals: 3, accept: {a: [b]}}", r"softmax\.yaml:24: answers\.loss\.accept: synonyms are for "
+     "format: fixed, decimals: 3, accept: {a: [b]}}", r"softmax\.yaml:25: answers\.loss\.accept: synonyms are for "
      r"text answers only"),
     ("percent-on-text", "banks/sample/questions/matmul.yaml", "format: text}", "format: text, percent: true}",
      r"matmul\.yaml:20: answers\.sign\.percent: not used by format 'text'"),
