@@ -20,6 +20,7 @@ from .draw import SEED_SCHEME, thaw
 from .errors import Problem, UserError
 from .load import display_name
 from .render import formatted_answers
+from .template_loader import file_digest, template_files
 from .validate import Question
 
 MANIFEST_VERSION = 2
@@ -27,7 +28,6 @@ FONT_FAMILIES = ("TeX Gyre Termes", "TeX Gyre Termes Math", "TeX Gyre Cursor", "
 PACKAGES = ("jinja2", "numpy", "pyyaml", "pydantic", "weasyprint", "pydyf", "ziamath", "ziafont", "markdown-it-py",
             "pikepdf")  # fmt: skip
 PACKAGE_ROOT = Path(__file__).resolve().parent
-TEMPLATE_SUFFIXES = (".j2", ".css", ".html")
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -171,12 +171,13 @@ def assemble_manifest(
 
 
 def template_digests(template_dirs: list[Path]) -> dict[str, str]:
-    """SHA-256 of each page template in effect (the first folder holding a name wins)."""
+    """SHA-256 of each file a page template in effect can load or include, by template name (the first folder
+    holding a name wins; files reached through links out of their folder are refused by the loader, not read)."""
     digests: dict[str, str] = {}
     for folder in template_dirs:
-        for file in sorted(Path(folder).iterdir()) if Path(folder).is_dir() else []:
-            if file.suffix in TEMPLATE_SUFFIXES and file.name not in digests:
-                digests[file.name] = sha256_bytes(file.read_bytes())
+        for name, file in template_files(Path(folder)):
+            if name not in digests:
+                digests[name] = file_digest(file)
     return digests
 
 

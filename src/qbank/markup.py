@@ -12,13 +12,15 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from qbank.limits import MARKUP_MAX_DEPTH, TABLE_MAX_CELLS, TABLE_MAX_COLUMNS
 from qbank.mathsvg import MathError, math_html, mathml
 from qbank.mdshape import render_by_shape
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-__all__ = ["MathError", "inline_math_html", "inline_math_problems", "markdown_math_html", "split_math"]
+__all__ = ["MarkupError", "MathError", "check_markup", "inline_math_html", "inline_math_problems", "markdown_math_html",
+           "split_math"]  # fmt: skip
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: Markdown leaves them alone
 _BLOCK = "\ue002"  # opens the slot of a display formula that is a paragraph of its own (typeset as a block)
@@ -50,6 +52,33 @@ _SPECIAL_UNFENCED = re.compile(
     r"|\$",
     re.DOTALL,
 )
+
+
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)\b[^>]*?(/?)>")
+_VOID = frozenset(("br", "hr", "img", "input"))
+_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+_CELL = re.compile(r"<t[dh][ >]")
+
+
+class MarkupError(ValueError):
+    """A text whose Markdown would make a page WeasyPrint cannot lay out in reasonable time."""
+
+
+def check_markup(rendered: str) -> None:
+    """Refuse Markdown output nested deeper than MARKUP_MAX_DEPTH or with a table past its bounds."""
+    depth = 0
+    for match in _TAG.finditer(rendered):
+        if match.group(2) in _VOID or match.group(3):
+            continue
+        depth += -1 if match.group(1) else 1
+        if depth > MARKUP_MAX_DEPTH:
+            raise MarkupError(f"Markdown nested more than {MARKUP_MAX_DEPTH} deep (emphasis, lists, quotes, ...)")
+    for number, table in enumerate(_TABLE.findall(rendered), start=1):
+        columns = max(len(_CELL.findall(row)) for row in table.split("<tr>"))
+        cells = len(_CELL.findall(table))
+        if columns > TABLE_MAX_COLUMNS or cells > TABLE_MAX_CELLS:
+            raise MarkupError(f"table {number} has {columns:,} columns and {cells:,} cells "
+                              f"(at most {TABLE_MAX_COLUMNS} and {TABLE_MAX_CELLS:,})")  # fmt: skip
 
 
 class MathSpan(NamedTuple):
@@ -141,6 +170,7 @@ def _markdown_math_html(text: str, size_px: float) -> str:
     a lookup (a typeset formula is cached too, but splitting and Markdown cost ~0.5 ms a text)."""
     stripped, spans = split_math(text)
     rendered = render_by_shape(stripped, _parser().render)
+    check_markup(rendered)
     if not spans:
         return rendered
     return _typeset_slots(text, spans, _mark_blocks(rendered, spans), size_px)

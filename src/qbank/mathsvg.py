@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 
+from .limits import MATH_MAX_DEPTH, MATH_MAX_SOURCE
 from .mathml_text import linearize
 from .mathtext import simple_math_html
 
@@ -77,13 +78,28 @@ def _fail(latex: str, why: str) -> MathError:
 
 
 def _check_braces(latex: str) -> None:
+    """Refuse a formula past the size bound, with unbalanced braces, or nested deeper than the bound."""
+    if len(latex) > MATH_MAX_SOURCE:
+        raise _fail(latex[:60] + "...", f"{len(latex):,} characters (at most {MATH_MAX_SOURCE:,})")
     depth = 0
     for match in re.finditer(r"\\.|[{}]", latex, re.DOTALL):  # `\{` and `\}` are escaped braces
         depth += {"{": 1, "}": -1}.get(match.group(), 0)
         if depth < 0:
             raise _fail(latex, f"unmatched '}}' at offset {match.start()}")
+        if depth > MATH_MAX_DEPTH:
+            raise _fail(latex, f"braces nested more than {MATH_MAX_DEPTH} deep")
     if depth:
         raise _fail(latex, f"{depth} unclosed '{{'")
+
+
+def _check_depth(root: ET.Element, latex: str) -> None:
+    """Refuse MathML nested deeper than the bound (`\\sqrt\\sqrt...` nests without braces)."""
+    level, frontier = 0, [root]
+    while frontier:
+        level += 1
+        if level > 2 * MATH_MAX_DEPTH:  # an mrow and its element per level of TeX nesting
+            raise _fail(latex, f"nested more than {MATH_MAX_DEPTH} deep")
+        frontier = [child for element in frontier for child in element]
 
 
 def _escape_text_arguments(latex: str) -> str:
@@ -193,6 +209,7 @@ def mathml(latex: str, display: bool) -> ET.Element:
         root = denamespace(ET.fromstring(tex2mml(source, inline=not display)))
     except Exception as exc:  # latex2mathml raises many unrelated exception types
         raise _fail(latex, f"{type(exc).__name__} {exc}".strip()) from exc
+    _check_depth(root, latex)
     _normalize(root, latex)
     return root
 
@@ -238,6 +255,7 @@ def math_html(latex: str, display: bool, size_px: float = 14.67, *, block_tag: s
 
 @lru_cache(maxsize=4096)
 def _math_html(latex: str, display: bool, size_px: float, block_tag: str) -> str:
+    _check_braces(latex)  # before the simple path too: it parses braces recursively
     simple = simple_math_html(latex)
     if simple is not None:
         if display:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from .errors import Problem, UserError
 from .figures import FigureError, draw_figure
 from .formats import format_answer
-from .markup import inline_math_html, markdown_math_html
+from .markup import MarkupError, inline_math_html, markdown_math_html
 from .mathsvg import MathError
 from .solve import Variant
 from .templating import make_environment, render_string
@@ -89,11 +89,18 @@ def _render_markdown(question: Question, key: str, context: Mapping[str, Any]) -
     """Render one template field through Jinja, then Markdown with typeset math."""
     source = getattr(question.spec, key)
     try:
-        return markdown_math_html(render_string(source, context))
+        text = render_string(source, context)
     except jinja2.TemplateError as exc:
         raise _located(question, key, f"template error: {exc}", _template_line(exc)) from None
+    except Exception as exc:  # a runtime error in the template: n/0, a filter on the wrong type, ...
+        message = f"template error: {type(exc).__name__}: {exc}"
+        raise _located(question, key, message, _template_line(exc)) from None
+    try:
+        return markdown_math_html(text)
     except MathError as exc:
         raise _located(question, key, f"math error: {exc}") from None
+    except MarkupError as exc:
+        raise _located(question, key, f"markup error: {exc}") from None
 
 
 def _template_line(exc: BaseException) -> int:
@@ -125,7 +132,7 @@ class PageRenderer:
             raise ValueError(f"unknown page kind {kind!r}")
         try:
             return self.env.get_template(f"{kind}.html.j2").render({**context, "key_style": self.key_style})
-        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError) as exc:
+        except Exception as exc:  # a template error, or a runtime error inside one (n/0, a bad filter argument)
             frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
             name = getattr(exc, "filename", None) or (frames[-1].filename if frames else f"{kind}.html.j2")
             line = getattr(exc, "lineno", None) or (frames[-1].lineno if frames else 0)

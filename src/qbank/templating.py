@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -10,11 +11,15 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
-from jinja2.runtime import LoopContext
+from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from . import template_bounds as bounds
+from . import template_calls as calls
 from .formats import format_element, format_fixed, format_number, format_sig
+from .limits import PAGE_MAX_OUTPUT, QUESTION_MAX_RENDERED, QUESTION_MAX_SOURCE
+from .template_loader import ConfinedLoader
 
 
 def latex_number(value: Any, decimals: int | None = None) -> str:
@@ -56,8 +61,47 @@ _PLAIN_MAPPINGS = (dict, MappingProxyType)
 _MAPPING_ATTRIBUTES = frozenset(dir(dict)) | frozenset(dir(MappingProxyType))
 
 
+class BoundedTemplate(jinja2.Template):
+    """A template whose every render runs on a fresh budget (loops, values, output: see template_bounds)."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """Render as Jinja does, within the bounds of qbank.limits; TemplateLimitError past one."""
+        with bounds.rendering(self.environment.output_limit):  # type: ignore[attr-defined]
+            return super().render(*args, **kwargs)
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, giving the same answers sooner for `steps.key` and `loop.last`."""
+    """Jinja's immutable sandbox with qbank's bounds, giving the same answers sooner for `steps.key` and
+    `loop.last`."""
+
+    template_class = BoundedTemplate
+    intercepted_binops = frozenset(("**", "*", "/", "//", "%", "+", "-"))  # never folded at compile time
+    output_limit = PAGE_MAX_OUTPUT
+
+    def compile(self, source: Any, name: str | None = None, filename: str | None = None, raw: bool = False,
+                defer_init: bool = False) -> Any:  # fmt: skip
+        """Compile a template with its loops, concatenations and printed values checked."""
+        if isinstance(source, str):
+            source = self.parse(source, name, filename)
+        return super().compile(bounds.bound_tree(source), name, filename, raw, defer_init)
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        """A template's arithmetic, bounded: integer bits, repetitions, % widths, result sizes."""
+        return calls.binop(operator, left, right, self.binop_table[operator])
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call from a template: str methods that grow text bounded before, results (not macros') after."""
+        target = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+        owner = getattr(target, "__self__", None)
+        if isinstance(owner, str):
+            method = getattr(target, "__name__", "")
+            if method == "join" and args:
+                args = (calls.bounded_items(args[0]), *args[1:])
+            calls.precheck(method, [owner, *args], kwargs)
+        if isinstance(__obj, LoopContext) and args:  # `loop(children)` in a recursive loop
+            args = (bounds.CHECKS[bounds.LOOP](__context, args[0]), *args[1:])
+        result = super().call(__context, __obj, *args, **kwargs)
+        return result if isinstance(__obj, Macro) else bounds.checked(result)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """`obj.attribute` as the sandbox resolves it; a plain dict's key or a loop's public attribute at once.
@@ -76,23 +120,29 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
-def make_environment(template_dirs: Iterable[Path] = ()) -> ImmutableSandboxedEnvironment:
-    """A sandboxed, autoescaping, StrictUndefined environment over `template_dirs` (first wins)."""
+def make_environment(template_dirs: Iterable[Path] = (), output_limit: int = PAGE_MAX_OUTPUT) -> Sandbox:
+    """A sandboxed, bounded, autoescaping, StrictUndefined environment over `template_dirs` (first wins; a
+    template's real path must lie inside one of them)."""
     env = Sandbox(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        loader=ConfinedLoader(template_dirs),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=False,
         keep_trailing_newline=True,
+        optimized=False,  # the optimizer would run filters on constants while compiling, outside any budget
     )
+    env.output_limit = output_limit
     env.filters.update(FILTERS)
+    env.filters = {name: calls.bounded_filter(name, function) for name, function in env.filters.items()}
+    env.filters.update(bounds.CHECKS)
+    env.globals.update(range=bounds.safe_range, lipsum=calls.lipsum)
     return env
 
 
 @lru_cache(maxsize=1)
-def _string_environment() -> ImmutableSandboxedEnvironment:
+def _string_environment() -> Sandbox:
     """The shared environment for question text and solution templates."""
-    return make_environment()
+    return make_environment(output_limit=QUESTION_MAX_RENDERED)
 
 
 @lru_cache(maxsize=4096)
@@ -107,8 +157,10 @@ def render_string(source: str, context: Mapping[str, Any]) -> str:
 
 
 def template_problems(source: str, allowed: set[str], answer_names: set[str]) -> list[tuple[int, str]]:
-    """Return (line, message) for syntax errors and names a template may not use."""
+    """Return (line, message) for syntax errors, names a template may not use, and a source past the bound."""
     env = _string_environment()
+    if len(source) > QUESTION_MAX_SOURCE:
+        return [(1, f"template of {len(source):,} characters (at most {QUESTION_MAX_SOURCE:,})")]
     try:
         tree = env.parse(source)
     except jinja2.TemplateSyntaxError as exc:
@@ -131,7 +183,27 @@ def template_problems(source: str, allowed: set[str], answer_names: set[str]) ->
     for node in tree.find_all(nodes.Test):
         if node.name not in env.tests:
             problems.append((node.lineno, f"unknown test {node.name!r}"))
-    return problems
+    return problems + constant_problems(env, tree)
+
+
+def constant_problems(env: Sandbox, tree: nodes.Node) -> list[tuple[int, str]]:
+    """(line, message) for each constant expression (`9**(9**9)`, `lipsum(10**6)`) past a bound, found by
+    evaluating it within the bounds, as Jinja's optimizer would have folded it at load."""
+    if isinstance(tree, nodes.BinExpr | nodes.Filter | nodes.Call | nodes.Concat) and _constant(env, tree):
+        try:
+            value = nodes.Test(copy.deepcopy(tree), "defined", [], [], None, None)  # evaluated, not printed
+            env.from_string(nodes.Template([nodes.Output([value])], lineno=1)).render()
+        except bounds.TemplateLimitError as exc:
+            return [(tree.lineno, f"template error: {exc}")]
+        except Exception:  # any other error surfaces, located, when the template is rendered
+            pass
+        return []
+    return [problem for child in tree.iter_child_nodes() for problem in constant_problems(env, child)]
+
+
+def _constant(env: Sandbox, expression: nodes.Expr) -> bool:
+    """Whether an expression reads nothing but literals and global functions (range, lipsum, ...)."""
+    return all(name.name in env.globals for name in expression.find_all(nodes.Name))
 
 
 def _first_line(tree: nodes.Template, name: str) -> int:
