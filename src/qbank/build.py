@@ -10,9 +10,10 @@ from typing import Any
 
 from .assemble import SolvedPaper, page_context, solve_paper
 from .draw import thaw
+from .errors import UserError
 from .exam import Exam, load_exam
+from .leaks import paper_leaks
 from .manifest import build_manifest, inputs_record, manifest_bytes
-from .pdf import write_pdf
 from .render import PageRenderer, formatted_answers
 from .writer import check_target, write_set
 
@@ -55,7 +56,10 @@ def key_sidecar(paper: SolvedPaper) -> dict[str, Any]:
 
 
 def render_documents(
-    paper: SolvedPaper, renderer: PageRenderer, allowed_roots: Sequence[Path], progress: Progress | None = None
+    paper: SolvedPaper,
+    renderer: PageRenderer,
+    allowed_roots: Sequence[Path],
+    progress: Progress | None = None,
 ) -> dict[str, bytes]:
     """Render paper, key and practice sheet to PDF (and the practice sheet to self-contained HTML)."""
     files: dict[str, bytes] = {}
@@ -63,11 +67,18 @@ def render_documents(
         html = renderer.render(kind, page_context(paper, kind))
         if progress:
             progress(f"rendering {kind}.pdf")
-        files[f"{kind}.pdf"] = write_pdf(html, base_dir=renderer.template_dirs[0], allowed_roots=allowed_roots)
+        files[f"{kind}.pdf"] = renderer.pdf(kind, html, allowed_roots)
         if kind == "practice":
             files["practice.html"] = html.encode("utf-8")
     files["key.json"] = (json.dumps(key_sidecar(paper), indent=2, sort_keys=True) + "\n").encode("utf-8")
     return files
+
+
+def refuse_leaks(paper: SolvedPaper) -> None:
+    """Refuse a student paper whose text or figures show one of its answers (located: question, answer, seed)."""
+    problems = paper_leaks(paper.parts, paper.seed)
+    if problems:
+        raise UserError(problems)
 
 
 def allowed_roots_for(exam: Exam, renderer: PageRenderer) -> list[Path]:
@@ -91,6 +102,7 @@ def build_exam(
     check_target(out_dir, force)
     exam = load_exam(exam_path)
     paper = solve_paper(exam, seed, "main", canonical)
+    refuse_leaks(paper)
     renderer = PageRenderer(template_dirs, key_style)
     files = render_documents(paper, renderer, allowed_roots_for(exam, renderer), progress)
     recipe = {"kind": "exam", "exam": str(exam_path.resolve()), "seed": seed, "canonical": canonical,

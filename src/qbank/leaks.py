@@ -10,15 +10,18 @@ from typing import Any
 
 from .answer_checks import last_place
 from .draw import thaw
+from .errors import Problem
 from .models import RANDOM_KINDS, AnswerSpec, FixedParam
 from .render import formatted_answers
 from .solve import Variant
+from .templating import render_string
 from .text_numbers import (
     Token,
     normal_text,
     number_tokens,
     plain_text,
     shown_consecutively,
+    svg_text,
     value_leaves,
     value_numbers,
     value_strings,
@@ -37,7 +40,38 @@ def answer_leaks(
     extra_givens: str = "",
     formatted: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Answers whose printed value appears in a text of the student paper, and is not also a given.
+    """Located messages for the answers `leaked_answers` finds in a text of the student paper."""
+    line = question.document.block_starts.get(("text",), question.document.line(("text",)))
+    leaks = leaked_answers(question, variant, text, extra_givens, formatted)
+    return [f"{question.file}:{line}: text: answer {name!r} ({printed}) appears in the question paper and is not "
+            "one of its givens" for name, printed in leaks]  # fmt: skip
+
+
+def paper_leaks(parts: Sequence[Any], seed: int) -> list[Problem]:
+    """A problem for each answer a student paper's parts (SolvedPart) would show: its text or figure prints the
+    answer's value and the value is not one of the question's givens."""
+    problems = []
+    for solved in parts:
+        question, variant = solved.part.question, solved.variant
+        text = render_string(question.spec.text, {**variant.params, "params": variant.params})
+        text += "\n" + svg_text(str(solved.rendered.figure or ""))
+        line = question.document.block_starts.get(("text",), question.document.line(("text",)))
+        for name, printed in leaked_answers(question, variant, text):
+            message = (f"answer {name!r} ({printed}) of question {question.id} appears in the student paper "
+                       f"(seed {seed}, paper {variant.paper_id}) and is not one of its givens")  # fmt: skip
+            problems.append(Problem(question.file, line, "text", message))
+    return problems
+
+
+def leaked_answers(
+    question: Question,
+    variant: Variant,
+    text: str,
+    extra_givens: str = "",
+    formatted: Mapping[str, str] | None = None,
+) -> list[tuple[str, str]]:
+    """(name, printed value) of the answers whose printed value appears in a text of the student paper, and is
+    not also a given.
 
     A number answer leaks when a number in the text is a correct rounding of it, at least as precise as the key
     (vectors and matrices: all their numbers, consecutively); a text answer when it appears as words. Answers
@@ -72,9 +106,7 @@ def answer_leaks(
             givens = givens or _givens(question, variant.params, extra_givens)
             if any(shown_consecutively(sequence, numbers, place) for sequence in givens.sequences):
                 continue
-        line = question.document.block_starts.get(("text",), question.document.line(("text",)))
-        leaks.append(f"{question.file}:{line}: text: answer {name!r} ({printed}) appears in the question paper "
-                     "and is not one of its givens")  # fmt: skip
+        leaks.append((name, printed))
     return leaks
 
 

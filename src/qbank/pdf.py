@@ -39,7 +39,11 @@ _SHORT = "qbank-data:"
 
 
 class PdfError(RuntimeError):
-    """A PDF could not be made faithfully; the message lists each refused or failed resource."""
+    """A PDF could not be made faithfully; the message lists each refused or failed resource (`problems`)."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
 
 
 class RestrictedFetcher(URLFetcher):
@@ -114,14 +118,32 @@ def write_pdf(html: str, *, base_dir: Path, allowed_roots: Sequence[Path]) -> by
     fetcher = RestrictedFetcher(allowed_roots, data_urls)
     base_url = Path(os.path.abspath(base_dir)).as_uri() + "/"
     with _collect_errors() as log, _without_cyclic_gc():
-        document = weasyprint.HTML(string=short_html, base_url=base_url, url_fetcher=fetcher)
-        pdf = document.write_pdf(pdf_identifier=identifier)
+        document = weasyprint.HTML(string=short_html, base_url=base_url, url_fetcher=fetcher).render()
+        attached = attachments(document)
+        fetcher.failures.extend(attached)
+        pdf = b"" if attached else document.write_pdf(pdf_identifier=identifier)  # attachments: never fetched
     logged = [message for message in log.messages if "qbank refused" not in message]
     problems = [_expand_references(problem, data_urls) for problem in dict.fromkeys(fetcher.failures + logged)]
     if problems:
         listing = "\n".join(f"  - {problem}" for problem in problems)
-        raise PdfError(f"{len(problems)} resource(s) or glyph(s) refused or failed while making the PDF:\n{listing}")
+        message = f"{len(problems)} resource(s) or glyph(s) refused or failed while making the PDF:\n{listing}"
+        raise PdfError(message, problems)
     return pdf
+
+
+def attachments(document: weasyprint.Document) -> list[str]:
+    """Why a rendered document may not be written: each file it would embed (`rel="attachment"` on a link or
+    an anchor would put a bank file, a solver or the key's sources, inside a student's PDF)."""
+    why = 'attachments are not allowed (rel="attachment" would embed the file in the PDF)'
+    found = [f"<link rel=attachment{_titled(a.description)}>: {why}" for a in document.metadata.attachments]
+    for page in document.pages:
+        found += [f"{target}: {why}" for kind, target, *_ in page.links if kind == "attachment"]
+    return found
+
+
+def _titled(title: str | None) -> str:
+    """` title=...` for a message, when there is a title."""
+    return f" title={title!r}" if title else ""
 
 
 @contextmanager

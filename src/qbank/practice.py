@@ -14,7 +14,6 @@ from .draw import generator, stream_seed
 from .errors import LocatedError, Problem, UserError
 from .exam import Course, Exam, ExamSpec, Item, Part, Section
 from .manifest import assemble_manifest, inputs_record, manifest_bytes, paper_record
-from .pdf import write_pdf
 from .render import PageRenderer, render_part
 from .solve import make_variant
 from .validate import Question
@@ -85,7 +84,7 @@ def make_practice(
     renderer = PageRenderer([Path(d) for d in recipe.get("templates", [])])
     html = renderer.render("practice", page_context(paper, "practice", inline_solutions=recipe["inline_solutions"]))
     roots = [bank.root, *renderer.template_dirs]
-    files = {"practice.pdf": write_pdf(html, base_dir=renderer.template_dirs[0], allowed_roots=roots),
+    files = {"practice.pdf": renderer.pdf("practice", html, roots),
              "practice.html": html.encode("utf-8")}  # fmt: skip
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     extra = {"kind": "practice", "recipe": dict(recipe), "inputs": inputs_record(renderer.template_dirs)}

@@ -22,6 +22,7 @@ from typing import Any
 from .assemble import SolvedPaper, page_context, solve_paper
 from .errors import Problem, UserError
 from .exam import Exam, load_exam
+from .leaks import paper_leaks
 from .manifest import paper_record
 from .pdf import PdfError, write_pdf
 from .render import PageRenderer, formatted_answers
@@ -59,6 +60,9 @@ def render_one(exam: Exam, renderer: PageRenderer, spec: JobSpec, paper_id: str,
     """Solve one paper, write its paper and key PDFs under `spec.out_root`; return its record and digests."""
     started = time.process_time()
     paper = solve_paper(exam, spec.seed, paper_id, spec.canonical)
+    leaks = paper_leaks(paper.parts, paper.seed)
+    if leaks:
+        raise UserError(leaks)
     roots = [exam.bank.root, *renderer.template_dirs]
     files = {}
     for kind, folder in (("paper", "papers"), ("key", "keys")):
