@@ -1,10 +1,12 @@
-"""What `qbank build` refuses: fetched resources, template files outside their folder, attachments, leaks."""
+"""What `qbank build` refuses: fetched resources, template files outside their folder, attachments, leaks; and
+the practice sheet of an exam set shows other variants than the students' paper."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pikepdf
@@ -119,3 +121,41 @@ def test_build_refuses_a_paper_that_shows_an_answer(tmp_path, run_cli, extra, pa
     assert "leak.yaml:" in err and ": text: answer 'cells' (" in err
     assert f"of question planted/leak appears in the student paper (seed 3, paper {paper})" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_an_exam_sets_practice_sheet_shows_other_variants_and_audits(sample_copy, run_cli, monkeypatch):
+    monkeypatch.chdir(sample_copy)
+    shutil.copy(ROOT / "exams" / "sample.yaml", sample_copy / "exams" / "sample.yaml")
+    assert run_cli("build", "exams/sample.yaml", "--seed", "4", "--out", "set")[0] == 0
+    manifest = json.loads((sample_copy / "set" / "manifest.json").read_text())
+    paper = {q["id"]: q for q in manifest["papers"][0]["questions"]}
+    practice = {q["id"]: q for q in manifest["practice"]["questions"]}
+    assert set(practice) == set(paper)
+    for qid, question in practice.items():
+        assert question["paper"].startswith("exam-practice") and question["stream_seed"] != paper[qid]["stream_seed"]
+        assert question["params"] != paper[qid]["params"], qid
+    html = (sample_copy / "set" / "practice.html").read_text()
+    assert "practice variants (not the exam paper&#39;s)" in html
+    assert run_cli("audit", "set")[0] == 0
+
+
+def test_a_practice_draw_that_coincides_with_the_paper_is_drawn_again(tmp_path):
+    from qbank.assemble import solve_paper
+    from qbank.build import solve_exam_practice
+    from qbank.exam import load_exam
+
+    bank = write_bank(tmp_path, ["boundary"])
+    question = bank / "questions" / "boundary.yaml"
+    question.write_text(question.read_text().replace("max: 7", "max: 2"))  # two variants: draws often coincide
+    exam_file = tmp_path / "two.yaml"
+    exam_file.write_text(
+        EXAM.replace("../banks/sample", os.path.relpath(bank, tmp_path)).replace("basics/matmul", "planted/boundary")
+    )
+    exam = load_exam(exam_file)
+    redrawn = 0
+    for seed in range(12):
+        paper = solve_paper(exam, seed)
+        practice = solve_exam_practice(exam, seed, paper)
+        assert practice.parts[0].variant.params != paper.parts[0].variant.params, seed
+        redrawn += practice.parts[0].variant.paper_id != "exam-practice"
+    assert redrawn  # some first draws coincided and were drawn again on exam-practice-2, ...

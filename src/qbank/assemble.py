@@ -18,6 +18,8 @@ from .scenario import draw_scenarios, given_problems
 from .solve import Variant, make_variant
 
 PAPER_FIELD_VALUES = {"subject number": "code", "subject name": "name", "course code": "code", "course": "name"}
+# The paper id whose streams draw an exam set's practice sheet: other variants than the students' paper ("main").
+EXAM_PRACTICE_PAPER = "exam-practice"
 # a hyphen-minus that is a number's sign: at the start, or after a bracket, comma, semicolon or space, before a
 # digit ('-0.25', '[-1, 2]', '[1, -2; -3, 4]'); never a hyphen inside a word ('top-k', 'indices 0-3')
 _SIGN = re.compile(r"(?<![^\s\[(,;])-(?=\.?\d)")
@@ -142,6 +144,8 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
     which = "canonical variant" if paper.canonical else f"seed {paper.seed}, paper {paper.paper_id}"
     if kind == "practice" and not paper.canonical:
         which = f"seed {paper.seed}"  # a practice sheet is not one of an exam's papers
+    if paper.paper_id == EXAM_PRACTICE_PAPER:
+        which = f"seed {paper.seed}, practice variants (not the exam paper's)"
     titles = {"paper": spec.exam, "key": f"Answer key — {spec.exam}", "practice": f"Practice sheet — {spec.exam}"}
     course = " ".join(part for part in (spec.course.code, spec.course.name) if part)
     line = student_line(student)

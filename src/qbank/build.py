@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .assemble import SolvedPaper, page_context, solve_paper
+from .assemble import EXAM_PRACTICE_PAPER, SolvedPaper, page_context, solve_paper
 from .draw import thaw
-from .errors import UserError
+from .errors import LocatedError, UserError
 from .exam import Exam, load_exam
 from .leaks import paper_leaks
-from .manifest import build_manifest, inputs_record, manifest_bytes
-from .render import PageRenderer, formatted_answers
+from .manifest import build_manifest, inputs_record, manifest_bytes, paper_record
+from .render import PageRenderer, formatted_answers, render_part
+from .solve import make_variant
 from .writer import check_target, write_set
 
 Progress = Callable[[str], None]
+PRACTICE_REDRAWS = 8  # draws of a practice question that keeps coinciding with the paper's (see solve_exam_practice)
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,13 @@ def render_documents(
     renderer: PageRenderer,
     allowed_roots: Sequence[Path],
     progress: Progress | None = None,
+    practice: SolvedPaper | None = None,
 ) -> dict[str, bytes]:
-    """Render paper, key and practice sheet to PDF (and the practice sheet to self-contained HTML)."""
+    """Render paper, key and practice sheet to PDF (and the practice sheet to self-contained HTML); the practice
+    sheet shows `practice` (other variants of the exam's questions) when given, else the paper itself."""
     files: dict[str, bytes] = {}
     for kind in ("paper", "key", "practice"):
-        html = renderer.render(kind, page_context(paper, kind))
+        html = renderer.render(kind, page_context(practice if kind == "practice" and practice else paper, kind))
         if progress:
             progress(f"rendering {kind}.pdf")
         files[f"{kind}.pdf"] = renderer.pdf(kind, html, allowed_roots)
@@ -72,6 +77,28 @@ def render_documents(
             files["practice.html"] = html.encode("utf-8")
     files["key.json"] = (json.dumps(key_sidecar(paper), indent=2, sort_keys=True) + "\n").encode("utf-8")
     return files
+
+
+def solve_exam_practice(exam: Exam, seed: int, paper: SolvedPaper) -> SolvedPaper:
+    """The practice sheet of an exam set: the exam's questions drawn on the streams of paper id `exam-practice`
+    (never the canonical values), so it does not show the students' paper or its answers. A question whose
+    practice draw has the paper's very parameters (a small parameter space) is drawn again on the streams of
+    `exam-practice-2`, `-3`, ... up to PRACTICE_REDRAWS (kept as it is if every one of them coincides)."""
+    practice = solve_paper(exam, seed, EXAM_PRACTICE_PAPER, canonical=False)
+    on_paper = {solved.part.question.id: solved.variant.params for solved in paper.parts}
+    parts = []
+    for solved in practice.parts:
+        question = solved.part.question
+        for attempt in range(2, PRACTICE_REDRAWS + 1):
+            if solved.part.scenario or solved.variant.params != on_paper.get(question.id):
+                break  # a scenario's parameters are shared: they are redrawn with the whole practice paper only
+            try:
+                variant = make_variant(question, seed, f"{EXAM_PRACTICE_PAPER}-{attempt}")
+            except LocatedError as exc:
+                raise UserError([exc.problem()]) from None
+            solved = dataclasses.replace(solved, variant=variant, rendered=render_part(question, variant))
+        parts.append(solved)
+    return dataclasses.replace(practice, parts=tuple(parts))
 
 
 def refuse_leaks(paper: SolvedPaper) -> None:
@@ -103,12 +130,13 @@ def build_exam(
     exam = load_exam(exam_path)
     paper = solve_paper(exam, seed, "main", canonical)
     refuse_leaks(paper)
+    practice = solve_exam_practice(exam, seed, paper)
     renderer = PageRenderer(template_dirs, key_style)
-    files = render_documents(paper, renderer, allowed_roots_for(exam, renderer), progress)
+    files = render_documents(paper, renderer, allowed_roots_for(exam, renderer), progress, practice)
     recipe = {"kind": "exam", "exam": str(exam_path.resolve()), "seed": seed, "canonical": canonical,
               "key": key_style, "templates": [str(Path(d).resolve()) for d in template_dirs]}  # fmt: skip
     extra = {"kind": "exam", "recipe": recipe, "inputs": inputs_record(renderer.template_dirs),
-             "built_in": str(Path(out_dir).resolve())}  # fmt: skip
+             "built_in": str(Path(out_dir).resolve()), "practice": paper_record(practice)}  # fmt: skip
     manifest = build_manifest([paper], files, command or [], extra)
     files["manifest.json"] = manifest_bytes(manifest)
     write_set(out_dir, files, force)
