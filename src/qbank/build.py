@@ -85,15 +85,15 @@ def solve_exam_practice(exam: Exam, seed: int, paper: SolvedPaper) -> SolvedPape
     practice draw has the paper's very parameters (a small parameter space) is drawn again on the streams of
     `exam-practice-2`, `-3`, ... up to PRACTICE_REDRAWS (kept as it is if every one of them coincides)."""
     practice = solve_paper(exam, seed, EXAM_PRACTICE_PAPER, canonical=False)
-    on_paper = {solved.part.question.id: solved.variant.params for solved in paper.parts}
+    on_paper = {(solved.part.question.id, solved.part.placement): solved.variant.params for solved in paper.parts}
     parts = []
     for solved in practice.parts:
-        question = solved.part.question
+        question, placement = solved.part.question, solved.part.placement
         for attempt in range(2, PRACTICE_REDRAWS + 1):
-            if solved.part.scenario or solved.variant.params != on_paper.get(question.id):
+            if solved.part.scenario or solved.variant.params != on_paper.get((question.id, placement)):
                 break  # a scenario's parameters are shared: they are redrawn with the whole practice paper only
             try:
-                variant = make_variant(question, seed, f"{EXAM_PRACTICE_PAPER}-{attempt}")
+                variant = make_variant(question, seed, f"{EXAM_PRACTICE_PAPER}-{attempt}", stream=placement or None)
             except LocatedError as exc:
                 raise UserError([exc.problem()]) from None
             solved = dataclasses.replace(solved, variant=variant, rendered=render_part(question, variant))
