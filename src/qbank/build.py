@@ -13,6 +13,7 @@ from .assemble import EXAM_PRACTICE_PAPER, SolvedPaper, page_context, solve_pape
 from .draw import thaw
 from .errors import LocatedError, UserError
 from .exam import Exam, load_exam
+from .fontcover import check_printable
 from .leaks import paper_leaks
 from .manifest import build_manifest, inputs_record, manifest_bytes, paper_record
 from .render import PageRenderer, formatted_answers, render_part
@@ -128,6 +129,7 @@ def build_exam(
     """Validate, draw, solve, render and write one exam set atomically into `out_dir`."""
     check_target(out_dir, force)
     exam = load_exam(exam_path)
+    check_printable(exam)  # a header field no pinned font covers is an error before anything is drawn
     paper = solve_paper(exam, seed, "main", canonical)
     refuse_leaks(paper)
     practice = solve_exam_practice(exam, seed, paper)

@@ -21,10 +21,13 @@ from .build import BuildResult
 from .csvfiles import csv_bytes
 from .exam import Exam, load_exam
 from .exam_sweep import require_distinct_forms
+from .fontcover import check_printable
+from .fontrecord import merge_records
+from .load import display_name
 from .manifest import assemble_manifest, inputs_record, manifest_bytes
 from .progress import Progress
 from .render import PageRenderer
-from .roster import form_ids, read_roster
+from .roster import Student, form_ids, read_roster
 from .workers import JobSpec, run_jobs
 from .writer import Staging, check_target
 
@@ -39,11 +42,12 @@ class ClassPaper:
     student: Mapping[str, str]
 
 
-def roster_papers(roster: Path) -> tuple[list[ClassPaper], dict[str, Any]]:
-    """Papers for every student of a roster (validated first), and the roster's record for the manifest."""
+def roster_papers(roster: Path) -> tuple[list[ClassPaper], dict[str, Any], list[Student]]:
+    """Papers for every student of a roster (validated first), the roster's record for the manifest, and the
+    students as read (with their lines, for the font coverage check)."""
     students = read_roster(roster)
     record = {"file": str(roster), "sha256": hashlib.sha256(roster.read_bytes()).hexdigest(), "students": len(students)}
-    return [ClassPaper(s.roll, s.fields()) for s in students], record
+    return [ClassPaper(s.roll, s.fields()) for s in students], record, students
 
 
 def form_papers(count: int) -> list[ClassPaper]:
@@ -132,7 +136,10 @@ def make_class_set(
         digests[GRADEBOOK] = hashlib.sha256(data).hexdigest()
     extra = {"kind": "class", "recipe": dict(recipe), "inputs": inputs_record(renderer.template_dirs)}
     records = [r["record"] for r in results]
-    manifest = assemble_manifest(exam, records, recipe["seed"], recipe["canonical"], digests, list(command), extra)
+    fonts = merge_records(r["fonts"] for r in results)  # the booklet holds the keys: no other fonts
+    manifest = assemble_manifest(
+        exam, records, recipe["seed"], recipe["canonical"], digests, list(command), extra, fonts=fonts
+    )
     stats = {
         "worker_peak_rss_mb": {r["pid"]: r["max_rss_mb"] for r in results},
         "worker_cpu_seconds": sum(r["cpu_seconds"] for r in results),
@@ -160,8 +167,11 @@ def build_class(
 ) -> BuildResult:
     """Validate the roster and the exam, then build the whole class set atomically into `out_dir`."""
     check_target(out_dir, force)
-    papers, roster_record = roster_papers(roster) if roster is not None else (form_papers(forms or 1), None)
+    papers, roster_record, students = (
+        roster_papers(roster) if roster is not None else (form_papers(forms or 1), None, [])
+    )
     exam = load_exam(exam_path)  # every exam error is reported before a worker starts
+    check_printable(exam, students, display_name(roster) if roster is not None else None)  # before any render
     if forms is not None and roster is None:
         require_distinct_forms(exam, seed, forms, canonical)  # `forms_differ: true`: no two forms share numbers
     recipe = {
