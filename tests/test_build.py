@@ -120,7 +120,9 @@ def test_manifest_records_environment_inputs_and_digests(built):
     assert env["python"].startswith("3.")
     assert env["packages"]["weasyprint"] and env["packages"]["numpy"]
     assert env["rendering"], "pango/harfbuzz versions missing"
-    assert any(f["family"] == "TeX Gyre Termes" and f["sha256"] for f in env["fonts"])
+    names = [f["name"] for f in env["fonts"]]  # the fonts the PDFs embed, each mapped to its file
+    assert names == sorted(names) and all(set(f) == {"name", "file", "sha256"} for f in env["fonts"])
+    assert any(f["name"] == "TeX-Gyre-Termes" and f["file"] and f["sha256"] for f in env["fonts"])
     assert manifest["exam"]["sha256"] == hashlib.sha256(SAMPLE_EXAM.read_bytes()).hexdigest()
     for question in manifest["papers"][0]["questions"]:
         spec_file = Path(question["file"])

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .bank import Bank
+from .fontrecord import missing_fonts
 from .manifest import sha256_bytes, solver_digest
 
 Record = Mapping[str, Any]
@@ -28,11 +29,7 @@ def environment_changes(recorded: Record, current: Record) -> list[str]:
                 changes.append(f"{name} {old.get(name)} → {new.get(name)}")
     if recorded.get("python") != current.get("python"):
         changes.append(f"python {recorded.get('python')} → {current.get('python')}")
-    old_fonts = {f["family"]: f for f in recorded.get("fonts") or []}
-    for font in current.get("fonts") or []:
-        before = old_fonts.get(font["family"], {})
-        if before.get("sha256") != font.get("sha256"):
-            changes.append(f"font {font['family']} {before.get('file')} → {font.get('file')} (file digest changed)")
+    changes.extend(missing_fonts(recorded.get("fonts") or []))  # fonts the set's PDFs embed, checked here
     return changes
 
 

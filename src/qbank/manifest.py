@@ -7,9 +7,7 @@ import importlib.metadata
 import inspect
 import json
 import platform
-import shutil
-import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,13 +16,13 @@ from . import __version__
 from .assemble import SolvedPaper
 from .draw import SEED_SCHEME, thaw
 from .errors import Problem, UserError
+from .fontrecord import embedded_fonts
 from .load import display_name
 from .render import formatted_answers
 from .template_loader import file_digest, template_files
 from .validate import Question
 
 MANIFEST_VERSION = 2
-FONT_FAMILIES = ("TeX Gyre Termes", "TeX Gyre Termes Math", "TeX Gyre Cursor", "FreeSerif")
 PACKAGES = ("jinja2", "numpy", "pyyaml", "pydantic", "weasyprint", "pydyf", "ziamath", "ziafont", "markdown-it-py",
             "pikepdf")  # fmt: skip
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -48,7 +46,8 @@ def solver_digest(question: Question) -> str | None:
 
 @lru_cache(maxsize=1)
 def environment() -> dict[str, Any]:
-    """Versions of Python, the packages and the rendering libraries, and the font files in use."""
+    """Versions of Python, the packages and the rendering libraries (the fonts are recorded per set, read from
+    its PDFs: see `assemble_manifest`)."""
     from .pdf import pdf_environment
 
     packages = {}
@@ -62,24 +61,7 @@ def environment() -> dict[str, Any]:
         "platform": platform.platform(),
         "packages": packages,
         "rendering": pdf_environment(),
-        "fonts": _fonts(),
     }
-
-
-def _fonts() -> list[dict[str, str | None]]:
-    """The font file fontconfig resolves for each family the stylesheet uses, with its digest."""
-    fonts = []
-    fc_match = shutil.which("fc-match")
-    for family in FONT_FAMILIES:
-        file = None
-        if fc_match:
-            result = subprocess.run(
-                [fc_match, "-f", "%{file}", family], capture_output=True, text=True, check=False, timeout=20
-            )
-            file = result.stdout.strip() or None
-        digest = sha256_bytes(Path(file).read_bytes()) if file and Path(file).is_file() else None
-        fonts.append({"family": family, "file": file, "sha256": digest})
-    return fonts
 
 
 def answer_spec(spec: Any) -> dict[str, Any]:
@@ -131,10 +113,13 @@ def paper_record(paper: SolvedPaper, student: Mapping[str, str] | None = None) -
 def build_manifest(
     papers: list[SolvedPaper], files: Mapping[str, bytes], command: list[str], extra: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The manifest of a build: environment, inputs, seeds, variants and file digests."""
+    """The manifest of a build: environment (with the fonts its PDFs embed), inputs, seeds, variants and file
+    digests."""
     digests = {name: sha256_bytes(data) for name, data in files.items()}
     records = [paper_record(p) for p in papers]
-    return assemble_manifest(papers[0].exam, records, papers[0].seed, papers[0].canonical, digests, command, extra)
+    fonts = embedded_fonts(data for name, data in sorted(files.items()) if name.endswith(".pdf"))
+    return assemble_manifest(papers[0].exam, records, papers[0].seed, papers[0].canonical, digests, command, extra,
+                             fonts=fonts)  # fmt: skip
 
 
 def assemble_manifest(
@@ -145,8 +130,11 @@ def assemble_manifest(
     digests: Mapping[str, str],
     command: list[str],
     extra: Mapping[str, Any] | None = None,
+    *,
+    fonts: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """A manifest from paper records and file digests; `exam` is an Exam (or a Bank, for practice sheets)."""
+    """A manifest from paper records and file digests; `exam` is an Exam (or a Bank, for practice sheets);
+    `fonts` is the record of the fonts the PDFs embed (`fontrecord.embedded_fonts`)."""
     bank = getattr(exam, "bank", exam)
     exam_record = {"file": exam.file, "sha256": exam.digest} if hasattr(exam, "bank") else None
     return {
@@ -154,7 +142,7 @@ def assemble_manifest(
         "qbank_version": __version__,
         "seed_scheme": SEED_SCHEME,
         "command": command,
-        "environment": environment(),
+        "environment": {**environment(), "fonts": [dict(font) for font in fonts]},
         "exam": exam_record,
         "bank": {
             "name": bank.spec.name,

@@ -13,6 +13,7 @@ from .build import BuildResult
 from .draw import generator, stream_seed
 from .errors import LocatedError, Problem, UserError
 from .exam import Course, Exam, ExamSpec, Item, Part, Section
+from .fontrecord import embedded_fonts
 from .manifest import assemble_manifest, inputs_record, manifest_bytes, paper_record
 from .render import PageRenderer, render_part
 from .solve import make_variant
@@ -90,7 +91,10 @@ def make_practice(
     extra = {"kind": "practice", "recipe": dict(recipe), "inputs": inputs_record(renderer.template_dirs)}
     if built_in is not None:
         extra["built_in"] = built_in
-    manifest = assemble_manifest(bank, [paper_record(paper)], recipe["seed"], False, digests, list(command), extra)
+    fonts = embedded_fonts([files["practice.pdf"]])
+    manifest = assemble_manifest(
+        bank, [paper_record(paper)], recipe["seed"], False, digests, list(command), extra, fonts=fonts
+    )
     files["manifest.json"] = manifest_bytes(manifest)
     return files
 

@@ -22,6 +22,7 @@ from typing import Any
 from .assemble import SolvedPaper, page_context, solve_paper
 from .errors import Problem, UserError
 from .exam import Exam, load_exam
+from .fontrecord import embedded_fonts
 from .leaks import paper_leaks
 from .manifest import paper_record
 from .pdf import PdfError, write_pdf
@@ -65,14 +66,17 @@ def render_one(exam: Exam, renderer: PageRenderer, spec: JobSpec, paper_id: str,
         raise UserError(leaks)
     roots = [exam.bank.root, *renderer.template_dirs]
     files = {}
+    pdfs = []
     for kind, folder in (("paper", "papers"), ("key", "keys")):
         html = renderer.render(kind, page_context(paper, kind, student))
         data = write_pdf(html, base_dir=renderer.template_dirs[0], allowed_roots=roots)
         relative = f"{folder}/{paper_id}.pdf"
         write_durable(Path(spec.out_root) / relative, data)
         files[relative] = hashlib.sha256(data).hexdigest()
+        pdfs.append(data)
     record = paper_record(paper, student)
     return {"paper_id": paper_id, "record": record, "files": files, "answers": answer_columns(paper),
+            "fonts": embedded_fonts(pdfs),
             "problems": [], "pid": os.getpid(), "max_rss_mb": max_rss_mb(),
             "cpu_seconds": time.process_time() - started}  # fmt: skip
 
