@@ -23,10 +23,11 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import svgpath, svgtext
+from . import actualtext, svgpath, svgtext
 
 svgpath.install()  # same drawing operations as WeasyPrint's path parser, faster for formula glyphs
 svgtext.install()  # figure labels drawn as one shaped run each, not letter by letter
+actualtext.install()  # lines of shaped scripts (Devanagari, Arabic, ...) read back as written
 
 __all__ = ["PdfError", "RestrictedFetcher", "pdf_environment", "write_pdf"]
 
@@ -98,6 +99,11 @@ class _ErrorLog(logging.Handler):
             self.messages.append(message)
         elif ".notdef glyph" in message:  # a character no embedded font can draw would print as a box
             self.messages.append(f"missing glyph: {message}")
+
+
+# WeasyPrint's records reach only the collector below (during a render), never the terminal: a library (or a
+# worker process) that configured the root logger would otherwise print every warning of every paper.
+logging.getLogger("weasyprint").propagate = False
 
 
 @contextmanager
