@@ -4,6 +4,7 @@ manifest's record of embedded fonts, quiet WeasyPrint logging and extractable sh
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import subprocess
@@ -202,3 +203,17 @@ def test_missing_fonts_names_the_font_and_its_file(tmp_path):
     assert lines[1].startswith(f"font Changed-Bold ({changed}) differs on this machine")
     env = {"python": "3.11", "packages": {}, "rendering": {}}
     assert environment_changes({**env, "fonts": record}, env) == lines
+
+
+@pytest.mark.slow
+def test_the_audit_names_a_recorded_font_missing_on_this_machine(sample_copy, run_cli, monkeypatch):
+    monkeypatch.chdir(sample_copy)
+    assert run_cli("build", "exams/sample.yaml", "--seed", "1", "--out", "set")[0] == 0
+    data = json.loads((sample_copy / "set" / "manifest.json").read_text())
+    termes = next(font for font in data["environment"]["fonts"] if font["name"] == "TeX-Gyre-Termes")
+    termes["file"] = str(sample_copy / "elsewhere" / "texgyretermes-regular.otf")  # the machine that built it
+    (sample_copy / "set" / "manifest.json").write_text(json.dumps(data))
+    status, out, err = run_cli("audit", "set")
+    assert "Traceback" not in err
+    note = f"rendering environment changed: font TeX-Gyre-Termes ({termes['file']}) is missing on this machine"
+    assert note in out
