@@ -106,6 +106,25 @@ def test_a_roster_name_no_font_covers_is_one_located_error_before_rendering(samp
     assert "Traceback" not in err and "WARNING" not in err
 
 
+def test_without_cjk_fonts_the_error_names_the_missing_family(sample_copy, run_cli, monkeypatch):
+    from qbank import fontcover, fontfiles
+
+    faces = tuple(f for f in fontfiles.installed_faces() if "CJK" not in f.family)
+    monkeypatch.setattr(fontfiles, "installed_faces", lambda: faces)
+    for cached in (fontfiles.face, fontcover.covered):
+        cached.cache_clear()
+    monkeypatch.chdir(sample_copy)
+    (sample_copy / "roster.csv").write_text("roll,name\nA1,李雷\n", encoding="utf-8")
+    try:
+        status, _, err = run_cli("build", "exams/sample.yaml", "--roster", "roster.csv", "--seed", "1", "--out", "x")
+    finally:
+        for cached in (fontfiles.face, fontcover.covered):
+            cached.cache_clear()
+    assert status == 2
+    assert "roster.csv:2: name: no font covers '李' (U+674E)" in err
+    assert "templates/style.css: font-family: pinned fonts not installed here: Noto Serif CJK SC (`make setup`" in err
+
+
 def test_an_exam_header_field_no_font_covers_is_located_in_the_exam_file(sample_copy, run_cli, monkeypatch):
     monkeypatch.chdir(sample_copy)
     exam = sample_copy / "exams" / "sample.yaml"

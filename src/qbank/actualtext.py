@@ -17,6 +17,7 @@ it on, `uninstall()` off.
 
 from __future__ import annotations
 
+import inspect
 import unicodedata
 import weakref
 from typing import Any
@@ -26,6 +27,8 @@ from weasyprint.draw import text as weasy_text
 from weasyprint.text.ffi import ffi
 
 _ORIGINAL = weasy_text.draw_first_line
+# The drawer this module wraps, as in WeasyPrint 62-70; another signature leaves WeasyPrint's own in place.
+_SIGNATURE = ("stream", "textbox", "text_overflow", "block_ellipsis", "matrix")
 _RTL = frozenset({"R", "AL"})
 _VISUAL: weakref.WeakKeyDictionary[Any, set[int]] = weakref.WeakKeyDictionary()  # per font: glyphs made visual
 
@@ -79,8 +82,10 @@ def _visual_ligatures(stream: Any, textbox: Any) -> None:
 
 
 def install() -> None:
-    """Make WeasyPrint draw HTML text lines through `draw_first_line` (idempotent)."""
-    weasy_text.draw_first_line = draw_first_line
+    """Make WeasyPrint draw HTML text lines through `draw_first_line` (idempotent; only over the drawer it was
+    written for)."""
+    if tuple(inspect.signature(_ORIGINAL).parameters) == _SIGNATURE:
+        weasy_text.draw_first_line = draw_first_line
 
 
 def uninstall() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import Problem, UserError
 from .exam import Exam
-from .fontfiles import BOLD, REGULAR, TEXT_FAMILIES, face_cmap
+from .fontfiles import BOLD, REGULAR, TEXT_FAMILIES, face, face_cmap
 from .load import Document, KeyPath, load_yaml_file
 from .roster import Student
 
@@ -129,5 +129,10 @@ def check_printable(exam: Exam, students: Sequence[Student] = (), roster: Path |
     if students:
         fields += roster_fields(students, str(roster) if roster is not None else "<roster>")
     problems = coverage_problems(fields)
+    absent = [family for family in TEXT_FAMILIES if face(family, REGULAR) is None]
+    if problems and absent:  # the likely cause: the set-up did not run on this machine
+        listed = ", ".join(absent)
+        problems.append(Problem("templates/style.css", 0, "font-family", f"pinned fonts not installed here: {listed} "
+                                "(`make setup` installs them: see the Makefile's APT_PACKAGES)"))  # fmt: skip
     if problems:
         raise UserError(problems)
