@@ -16,6 +16,7 @@ from fontTools.ttLib import TTFont
 
 from qbank import actualtext
 from qbank.compare import environment_changes
+from qbank.errors import UserError
 from qbank.fontcover import uncovered
 from qbank.fontfiles import BOLD, REGULAR, TEXT_FAMILIES, cmap, face
 from qbank.fontrecord import embedded_fonts, missing_fonts
@@ -134,6 +135,23 @@ def test_an_exam_header_field_no_font_covers_is_located_in_the_exam_file(sample_
     status, _, err = run_cli("build", "exams/sample.yaml", "--seed", "1", "--out", "out")
     assert status == 2 and not (sample_copy / "out").exists()
     assert f"exams/sample.yaml:{line}: institution: no font covers 'ጎ' (U+130E)" in err
+
+
+def test_every_printed_exam_field_is_checked(sample_copy):
+    """Each header field the templates print, set to a character no pinned font has, is reported at its key."""
+    from qbank.exam import load_exam
+    from qbank.fontcover import check_printable
+
+    exam_file = sample_copy / "exams" / "sample.yaml"
+    text = exam_file.read_text(encoding="utf-8")
+    fields = {"semester": "ሀ1", "duration": "ሀ2", "date": "ሀ3", "exam_label": "ሀ4", "violation_note": "ሀ5"}
+    text = "".join(line for line in text.splitlines(keepends=True) if line.split(":")[0] not in fields)
+    text += "".join(f"{key}: {value}\n" for key, value in fields.items())
+    exam_file.write_text(text.replace("student_fields: [", "student_fields: [ሀ6, "), encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        check_printable(load_exam(exam_file))
+    paths = {problem.path for problem in info.value.problems}
+    assert paths == {*fields, "student_fields[0]"}
 
 
 @pytest.mark.slow

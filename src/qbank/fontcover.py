@@ -94,7 +94,8 @@ def exam_fields(exam: Exam) -> list[Printed]:
     values: list[tuple[KeyPath, str]] = [
         (("institution",), spec.institution), (("course", "code"), spec.course.code),
         (("course", "name"), spec.course.name), (("exam",), spec.exam), (("semester",), spec.semester),
-        (("duration",), spec.duration), (("date",), spec.date),
+        (("duration",), spec.duration), (("date",), str(spec.date)), (("exam_label",), spec.exam_label),
+        (("violation_note",), spec.violation_note),
     ]  # fmt: skip
     for key in ("student_fields", "rules", "instructions"):
         values.extend(((key, i), text) for i, text in enumerate(getattr(spec, key)))
