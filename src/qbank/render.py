@@ -36,7 +36,7 @@ class AnswerLine:
     name: str
     label: Markup
     value: str
-    unit: str
+    unit: Markup
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,12 @@ def render_part(question: Question, variant: Variant) -> RenderedPart:
         raise UserError([exc.problem()]) from None
     figure = None if drawn is None else Markup(drawn)
     answers = tuple(
-        AnswerLine(name, Markup(inline_math_html(spec.label, size_px=TABLE_MATH_PX)), formatted[name], spec.unit)
+        AnswerLine(
+            name,
+            Markup(inline_math_html(spec.label, size_px=TABLE_MATH_PX)),
+            formatted[name],
+            Markup(inline_math_html(spec.unit, size_px=TABLE_MATH_PX)) if spec.unit else Markup(""),
+        )
         for name, spec in question.spec.answers.items()
     )
     rubric = tuple(

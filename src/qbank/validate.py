@@ -249,8 +249,8 @@ def _check_canonical(spec: QuestionSpec, doc: Document, problems: list[Problem])
 
 
 def _check_answers(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> None:
-    """Each answer format takes only its own keys; labels and rubric lines hold valid $math$; rubric points add
-    up to the marks."""
+    """Each answer format takes only its own keys; labels, units and rubric lines hold valid $math$; rubric
+    points add up to the marks."""
     for name, answer in spec.answers.items():
         needed = FORMAT_KEYS[answer.format]
         for key in ("decimals", "sig"):
@@ -276,6 +276,7 @@ def _check_answers(spec: QuestionSpec, doc: Document, problems: list[Problem]) -
         if answer.percent is not None and answer.format == "text":
             problems.append(doc.problem(("answers", name, "percent"), "not used by format 'text'"))
     labels = [(("answers", name, "label"), answer.label) for name, answer in spec.answers.items()]
+    labels += [(("answers", name, "unit"), answer.unit) for name, answer in spec.answers.items()]
     labels += [(("rubric", i, "text"), item.text) for i, item in enumerate(spec.rubric)]
     for path, text in labels:
         if "$" in text:
