@@ -80,6 +80,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     what += f", {canonicals} canonical" if canonicals and not args.canonical else ""
     total += canonicals
     broken = f" ({broken_seeds} failing seeds)" if broken_seeds else ""
-    print(f"{len(questions)} questions, {total:,} variants ({what}) in {elapsed:.1f} s with {args.jobs} "
+    counted = f"{len(questions)} question" + ("" if len(questions) == 1 else "s")
+    print(f"{counted}, {total:,} variants ({what}) in {elapsed:.1f} s with {args.jobs} "
           f"job(s); {failed} question(s) failed{broken}")  # fmt: skip
     return 1 if failed else 0
