@@ -39,8 +39,14 @@ class Clash:
 
     seed: int
     forms: tuple[str, str]
-    number: int
+    numbers: tuple[int, int]  # the placement's question number on each form (shuffled sections differ)
     key: str
+
+    def question(self) -> str:
+        """The placement as each form numbers it: `question 3`, or `question 2 on form A, 3 on form B`."""
+        if self.numbers[0] == self.numbers[1]:
+            return f"question {self.numbers[0]}"
+        return f"question {self.numbers[0]} on form {self.forms[0]}, {self.numbers[1]} on form {self.forms[1]}"
 
 
 @dataclass
@@ -101,15 +107,16 @@ def drawn_papers(exam: Exam, seed: int, ids: Sequence[str]) -> dict[str, list[tu
 
 def form_clashes(exam: Exam, seed: int, ids: Sequence[str]) -> list[Clash]:
     """Every placement two forms of `seed` both have with the same drawn numbers (first pair per placement)."""
-    first: dict[tuple[str, str], str] = {}
+    first: dict[tuple[str, str], tuple[str, int]] = {}
     clashes = []
     for paper_id, drawn in drawn_papers(exam, seed, ids).items():
         for number, part, params in drawn:
             key = (part.key, repr(params))
             if key in first:
-                clashes.append(Clash(seed, (first[key], paper_id), number, part.key))
+                other, other_number = first[key]
+                clashes.append(Clash(seed, (other, paper_id), (other_number, number), part.key))
             else:
-                first[key] = paper_id
+                first[key] = (paper_id, number)
     return clashes
 
 
@@ -137,7 +144,7 @@ def require_distinct_forms(exam: Exam, seed: int, forms: int, canonical: bool = 
             continue
         if len(good) == SUGGESTED_SEEDS:
             break
-    shown = "; ".join(f"forms {c.forms[0]} and {c.forms[1]} give question {c.number} ({c.key}) the same numbers"
+    shown = "; ".join(f"forms {c.forms[0]} and {c.forms[1]} give {c.question()} ({c.key}) the same numbers"
                       for c in clashes[:3])  # fmt: skip
     more = f" (and {len(clashes) - 3} more)" if len(clashes) > 3 else ""
     advice = f"seeds whose {forms} forms all differ: {', '.join(good)}" if good else (

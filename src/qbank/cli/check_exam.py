@@ -49,7 +49,7 @@ def run_exam(args: argparse.Namespace) -> int:
         print(f"{status} forms_differ: {len(clash_seeds)} of {args.seeds} seeds give two of the {papers} forms the "
               "same numbers for a question")  # fmt: skip
         for clash in report.clashes[:SHOWN_FAILURES]:
-            print(f"       seed {clash.seed}: forms {clash.forms[0]} and {clash.forms[1]}, question {clash.number} "
+            print(f"       seed {clash.seed}: forms {clash.forms[0]} and {clash.forms[1]}, {clash.question()} "
                   f"({clash.key}) — reproduce: {replay} --seed {clash.seed} --seeds 1")  # fmt: skip
     elif exam.spec.forms_differ:
         print("note forms_differ: give --forms K to check that K forms differ in every question")
