@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 HELP = "grade a responses CSV against each student's own answers (declared tolerances); write marks.csv"
@@ -48,10 +49,14 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     inputs = [args.responses, folder / "manifest.json", *(folder / str(name) for name in listed)]
     files = {out: marks_csv(manifest, graded, table, bom), detail: grading_detail(graded, bom)}
     _write_files(files, args.force, inputs)
-    for g in graded:
-        who = " ".join(v for v in (g.identity.get("roll") or g.identity.get("form"), g.identity.get("name")) if v)
+    whos = [" ".join(v for v in (g.identity.get("roll") or g.identity.get("form"), g.identity.get("name")) if v)
+            or g.paper_id for g in graded]  # fmt: skip
+    counts = Counter(whos)
+    for g, who in zip(graded, whos, strict=True):
+        if counts[who] > 1:  # several students wrote one form: tell them apart by their line
+            who = f"{who} (line {g.line})"
         unread = f"; {len(g.unreadable())} unreadable" if g.unreadable() else ""
-        print(f"{who or g.paper_id}: {g.total:g} of {g.auto_max:g} auto-graded marks (paper total {g.paper_max:g})"
+        print(f"{who}: {g.total:g} of {g.auto_max:g} auto-graded marks (paper total {g.paper_max:g})"
               f"{unread}")  # fmt: skip
     print(f"{out}: {len(graded)} rows")
     print(f"{detail}: {sum(len(g.cells) for g in graded)} graded answers")
