@@ -55,8 +55,10 @@ def grade(manifest: Mapping[str, Any], table: Table, decimal_comma: bool = False
     id_column = _id_column(manifest)
     columns = {c.lower(): c for c in table.header}
     known = {f"{q['id']}:{name}" for p in manifest["papers"] for q in p["questions"] for name in q["answer_specs"]}
+    # answers.csv has a column for every question a paper may get: one no paper got is fine while it is empty
+    filled = {column for _, row in table.rows for column, cell in row.items() if cell.strip()}
     problems = [Problem(table.file, 1, column, "not an answer of any paper in this set")
-                for column in table.header if ":" in column and column not in known]  # fmt: skip
+                for column in table.header if ":" in column and column not in known and column in filled]  # fmt: skip
     problems += _computed_collisions(manifest, table)
     if id_column and id_column not in columns:
         problems.append(Problem(table.file, 1, "", f"the header needs a {id_column!r} column naming each paper"))
