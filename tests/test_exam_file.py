@@ -221,3 +221,35 @@ def test_a_class_set_with_repeats_grades_and_audits_each_placement(sample_copy, 
     assert all(float(row["total"]) == float(row["paper_max"]) for row in marks)
     status, out, err = run_cli("audit", "set", "--jobs", "1")
     assert status == 0, out + err
+
+
+def test_front_page_labels_are_settings_for_exams_in_other_languages(sample_copy):
+    text = (sample_copy / "exams" / "sample.yaml").read_text()
+    french = sample_copy / "exams" / "french.yaml"
+    french.write_text(
+        text.replace(
+            "duration:",
+            """date: 12 mars 2027
+exam_label: CONTRÔLE
+rules: [Écrivez à l'encre.]
+labels: {semester: SEMESTRE, date: DATE DU CONTRÔLE, stamp: Cachet du surveillant, rules_title: Consignes}
+duration:""",
+        )
+    )
+    html = front_page(french)
+    assert "SEMESTRE ( " in html and "SEMESTER" not in html
+    assert "DATE DU CONTRÔLE ( 12 mars 2027 )" in html
+    assert "Cachet du surveillant" in html and "Invigilator" not in html
+    assert "Consignes" in html and "Important Instructions" not in html
+    context = page_context(solve_paper(load_exam(french), 1), "paper", {"form": "B"})
+    assert context["form_label"] == "FORM ( B )"  # the default; `labels.form` renames it
+    french.write_text(french.read_text().replace("rules_title: Consignes}", "rules_title: Consignes, form: SUJET}"))
+    assert page_context(solve_paper(load_exam(french), 1), "paper", {"form": "B"})["form_label"] == "SUJET ( B )"
+
+
+def test_paper_size_is_read_in_any_case(sample_copy):
+    text = (sample_copy / "exams" / "sample.yaml").read_text()
+    path = sample_copy / "exams" / "lower.yaml"
+    for written, size in (("letter", "Letter"), ("a4", "A4"), ("LETTER", "Letter")):
+        path.write_text(text.replace("duration:", f"paper_size: {written}\nduration:"))
+        assert load_exam(path).spec.paper_size == size

@@ -137,7 +137,7 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
         "institution": spec.institution, "course_code": spec.course.code, "course_name": spec.course.name,
         "exam": spec.exam, "semester": spec.semester, "year": spec.year, "duration": spec.duration,
         "date": str(spec.date), "rules": spec.rules, "instructions": spec.instructions,
-        "violation_note": spec.violation_note, "exam_label": spec.exam_label,
+        "violation_note": spec.violation_note, "exam_label": spec.exam_label, "labels": spec.labels.model_dump(),
         "total_marks": sum(item.marks for item in paper_items),
     }  # fmt: skip
     student = dict(student or {})
@@ -148,6 +148,7 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
         which = f"seed {paper.seed}, practice variants (not the exam paper's)"
     titles = {"paper": spec.exam, "key": f"Answer key — {spec.exam}", "practice": f"Practice sheet — {spec.exam}"}
     course = " ".join(part for part in (spec.course.code, spec.course.name) if part)
+    form_label = f"{spec.labels.form} ( {student['form']} )" if student.get("form") and not student.get("roll") else ""
     line = student_line(student)
     if line:
         running_right = f"Answer key · {line}" if kind == "key" else line
@@ -161,7 +162,7 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
         "running_right": running_right,
         "first_page_header": bool(line),
         "student_line": line,
-        "form_label": f"FORM ( {student['form']} )" if student.get("form") and not student.get("roll") else "",
+        "form_label": form_label,
         "exam": exam,
         "sections": sections,
         "marks_table": [{"number": item.number, "marks": item.marks} for item in paper_items],

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from .bank import Bank, load_bank
 from .errors import Problem, UserError
@@ -32,6 +32,16 @@ class Course(Strict):
 
     code: Annotated[str, Field(min_length=1)]
     name: Annotated[str, Field(min_length=1)]
+
+
+class FrontLabels(Strict):
+    """The fixed words of the front page, for exams set in another language (defaults: the seed paper's)."""
+
+    semester: str = "SEMESTER"
+    date: str = "DATE"
+    form: str = "FORM"
+    stamp: str = "Stamp / Signature of the Invigilator"
+    rules_title: str = "Important Instructions and Guidelines for Students"
 
 
 class QuestionRef(Strict):
@@ -79,10 +89,19 @@ class ExamSpec(Strict):
     violation_note: str = DEFAULT_VIOLATION
     exam_label: str = "EXAMINATION"
     paper_size: Literal["A4", "Letter"] = "A4"
+    labels: FrontLabels = FrontLabels()
     forms_differ: bool = False
     instructions: list[str] = []
     scenarios: dict[Name, dict[str, Any]] = {}
     sections: Annotated[list[Section], Field(min_length=1)]
+
+    @field_validator("paper_size", mode="before")
+    @classmethod
+    def _paper_size_any_case(cls, value: Any) -> Any:
+        """`a4`, `LETTER`: the paper size's name in any case."""
+        if isinstance(value, str):
+            return {"a4": "A4", "letter": "Letter"}.get(value.strip().casefold(), value)
+        return value
 
 
 @dataclass(frozen=True)

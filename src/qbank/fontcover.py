@@ -96,6 +96,7 @@ def exam_fields(exam: Exam) -> list[Printed]:
         (("course", "name"), spec.course.name), (("exam",), spec.exam), (("semester",), spec.semester),
         (("duration",), spec.duration), (("date",), str(spec.date)), (("exam_label",), spec.exam_label),
         (("violation_note",), spec.violation_note),
+        *((("labels", name), text) for name, text in spec.labels.model_dump().items()),
     ]  # fmt: skip
     for key in ("student_fields", "rules", "instructions"):
         values.extend(((key, i), text) for i, text in enumerate(getattr(spec, key)))
