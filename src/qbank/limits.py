@@ -1,4 +1,9 @@
-"""Named bounds on what a bank, an exam or a template may ask of qbank (each is listed in README.md)."""
+"""Named bounds on what a bank, an exam or a template may ask of qbank (each is listed in README.md, *Limits*).
+
+A spec, exam or template is untrusted input: these bounds keep a hostile or mistaken file from hanging the process
+or exhausting memory, and turn it into a located error instead. tests/test_limits.py checks the README table
+against this module and tests the YAML, parameter and expression bounds at their edges.
+"""
 
 from __future__ import annotations
 
@@ -33,3 +38,22 @@ TABLE_MAX_CELLS = 1_000
 MATH_MAX_SOURCE = 4_000
 #: Nesting depth of braces in a formula, and of the MathML it becomes (`\frac{\frac{...}}`).
 MATH_MAX_DEPTH = 24
+
+# --- YAML files (load stage) ---
+MAX_FILE_BYTES = 1_000_000  # size of one YAML file (question, bank or exam)
+MAX_YAML_DEPTH = 50  # nesting of mappings and lists in one YAML file (aliases expanded)
+MAX_YAML_ALIASES = 100  # `*alias` references in one YAML file
+MAX_YAML_NODES = 100_000  # values in one YAML file once every alias is expanded
+MAX_SCALAR_CHARS = 100_000  # characters of one YAML scalar
+
+# --- parameters (validate and draw stages) ---
+MAX_PARAM_INT = 2**63 - 1  # |min|, |max|, step of an int parameter (numpy's int64); a float's in last-decimal units
+MAX_RANGE_VALUES = 2**63  # values on the grid of an int or float parameter's range
+MAX_SHAPE_ELEMENTS = 10_000  # elements of an array parameter (the product of its `shape`)
+MAX_SHAPE_DIMS = 3  # dimensions of an array parameter (the length of its `shape`)
+
+# --- expressions (run time, per evaluation) ---
+MAX_EXPR_STEPS = 1_000_000  # work of one evaluation: loop items x syntax nodes, container items visited
+MAX_INT_BITS = 4096  # bits of an integer in YAML, computed by an expression, or held by a derived parameter
+MAX_SEQUENCE = 100_000  # items of a list, tuple, set, dict or range an expression builds
+MAX_STRING = 100_000  # characters of a string an expression builds or a derived parameter holds
