@@ -107,7 +107,7 @@ def satisfiability_problems(question: Question) -> list[Problem]:
     from .draw import DrawError, canonical_params, draw_params
 
     problems = []
-    checks = [lambda: draw_params(question, 0, VALIDATION_PAPER)] if question.constraints else []
+    checks = [lambda: draw_params(question, 0, VALIDATION_PAPER)] if question.spec.params else []
     if question.spec.canonical is not None:
         checks.append(lambda: canonical_params(question))
     for check in checks:

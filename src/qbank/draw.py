@@ -15,12 +15,12 @@ from .errors import LocatedError
 from .expr import Evaluator, Expression, ExpressionError
 from .frozen import freeze, frozen_instance, thaw  # noqa: F401 (draw.freeze and draw.thaw are imported from here too)
 from .models import ChoiceParam, DerivedParam, FixedParam, FloatParam, IntParam, SampleParam
+from .param_values import value_problem
 from .pcg import PCG64Stream
 from .registry import Entry
 from .validate import Question
 
 SEED_SCHEME = "qbank/v1"
-INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 Compute = Callable[[dict[str, Any], PCG64Stream | None], Any]
 
@@ -94,11 +94,13 @@ def _constant(value: Any) -> Compute:
 
 
 def _deriver(question: Question, name: str, rule: Expression | Entry) -> Compute:
-    """A step computing a derived parameter from the ones before it; failures become DrawErrors."""
-    path = f"params.{name}"
+    """A step computing a derived parameter from the ones before it; failures, and values a parameter cannot hold
+    (see `param_values`), become DrawErrors located at the expression or the function."""
+    where = ("params", name, "expr" if isinstance(rule, Expression) else "function")
+    line = question.document.line(where)
 
     def fail(message: str) -> DrawError:
-        return DrawError(question, question.document.line(("params", name)), path, message)
+        return DrawError(question, line, ".".join(where), message)
 
     if isinstance(rule, Expression):
         fast = rule.evaluate_unchecked or rule
@@ -111,15 +113,23 @@ def _deriver(question: Question, name: str, rule: Expression | Entry) -> Compute
                     value = rule.settle(values)
                 except ExpressionError as exc:
                     raise fail(f"{rule.source!r} failed: {exc}") from None
-            return freeze(value)
+            value = freeze(value)
+            problem = value_problem(value)
+            if problem is not None:
+                raise fail(f"{rule.source!r}: {problem}")
+            return value
 
         return evaluate
 
     def call(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
         try:
-            return freeze(rule.function(MappingProxyType(dict(values))))
+            value = freeze(rule.function(MappingProxyType(dict(values))))
         except Exception as exc:
             raise fail(f"function {rule.name!r} raised {type(exc).__name__}: {exc}") from None
+        problem = value_problem(value)
+        if problem is not None:
+            raise fail(f"function {rule.name!r} returned {problem}")
+        return value
 
     return call
 
@@ -146,18 +156,11 @@ def _int_drawer(param: IntParam) -> Compute:
     if not shape:
         return lambda values, stream: low + stream.below(count) * step
     size = math.prod(shape)
-    if low >= INT64_MIN and param.max <= INT64_MAX and step <= INT64_MAX:  # numpy's int64 arithmetic agrees
 
-        def draw_array(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
-            return _nest([low + pick * step for pick in stream.many_below(count, size)], shape)
+    def draw_array(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+        return _nest([low + pick * step for pick in stream.many_below(count, size)], shape)
 
-        return draw_array
-
-    def draw_wide_array(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
-        picks = np.array(stream.many_below(count, size), dtype=np.int64).reshape(shape)
-        return freeze((low + picks * step).tolist())
-
-    return draw_wide_array
+    return draw_array
 
 
 def _float_drawer(param: FloatParam) -> Compute:

@@ -5,8 +5,9 @@ source is never `eval`ed. Only literals, parameter names, arithmetic, comparison
 expressions, indexing, slicing, displays, comprehensions and a fixed set of functions are allowed. Attribute
 access is refused, so no object internals are reachable.
 
-The compiler lives in `expr_compiler`; the functions, guarded operators and comprehension loops compiled
-expressions use at run time in `expr_runtime`; this module is the public face.
+The compiler lives in `expr_compiler`; the operators and comprehension loops compiled expressions use at run time
+in `expr_runtime`, the functions they may call in `expr_functions`, and the bounds on their work and on the size
+of what they build in `expr_bounds`; this module is the public face.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
+from .expr_bounds import budgeted
 from .expr_compiler import Compiler
-from .expr_runtime import FUNCTIONS, MAX_POWER_EXPONENT, MAX_SEQUENCE, Env, Evaluator, ExpressionError
+from .expr_runtime import FUNCTIONS, Env, Evaluator, ExpressionError
 
 __all__ = [
     "FUNCTIONS",
-    "MAX_POWER_EXPONENT",
-    "MAX_SEQUENCE",
     "Env",
     "Evaluator",
     "Expression",
@@ -72,6 +72,6 @@ def compile_expression(source: str) -> Expression:
     except SyntaxError as exc:
         raise ExpressionError(f"syntax error at column {exc.offset}: {exc.msg}") from None
     compiler = Compiler(checked=True)
-    evaluate = compiler.compile(tree.body, frozenset())
-    unchecked = Compiler(checked=False).compile(tree.body, frozenset())
+    evaluate = budgeted(compiler.compile(tree.body, frozenset()))
+    unchecked = budgeted(Compiler(checked=False).compile(tree.body, frozenset()))
     return Expression(source, frozenset(compiler.free_names), evaluate, unchecked)

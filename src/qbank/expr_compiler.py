@@ -6,12 +6,15 @@ import ast
 import operator
 from typing import Any
 
+from .expr_bounds import power, sliced, subscript
 from .expr_runtime import (
-    BINARY,
     COMPARE,
+    COMPARE_CHECKED,
     FUNCTIONS,
+    GUARDED,
     KEYWORD_FUNCTIONS,
     KEYWORDS,
+    PLAIN,
     UNARY,
     Clause,
     Env,
@@ -20,11 +23,13 @@ from .expr_runtime import (
     all_of,
     binder,
     collect,
-    multiplication,
-    power,
-    safe_range,
+    finished,
+    generate,
+    hashing_add,
     target_names,
 )
+
+NUMERIC = (int, float)  # constants whose plain operators cannot build a large value in one step
 
 
 class Compiler:
@@ -73,17 +78,16 @@ class Compiler:
         left, right = self.compile(node.left, bound), self.compile(node.right, bound)
         if isinstance(node.op, ast.Pow):
             return lambda env: power(left(env), right(env))
-        if isinstance(node.op, ast.Mult):
-            return multiplication(left, right)
-        op = BINARY.get(type(node.op))
-        if op is None:
-            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
-        if isinstance(node.right, ast.Constant):  # such as `i + 1`: no call to fetch the constant
-            constant = node.right.value
-            return lambda env: op(left(env), constant)
-        if isinstance(node.left, ast.Constant):
-            constant = node.left.value
-            return lambda env: op(constant, right(env))
+        kind = type(node.op)
+        if kind not in GUARDED:
+            raise ExpressionError(f"operator {kind.__name__} is not allowed")
+        op = GUARDED[kind]
+        if isinstance(node.right, ast.Constant) and isinstance(node.right.value, NUMERIC):  # such as `i + 1`
+            constant, plain = node.right.value, PLAIN[kind]
+            return lambda env: plain(left(env), constant)
+        if isinstance(node.left, ast.Constant) and isinstance(node.left.value, NUMERIC):
+            constant, plain = node.left.value, PLAIN[kind]
+            return lambda env: plain(constant, right(env))
         return lambda env: op(left(env), right(env))
 
     def _UnaryOp(self, node: ast.UnaryOp, bound: frozenset[str]) -> Evaluator:
@@ -94,25 +98,34 @@ class Compiler:
         return lambda env: op(operand(env))
 
     def _BoolOp(self, node: ast.BoolOp, bound: frozenset[str]) -> Evaluator:
+        """`and` / `or` as in Python: the first operand that decides, or the last one (not a bool)."""
         parts = [self.compile(v, bound) for v in node.values]
+        stop_when = not isinstance(node.op, ast.And)  # `and` stops at a false operand, `or` at a true one
         if len(parts) == 2:
             first, second = parts
-            if isinstance(node.op, ast.And):
-                return lambda env: bool(first(env)) and bool(second(env))
-            return lambda env: bool(first(env)) or bool(second(env))
-        if isinstance(node.op, ast.And):
-            return lambda env: all(p(env) for p in parts)
-        return lambda env: any(p(env) for p in parts)
+            if stop_when:
+                return lambda env: first(env) or second(env)
+            return lambda env: first(env) and second(env)
+        *leading, last = parts
+
+        def decide(env: Env) -> Any:
+            for part in leading:
+                value = part(env)
+                if bool(value) is stop_when:
+                    return value
+            return last(env)
+
+        return decide
 
     def _Compare(self, node: ast.Compare, bound: frozenset[str]) -> Evaluator:
         first = self.compile(node.left, bound)
-        ops = [COMPARE[type(op)] for op in node.ops]
+        ops = [COMPARE_CHECKED[type(op)] for op in node.ops]
         rest = [self.compile(c, bound) for c in node.comparators]
         if len(ops) == 1:
             (op,), (second,), right = ops, rest, node.comparators[0]
-            if isinstance(right, ast.Constant):  # such as `v != 0`
-                constant = right.value
-                return lambda env: bool(op(first(env), constant))
+            if isinstance(right, ast.Constant) and isinstance(right.value, NUMERIC):  # such as `v != 0`
+                constant, plain = right.value, COMPARE[type(node.ops[0])]
+                return lambda env: bool(plain(first(env), constant))
             return lambda env: bool(op(first(env), second(env)))
 
         def compare(env: Env) -> bool:
@@ -135,7 +148,7 @@ class Compiler:
             raise ExpressionError(f"only these functions may be called: {', '.join(sorted(FUNCTIONS))}")
         if node.keywords and node.func.id not in KEYWORD_FUNCTIONS:
             raise ExpressionError(f"{node.func.id}() takes no keyword arguments here")
-        function = safe_range if node.func.id == "range" else FUNCTIONS[node.func.id]
+        function = FUNCTIONS[node.func.id]
         args = [self.compile(a, bound) for a in node.args]
         keywords = {}
         for kw in node.keywords:
@@ -159,13 +172,15 @@ class Compiler:
 
     def _Subscript(self, node: ast.Subscript, bound: frozenset[str]) -> Evaluator:
         value, index = self.compile(node.value, bound), self.compile(node.slice, bound)
+        if isinstance(node.slice, ast.Slice):  # such as `xs[1:]`: a copy, whose items are spent
+            return lambda env: sliced(value(env), index(env))
         if _is_literal_display(node.value):  # a lookup table such as {'small': 512, ...}[size]: build it once
             table = value({})
-            return lambda env: table[index(env)]
+            return lambda env: subscript(table, index(env))
         if isinstance(node.slice, ast.Constant):  # such as `window[2]`
             key = node.slice.value
             return lambda env: value(env)[key]
-        return lambda env: value(env)[index(env)]
+        return lambda env: subscript(value(env), index(env))
 
     def _Slice(self, node: ast.Slice, bound: frozenset[str]) -> Evaluator:
         parts = (node.lower, node.upper, node.step)
@@ -195,11 +210,11 @@ class Compiler:
         pairs = [(self.compile(k, bound), self.compile(v, bound)) for k, v in zip(node.keys, node.values, strict=True)]
         return lambda env: {k(env): v(env) for k, v in pairs}
 
-    def _comprehension(self, node: Any, bound: frozenset[str], build: type[list] | type[set]) -> Evaluator:
-        """Compile list/set/generator comprehensions with any number of `for` clauses."""
+    def _clauses(self, node: Any, bound: frozenset[str]) -> tuple[tuple[Clause, ...], Evaluator]:
+        """Compile the `for` clauses of a comprehension (with their costs per item) and its element."""
         clauses = []
         scope = bound
-        for gen in node.generators:
+        for index, gen in enumerate(node.generators):
             if gen.is_async:
                 raise ExpressionError("async comprehensions are not allowed")
             iterable = self.compile(gen.iter, scope)
@@ -207,14 +222,19 @@ class Compiler:
             scope = scope | frozenset(targets)
             conditions = [self.compile(c, scope) for c in gen.ifs]
             name = gen.target.id if isinstance(gen.target, ast.Name) else None
-            clauses.append(Clause(name, binder(gen.target), iterable, all_of(conditions)))
-        element = self.compile(node.elt, scope)
-        comprehension = tuple(clauses)
+            after = node.generators[index + 1].iter if index + 1 < len(node.generators) else node.elt
+            cost = 1 + sum(_size(n) for n in (*gen.ifs, after))
+            clauses.append(Clause(name, binder(gen.target), iterable, all_of(conditions), cost))
+        return tuple(clauses), self.compile(node.elt, scope)
+
+    def _comprehension(self, node: Any, bound: frozenset[str], build: type[list] | type[set]) -> Evaluator:
+        """Compile list and set comprehensions with any number of `for` clauses."""
+        comprehension, element = self._clauses(node, bound)
 
         def evaluate(env: Env) -> list[Any] | set[Any]:
             result = build()
-            collect(comprehension, env, element, result.append if build is list else result.add)
-            return result
+            collect(comprehension, env, element, result.append if build is list else hashing_add(result))
+            return finished(result)
 
         return evaluate
 
@@ -225,7 +245,14 @@ class Compiler:
         return self._comprehension(node, bound, set)
 
     def _GeneratorExp(self, node: ast.GeneratorExp, bound: frozenset[str]) -> Evaluator:
-        return self._comprehension(node, bound, list)
+        comprehension, element = self._clauses(node, bound)
+        first = comprehension[0].iterable
+        return lambda env: generate(comprehension, env, element, first(env))
+
+
+def _size(node: ast.AST) -> int:
+    """The number of syntax nodes under `node` (the steps evaluating it once costs)."""
+    return sum(1 for _ in ast.walk(node))
 
 
 def _is_literal_display(node: ast.AST) -> bool:

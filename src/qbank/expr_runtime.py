@@ -1,33 +1,45 @@
-"""What compiled expressions do at run time: the callable functions, the operators, the guards that keep a
-hostile expression from hanging the process or exhausting memory, and the loops that run comprehensions."""
+"""What compiled expressions do at run time: the operators (plain and guarded, see `expr_bounds`), the callable
+functions (`expr_functions`), and the loops that run comprehensions, spending the evaluation's budget."""
 
 from __future__ import annotations
 
 import ast
-import math
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-Env = Mapping[str, Any]
-Evaluator = Callable[[Env], Any]
+from .expr_bounds import (
+    COMPARE_GUARDED,
+    CONTAINER_TYPES,
+    Env,
+    Evaluator,
+    ExpressionError,
+    add,
+    charge,
+    contains,
+    modulo,
+    multiply,
+    not_contains,
+    sized,
+    subtract,
+    weight,
+)
+from .expr_functions import FUNCTIONS
 
-MAX_POWER_EXPONENT = 512
-MAX_SEQUENCE = 100_000
+__all__ = ["FUNCTIONS", "Env", "Evaluator", "ExpressionError"]
 
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "abs": abs, "all": all, "any": any, "ceil": math.ceil, "enumerate": enumerate, "exp": math.exp,
-    "float": float, "floor": math.floor, "int": int, "isclose": math.isclose, "len": len, "list": list,
-    "log": math.log, "log2": math.log2, "log10": math.log10, "max": max, "min": min, "prod": math.prod,
-    "range": range, "round": round, "set": set, "sorted": sorted, "sqrt": math.sqrt, "sum": sum,
-    "tuple": tuple, "zip": zip,
-}  # fmt: skip
 KEYWORD_FUNCTIONS = frozenset({"sorted", "max", "min", "round", "isclose"})  # the only ones taking keywords
 KEYWORDS = frozenset({"reverse", "default", "ndigits", "rel_tol", "abs_tol"})
 
-BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+# Operators on two operands: the plain one (for a number and a numeric constant, whose result cannot grow beyond
+# what the bounds allow in one step) and the guarded one (anything else).
+PLAIN: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: multiply, ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv, ast.Mod: modulo,
+}  # fmt: skip
+GUARDED: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: add, ast.Sub: subtract, ast.Mult: multiply, ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv, ast.Mod: modulo,
 }  # fmt: skip
 UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {
     ast.USub: operator.neg,
@@ -36,50 +48,10 @@ UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {
 }
 COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
-    ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: contains, ast.NotIn: not_contains,
+    ast.Is: operator.is_, ast.IsNot: operator.is_not,
 }  # fmt: skip
-
-NUMBER_TYPES = frozenset({int, float, bool})  # multiplied without the repetition guard
-
-
-class ExpressionError(ValueError):
-    """An expression that is malformed, uses something not allowed, or fails when evaluated."""
-
-
-def power(base: Any, exponent: Any) -> Any:
-    """Raise to a power, refusing exponents large enough to hang the process."""
-    if isinstance(exponent, int | float) and abs(exponent) > MAX_POWER_EXPONENT:
-        raise ExpressionError(f"exponent {exponent} is too large")
-    return operator.pow(base, exponent)
-
-
-def multiplication(left: Evaluator, right: Evaluator) -> Evaluator:
-    """An evaluator of `left * right` (numbers multiplied directly, sequence repetition guarded)."""
-
-    def multiply(env: Env) -> Any:
-        a, b = left(env), right(env)
-        if type(a) in NUMBER_TYPES and type(b) in NUMBER_TYPES:
-            return a * b
-        return guarded_multiply(a, b)
-
-    return multiply
-
-
-def guarded_multiply(a: Any, b: Any) -> Any:
-    """`a * b`, refusing to repeat a sequence into a huge object."""
-    for seq, count in ((a, b), (b, a)):
-        if isinstance(seq, str | list | tuple) and isinstance(count, int) and len(seq) * count > MAX_SEQUENCE:
-            raise ExpressionError("sequence repetition is too large")
-    return a * b
-
-
-def safe_range(*args: int) -> range:
-    """`range` limited in length."""
-    result = range(*args)
-    if len(result) > MAX_SEQUENCE:
-        raise ExpressionError("range is too long")
-    return result
+COMPARE_CHECKED = {kind: COMPARE_GUARDED.get(op, op) for kind, op in COMPARE.items()}
 
 
 # --- comprehensions: `for` clauses, their targets and `if` conditions, run over scopes ---
@@ -89,20 +61,34 @@ Binder = Callable[[dict[str, Any], Any], None]
 
 class Clause(NamedTuple):
     """One compiled `for` clause: its target's name (if it is a single name) and how to bind it, its iterable,
-    and its `if` conditions together (None when there are none)."""
+    its `if` conditions together (None when there are none), and the steps one item costs (the syntax nodes
+    evaluated per item: conditions, and the element or the next clause's iterable)."""
 
     name: str | None
     bind: Binder
     iterable: Evaluator
     accept: Evaluator | None
+    cost: int
+
+
+def _spend(items: Any, cost: int) -> None:
+    """Spend the steps of one run of a clause over `items` (an iterator without a length is already paid for:
+    zip and enumerate spend their arguments' items, generators their own steps)."""
+    try:
+        count = len(items)
+    except TypeError:
+        return
+    charge(count * cost)
 
 
 def collect(clauses: tuple[Clause, ...], outer: Env, element: Evaluator, add: Callable[[Any], None]) -> None:
     """Run the `for` clauses over `outer` (the enclosing scope) and add each accepted element."""
-    name, bind, iterable, accept = clauses[0]
+    name, bind, iterable, accept, cost = clauses[0]
+    items = iterable(outer)
+    _spend(items, cost)
     if len(clauses) == 1:  # innermost clause: one scope, rebound item by item
         inner = dict(outer)
-        for item in iterable(outer):
+        for item in items:
             if name is None:
                 bind(inner, item)
             else:
@@ -110,11 +96,50 @@ def collect(clauses: tuple[Clause, ...], outer: Env, element: Evaluator, add: Ca
             if accept is None or accept(inner):
                 add(element(inner))
         return
-    for item in iterable(outer):
+    for item in items:
         inner = dict(outer)
         bind(inner, item)
         if accept is None or accept(inner):
             collect(clauses[1:], inner, element, add)
+
+
+def generate(clauses: tuple[Clause, ...], outer: Env, element: Evaluator, first: Any) -> Iterator[Any]:
+    """The items of a generator expression, lazily (Python evaluates the first iterable, `first`, at once)."""
+    _spend(first, clauses[0].cost)
+    return _generated(clauses, dict(outer), element, first)
+
+
+def _generated(clauses: tuple[Clause, ...], inner: dict[str, Any], element: Evaluator, first: Any) -> Iterator[Any]:
+    """The loop of `generate` over the scope `inner` (a copy of the enclosing one, rebound item by item)."""
+    name, bind, _, accept, _ = clauses[0]
+    for item in first:
+        if name is None:
+            bind(inner, item)
+        else:
+            inner[name] = item
+        if accept is None or accept(inner):
+            if len(clauses) == 1:
+                yield element(inner)
+            else:
+                yield from generate(clauses[1:], inner, element, clauses[1].iterable(inner))
+
+
+def hashing_add(result: set[Any]) -> Callable[[Any], None]:
+    """`result.add`, spending the cost of hashing a tuple item (Python does not cache a tuple's hash)."""
+
+    def add_item(item: Any) -> None:
+        if type(item) is tuple:
+            charge(weight(item))
+        result.add(item)
+
+    return add_item
+
+
+def finished(result: Any) -> Any:
+    """A comprehension's result, size-checked."""
+    if type(result) in CONTAINER_TYPES:
+        sized(result)
+    return result
 
 
 def all_of(conditions: list[Evaluator]) -> Evaluator | None:

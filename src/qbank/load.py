@@ -9,6 +9,8 @@ from typing import Any
 import yaml
 
 from .errors import Problem, UserError, join_path
+from .limits import MAX_FILE_BYTES
+from .yaml_bounds import BoundedLoader, Converter, LimitError
 
 KeyPath = tuple[str | int, ...]
 
@@ -72,6 +74,9 @@ def decode_utf8(raw: bytes, name: str, what: str = "file", advice: str = "") -> 
 
 def load_yaml_bytes(raw: bytes, name: str) -> Document:
     """Parse the bytes of one YAML file; raise UserError located at the problem."""
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"file is {len(raw):,} bytes, more than {MAX_FILE_BYTES:,} (limits.MAX_FILE_BYTES)"
+        raise UserError([Problem(name, 0, "", message)])
     return load_yaml_text(decode_utf8(raw, name), name)
 
 
@@ -83,7 +88,7 @@ def load_yaml_file(path: Path) -> Document:
 def load_yaml_text(text: str, name: str) -> Document:
     """Parse YAML text with the safe loader, rejecting duplicate keys; keep node lines."""
     try:
-        loader = yaml.SafeLoader(text)
+        loader = BoundedLoader(text)
     except yaml.reader.ReaderError as exc:  # a control character: refused before parsing starts
         line = text[: exc.position].count("\n") + 1
         raise UserError([Problem(name, line, "", f"YAML error: character #x{exc.character:04x} is not allowed "
@@ -92,10 +97,10 @@ def load_yaml_text(text: str, name: str) -> Document:
         node = loader.get_single_node()
         if node is None:
             return Document(name, None, {(): 1})
-        lines: dict[KeyPath, int] = {}
-        blocks: dict[KeyPath, int] = {}
-        problems: list[Problem] = []
-        data = _convert(loader, node, (), lines, blocks, problems, name)
+        converter = Converter(loader, name)
+        data = converter.convert(node, (), 1)
+    except LimitError as exc:
+        raise UserError([Problem(name, exc.line, join_path(*exc.path), exc.message)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -105,44 +110,7 @@ def load_yaml_text(text: str, name: str) -> Document:
         raise UserError([Problem(name, 0, "", f"YAML error: {exc}")]) from None
     finally:
         loader.dispose()
-    if problems:
-        raise UserError(problems)
-    lines.setdefault((), node.start_mark.line + 1)
-    return Document(name, data, lines, blocks)
-
-
-def _convert(loader, node, path, lines, blocks, problems, name) -> Any:
-    """Turn a composed node into plain Python data, recording lines by key path."""
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool) or key is None:
-                problems.append(Problem(name, key_node.start_mark.line + 1, join_path(*path), "keys must be scalars"))
-                continue
-            key = str(key) if not isinstance(key, str) else key
-            child = (*path, key)
-            if key in result:
-                first = lines.get(child, 0)
-                problems.append(
-                    Problem(
-                        name, key_node.start_mark.line + 1, join_path(*child), f"duplicate key (first at line {first})"
-                    )
-                )
-                continue
-            lines[child] = key_node.start_mark.line + 1
-            if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
-                blocks[child] = value_node.start_mark.line + 2
-            elif isinstance(value_node, yaml.ScalarNode):
-                blocks[child] = value_node.start_mark.line + 1
-            result[key] = _convert(loader, value_node, child, lines, blocks, problems, name)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            child = (*path, index)
-            lines[child] = item.start_mark.line + 1
-            items.append(_convert(loader, item, child, lines, blocks, problems, name))
-        return items
-    return loader.construct_object(node, deep=True)
+    if converter.problems:
+        raise UserError(converter.problems)
+    converter.lines.setdefault((), node.start_mark.line + 1)
+    return Document(name, data, converter.lines, converter.blocks)

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from .limits import MAX_SHAPE_DIMS
+
 QUESTION_ID = r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$"
 NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 REGISTERED = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
@@ -14,7 +16,7 @@ Name = Annotated[str, StringConstraints(pattern=NAME)]
 Registered = Annotated[str, StringConstraints(pattern=REGISTERED)]
 MAX_ATTEMPTS_CAP = 100_000  # the most draws a question may ask its constraints to take (`max_attempts`)
 
-Shape = Annotated[list[Annotated[int, Field(ge=1, le=1000)]], Field(min_length=1, max_length=3)]
+Shape = Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1, max_length=MAX_SHAPE_DIMS)]
 
 
 class Strict(BaseModel):

@@ -26,6 +26,7 @@ from .models import (
     QuestionSpec,
     SampleParam,
 )
+from .param_values import check_float_range, check_int_range, check_shape
 from .registry import Entry, Registries
 from .responses import normal_text
 from .schema_errors import pydantic_problems
@@ -122,20 +123,10 @@ def _check_params(
         where = ("params", name)
         if isinstance(param, IntParam | FloatParam) and param.min > param.max:
             problems.append(doc.problem((*where, "max"), f"{param.max} is below min {param.min}"))
-        elif isinstance(param, IntParam) and (param.max - param.min) % param.step:
-            problems.append(
-                doc.problem(
-                    (*where, "step"),
-                    f"step {param.step} does not fit the range "
-                    f"{param.min}..{param.max} (max - min must be a multiple of step)",
-                )
-            )
+        elif isinstance(param, IntParam):
+            check_int_range(param, where, doc, problems)
         elif isinstance(param, FloatParam):
-            scale = 10**param.decimals
-            for key in ("min", "max"):
-                value = getattr(param, key)
-                if not math.isclose(round(value * scale), value * scale, abs_tol=1e-6):
-                    problems.append(doc.problem((*where, key), f"{value} has more than {param.decimals} decimals"))
+            check_float_range(param, where, doc, problems)
         elif isinstance(param, SampleParam):
             if param.k > len(param.items):
                 problems.append(doc.problem((*where, "k"), f"k={param.k} exceeds the {len(param.items)} items"))
@@ -145,6 +136,8 @@ def _check_params(
             _check_derived(name, param, seen, doc, problems, derived, registries)
         if isinstance(param, IntParam | ChoiceParam) and param.unreachable:
             _check_unreachable(name, param, doc, problems)
+        if isinstance(param, IntParam | FloatParam):
+            check_shape(param, where, doc, problems)
         seen.add(name)
     return derived
 
