@@ -25,8 +25,8 @@ class LimitError(Exception):
 
 
 class BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing nesting deeper than MAX_YAML_DEPTH (before PyYAML's own recursion can
-    fail) and more than MAX_YAML_ALIASES alias references."""
+    """PyYAML's safe loader, refusing mappings and lists nested deeper than MAX_YAML_DEPTH (before PyYAML's own
+    recursion can fail) and more than MAX_YAML_ALIASES alias references."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -41,6 +41,8 @@ class BoundedLoader(yaml.SafeLoader):
             if self.aliases > MAX_YAML_ALIASES:
                 raise LimitError(event.start_mark.line + 1, (), f"more than {MAX_YAML_ALIASES:,} aliases "
                                  "(limits.MAX_YAML_ALIASES)")  # fmt: skip
+        if not isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            return super().compose_node(parent, index)
         self.depth += 1
         try:
             if self.depth > MAX_YAML_DEPTH:
@@ -67,7 +69,7 @@ class Converter:
         if self.values > MAX_YAML_NODES:
             raise LimitError(node.start_mark.line + 1, path, f"more than {MAX_YAML_NODES:,} values once aliases "
                              "are expanded (limits.MAX_YAML_NODES)")  # fmt: skip
-        if depth > MAX_YAML_DEPTH:
+        if depth > MAX_YAML_DEPTH and isinstance(node, yaml.CollectionNode):
             raise LimitError(node.start_mark.line + 1, path, f"nested deeper than {MAX_YAML_DEPTH} levels once "
                              "aliases are expanded (limits.MAX_YAML_DEPTH)")  # fmt: skip
         if isinstance(node, yaml.MappingNode):
