@@ -154,9 +154,14 @@ CASES = [
         AT + r"16: constraints\[0\]: .* too much work",
     ),
     (
+        "function-returns-function",
+        (SOLVERS, '    return [p["first_width"] // 2**i for i in range(p["depth"])]', "    return len"),
+        AT + r"12: params\.hidden\.function: function 'sample\.hidden_widths': a builtin_function_or_method is not",
+    ),
+    (
         "function-returns-none",
         (SOLVERS, '    return [p["first_width"] // 2**i for i in range(p["depth"])]', "    return None"),
-        AT + r"12: params\.hidden\.function: function 'sample\.hidden_widths' returned None",
+        AT + r"12: params\.hidden\.function: function 'sample\.hidden_widths': None is not a parameter value",
     ),
 ]
 

@@ -128,7 +128,7 @@ def _deriver(question: Question, name: str, rule: Expression | Entry) -> Compute
             raise fail(f"function {rule.name!r} raised {type(exc).__name__}: {exc}") from None
         problem = value_problem(value)
         if problem is not None:
-            raise fail(f"function {rule.name!r} returned {problem}")
+            raise fail(f"function {rule.name!r}: {problem}")
         return value
 
     return call
