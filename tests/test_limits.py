@@ -213,7 +213,9 @@ def test_expression_integer_size_edge():
 
 def test_expression_sequence_size_edge():
     assert len(compile_expression("[0] * 100000")({})) == limits.MAX_SEQUENCE
-    assert refused("[0] * 100001") == "repetition too large: 1 items × 100001 is more than 100,000"
+    assert (
+        refused("[0] * 100001") == "repetition too large: 1 items × 100001 is more than 100,000 (limits.MAX_SEQUENCE)"
+    )
     assert len(compile_expression("range(100000)")({})) == limits.MAX_SEQUENCE
     assert refused("range(100001)") == "range too long: more than 100,000 items (limits.MAX_SEQUENCE)"
     assert len(compile_expression("xs + [0]")({"xs": [0] * 99_999})) == limits.MAX_SEQUENCE
@@ -222,7 +224,7 @@ def test_expression_sequence_size_edge():
 
 def test_expression_string_size_edge():
     assert len(compile_expression("'a' * 100000")({})) == limits.MAX_STRING
-    assert refused("'a' * 100001") == "repetition too large: 1 items × 100001 is more than 100,000"
+    assert refused("'a' * 100001") == "repetition too large: 1 items × 100001 is more than 100,000 (limits.MAX_STRING)"
     assert len(compile_expression("s + 'a'")({"s": "a" * 99_999})) == limits.MAX_STRING
     message = refused("s + 'a'", {"s": "a" * 100_000})
     assert message == "string too long: more than 100,000 characters (limits.MAX_STRING)"

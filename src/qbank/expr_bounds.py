@@ -104,9 +104,10 @@ def multiply(a: Any, b: Any) -> Any:
         return sized(result)
     for seq, count in ((a, b), (b, a)):
         if type(seq) in CONTAINER_TYPES and type(count) in (int, bool):
-            limit = MAX_STRING if type(seq) is str else MAX_SEQUENCE
+            limit, name = (MAX_STRING, "MAX_STRING") if type(seq) is str else (MAX_SEQUENCE, "MAX_SEQUENCE")
             if len(seq) * count > limit:
-                raise ExpressionError(f"repetition too large: {len(seq)} items × {count} is more than {limit:,}")
+                raise ExpressionError(f"repetition too large: {len(seq)} items × {count} is more than {limit:,} "
+                                      f"(limits.{name})")  # fmt: skip
             charge(len(seq) * max(count, 0))
     return a * b
 
