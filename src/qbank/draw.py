@@ -15,7 +15,7 @@ from .errors import LocatedError
 from .expr import Evaluator, Expression, ExpressionError
 from .frozen import freeze, frozen_instance, thaw  # noqa: F401 (draw.freeze and draw.thaw are imported from here too)
 from .models import ChoiceParam, DerivedParam, FixedParam, FloatParam, IntParam, SampleParam
-from .param_values import value_problem
+from .param_values import INT_LIMIT, value_problem
 from .pcg import PCG64Stream
 from .registry import Entry
 from .validate import Question
@@ -114,6 +114,9 @@ def _deriver(question: Question, name: str, rule: Expression | Entry) -> Compute
                 except ExpressionError as exc:
                     raise fail(f"{rule.source!r} failed: {exc}") from None
             value = freeze(value)
+            kind = type(value)
+            if (kind is int and -INT_LIMIT < value < INT_LIMIT) or (kind is float and value - value == 0):
+                return value  # the common values, checked inline (`value - value` is NaN for NaN and infinity)
             problem = value_problem(value)
             if problem is not None:
                 raise fail(f"{rule.source!r}: {problem}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from .limits import MAX_EXPR_STEPS, MAX_INT_BITS, MAX_SEQUENCE, MAX_STRING
@@ -22,7 +23,7 @@ Evaluator = Callable[[Env], Any]
 INT_LIMIT = 1 << MAX_INT_BITS  # integers stay strictly inside ±INT_LIMIT (at most MAX_INT_BITS bits)
 NUMBER_TYPES = frozenset({int, float, bool})
 SEQUENCE_TYPES = frozenset({list, tuple})
-CONTAINER_TYPES = frozenset({list, tuple, set, frozenset, dict, str, range})
+CONTAINER_TYPES = frozenset({list, tuple, set, frozenset, dict, MappingProxyType, str, range})
 
 BUDGET = [MAX_EXPR_STEPS]  # steps left to the evaluation running now (evaluations never nest)
 
@@ -119,6 +120,21 @@ def modulo(a: Any, b: Any) -> Any:
     return a % b
 
 
+def multiplication(left: Evaluator, right: Evaluator) -> Evaluator:
+    """An evaluator of `left * right`: two numbers multiplied inline (an integer product size-checked), anything
+    else through `multiply`."""
+
+    def times(env: Env) -> Any:
+        a, b = left(env), right(env)
+        if type(a) in NUMBER_TYPES and type(b) in NUMBER_TYPES:
+            result = a * b
+            if type(result) is not int or -INT_LIMIT < result < INT_LIMIT:
+                return result
+        return multiply(a, b)
+
+    return times
+
+
 def power(base: Any, exponent: Any) -> Any:
     """`base ** exponent`, refusing an integer result over the size bound before computing it."""
     whole = type(base) in (int, bool) and type(exponent) in (int, bool)
@@ -161,15 +177,11 @@ def sliced(value: Any, part: slice) -> Any:
     """`value[part]`, spending the items copied."""
     result = value[part]
     if type(result) in CONTAINER_TYPES:
-        charge(len(result))
+        left = BUDGET[0] - len(result)
+        BUDGET[0] = left
+        if left < 0:
+            charge(0)
     return result
-
-
-def subscript(value: Any, key: Any) -> Any:
-    """`value[key]`; a tuple key spends the cost of hashing it."""
-    if type(key) is tuple:
-        charge(weight(key))
-    return value[key]
 
 
 COMPARE_GUARDED = {operator.eq: compared(operator.eq), operator.ne: compared(operator.ne),

@@ -6,7 +6,7 @@ import ast
 import operator
 from typing import Any
 
-from .expr_bounds import power, sliced, subscript
+from .expr_bounds import CONTAINER_TYPES, charge, multiplication, power, sliced, weight
 from .expr_runtime import (
     COMPARE,
     COMPARE_CHECKED,
@@ -81,6 +81,8 @@ class Compiler:
         kind = type(node.op)
         if kind not in GUARDED:
             raise ExpressionError(f"operator {kind.__name__} is not allowed")
+        if kind is ast.Mult:
+            return multiplication(left, right)
         op = GUARDED[kind]
         if isinstance(node.right, ast.Constant) and isinstance(node.right.value, NUMERIC):  # such as `i + 1`
             constant, plain = node.right.value, PLAIN[kind]
@@ -126,7 +128,17 @@ class Compiler:
             if isinstance(right, ast.Constant) and isinstance(right.value, NUMERIC):  # such as `v != 0`
                 constant, plain = right.value, COMPARE[type(node.ops[0])]
                 return lambda env: bool(plain(first(env), constant))
-            return lambda env: bool(op(first(env), second(env)))
+            if type(node.ops[0]) in (ast.In, ast.NotIn, ast.Is, ast.IsNot):
+                return lambda env: bool(op(first(env), second(env)))
+            plain = COMPARE[type(node.ops[0])]
+
+            def compare_one(env: Env) -> bool:  # expr_bounds.compared, inline (one call less per comparison)
+                a, b = first(env), second(env)
+                if type(a) in CONTAINER_TYPES:
+                    charge(weight(a))
+                return bool(plain(a, b))
+
+            return compare_one
 
         def compare(env: Env) -> bool:
             left = first(env)
@@ -176,11 +188,11 @@ class Compiler:
             return lambda env: sliced(value(env), index(env))
         if _is_literal_display(node.value):  # a lookup table such as {'small': 512, ...}[size]: build it once
             table = value({})
-            return lambda env: subscript(table, index(env))
+            return _subscript(lambda env: table, index)
         if isinstance(node.slice, ast.Constant):  # such as `window[2]`
             key = node.slice.value
             return lambda env: value(env)[key]
-        return lambda env: subscript(value(env), index(env))
+        return _subscript(value, index)
 
     def _Slice(self, node: ast.Slice, bound: frozenset[str]) -> Evaluator:
         parts = (node.lower, node.upper, node.step)
@@ -248,6 +260,18 @@ class Compiler:
         comprehension, element = self._clauses(node, bound)
         first = comprehension[0].iterable
         return lambda env: generate(comprehension, env, element, first(env))
+
+
+def _subscript(value: Evaluator, index: Evaluator) -> Evaluator:
+    """An evaluator of `value[index]`; a tuple key spends the cost of hashing it (Python does not cache it)."""
+
+    def get(env: Env) -> Any:
+        container, key = value(env), index(env)
+        if type(key) is tuple:
+            charge(weight(key))
+        return container[key]
+
+    return get
 
 
 def _size(node: ast.AST) -> int:

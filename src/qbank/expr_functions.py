@@ -10,6 +10,7 @@ from typing import Any
 from .expr_bounds import (
     BUDGET,
     CONTAINER_TYPES,
+    INT_LIMIT,
     NUMBER_TYPES,
     ExpressionError,
     add,
@@ -45,14 +46,14 @@ def over_items(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def comparing(function: Callable[..., Any]) -> Callable[..., Any]:
-    """`function` comparing or hashing the items of its arguments (max, min, set), spending their weight; a
-    container result is size-checked."""
+    """`function` comparing or hashing the items of its arguments (max, min, set), spending their weight (what
+    it returns is no larger than they are)."""
 
     def call(*args: Any, **keywords: Any) -> Any:
         for arg in args:
             if type(arg) in CONTAINER_TYPES:
                 charge(weight(arg))
-        return sized(function(*args, **keywords))
+        return function(*args, **keywords)
 
     call.__name__ = call.__qualname__ = function.__name__
     return call
@@ -71,9 +72,16 @@ def building(function: Callable[..., Any]) -> Callable[..., Any]:
 
 def safe_sum(items: Iterable[Any], start: Any = 0) -> Any:
     """`sum`, size-checked; sums of lists or tuples are concatenated step by step, each step checked."""
-    charge(_items(items))
+    if type(items) in CONTAINER_TYPES:
+        left = BUDGET[0] - len(items)
+        BUDGET[0] = left
+        if left < 0:
+            charge(0)
     if type(start) in NUMBER_TYPES:
-        return sized(sum(items, start))
+        total = sum(items, start)
+        if type(total) is int and not -INT_LIMIT < total < INT_LIMIT:
+            sized(total)
+        return total
     sum((), start)  # Python's own refusals (a string start)
     total = start
     for item in items:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from .expr_bounds import (
+    BUDGET,
     COMPARE_GUARDED,
     CONTAINER_TYPES,
     Env,
@@ -74,11 +75,11 @@ class Clause(NamedTuple):
 def _spend(items: Any, cost: int) -> None:
     """Spend the steps of one run of a clause over `items` (an iterator without a length is already paid for:
     zip and enumerate spend their arguments' items, generators their own steps)."""
-    try:
-        count = len(items)
-    except TypeError:
-        return
-    charge(count * cost)
+    if type(items) in CONTAINER_TYPES:
+        left = BUDGET[0] - len(items) * cost
+        BUDGET[0] = left
+        if left < 0:
+            charge(0)
 
 
 def collect(clauses: tuple[Clause, ...], outer: Env, element: Evaluator, add: Callable[[Any], None]) -> None:

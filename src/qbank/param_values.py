@@ -15,6 +15,7 @@ from .load import Document, KeyPath
 from .models import FloatParam, IntParam
 
 INT_LIMIT = 1 << MAX_INT_BITS
+SCALARS = frozenset({bool, int, float, str})
 TOO_LARGE = f"integer too large: more than {MAX_INT_BITS:,} bits (limits.MAX_INT_BITS)"
 TOO_LONG = f"string too long: more than {MAX_STRING:,} characters (limits.MAX_STRING)"
 
@@ -24,6 +25,8 @@ def value_problem(value: Any) -> str | None:
     kind = type(value)
     if kind is tuple:
         items: Iterable[Any] = value
+    elif kind in SCALARS:
+        return _scalar_problem(value)
     elif isinstance(value, Mapping):
         for key in value:
             if type(key) is not str:
