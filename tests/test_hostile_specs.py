@@ -1,7 +1,7 @@
 """Hostile specs: each case writes one hostile edit into a copy of the sample bank and runs `qbank check`,
-`qbank variants` and `qbank build` in a subprocess capped at MEMORY bytes of address space and CPU_SECONDS of
-CPU (RLIMIT_AS, RLIMIT_CPU), so a regression fails by the limit, not by a timer. Every command must exit 2 with
-a located `file:line: key.path: problem`, print no traceback and write nothing."""
+`qbank variants` and `qbank build` in a subprocess capped at MEMORY bytes of address space (RLIMIT_AS) and
+CPU_SECONDS of CPU per command (RLIMIT_CPU), so a regression fails by the limit, not by a timer. Every command
+must exit 2 with a located `file:line: key.path: problem`, print no traceback and write nothing."""
 
 from __future__ import annotations
 
@@ -30,15 +30,19 @@ COMMANDS = [
 DRIVER = f"""
 import contextlib, io, json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({MEMORY}, {MEMORY}))
-resource.setrlimit(resource.RLIMIT_CPU, ({CPU_SECONDS}, {CPU_SECONDS}))
 from qbank.cli import main
 results = []
 for argv in json.loads(sys.argv[1]):
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    spent = int(usage.ru_utime + usage.ru_stime) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (spent + {CPU_SECONDS}, resource.RLIM_INFINITY))  # per command
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         status = main(argv)
     results.append({{"status": status, "stderr": err.getvalue()}})
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# this process's peak resident memory (ru_maxrss would include the parent's, which Linux carries over exec)
+status = open("/proc/self/status").read()
+peak = int(status.split("VmHWM:")[1].split()[0]) * 1024
 print(json.dumps({{"results": results, "peak": peak}}))
 """
 
