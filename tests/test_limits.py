@@ -20,7 +20,7 @@ CONSTANTS = {name: value for name, value in vars(limits).items() if name.isupper
 
 def readme_table() -> dict[str, str]:
     """Name -> value text of each row of the README's *Limits* table."""
-    section = README.split("### Limits", 1)[1].split("\n## ", 1)[0]
+    section = README.split("\n### Limits\n", 1)[1].split("\n#", 1)[0]
     return dict(re.findall(r"^\| `([A-Z_0-9]+)` \| ([^|]+?) \|", section, flags=re.M))
 
 
