@@ -15,7 +15,7 @@ from .errors import LocatedError, UserError
 from .exam import Exam, load_exam
 from .fontcover import check_printable
 from .leaks import paper_leaks
-from .manifest import build_manifest, inputs_record, manifest_bytes, paper_record
+from .manifest import build_manifest, inputs_record, manifest_bytes, paper_record, seal
 from .render import PageRenderer, formatted_answers, render_part
 from .solve import make_variant
 from .writer import check_target, write_set
@@ -30,6 +30,7 @@ class BuildResult:
 
     out_dir: Path
     files: dict[str, str]
+    set_sha256: str = ""  # the set digest recorded in the manifest (see qbank.manifest_read.set_digest)
 
 
 def key_sidecar(paper: SolvedPaper) -> dict[str, Any]:
@@ -140,6 +141,7 @@ def build_exam(
     extra = {"kind": "exam", "recipe": recipe, "inputs": inputs_record(renderer.template_dirs),
              "built_in": str(Path(out_dir).resolve()), "practice": paper_record(practice)}  # fmt: skip
     manifest = build_manifest([paper], files, command or [], extra)
+    digest = seal(manifest)
     files["manifest.json"] = manifest_bytes(manifest)
     write_set(out_dir, files, force)
-    return BuildResult(out_dir, manifest["files"])
+    return BuildResult(out_dir, manifest["files"], digest)

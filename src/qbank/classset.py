@@ -24,7 +24,7 @@ from .exam_sweep import require_distinct_forms
 from .fontcover import check_printable
 from .fontrecord import merge_records
 from .load import display_name
-from .manifest import assemble_manifest, inputs_record, manifest_bytes
+from .manifest import assemble_manifest, inputs_record, manifest_bytes, seal
 from .progress import Progress
 from .render import PageRenderer
 from .roster import Student, form_ids, read_roster
@@ -186,6 +186,7 @@ def build_class(
             recipe, staging.path, jobs or default_jobs(), bar, command=command or [], exam=exam
         )
         manifest["built_in"] = str(Path(out_dir).resolve())  # lets an audit find inputs that moved with the set
+        digest = seal(manifest)
         staging.write("manifest.json", manifest_bytes(manifest))
         staging.commit()
-    return BuildResult(out_dir, manifest["files"])
+    return BuildResult(out_dir, manifest["files"], digest)

@@ -15,14 +15,13 @@ from typing import Any
 from . import __version__
 from .assemble import SolvedPaper
 from .draw import SEED_SCHEME, thaw
-from .errors import Problem, UserError
 from .fontrecord import embedded_fonts
 from .load import display_name
+from .manifest_read import MANIFEST_VERSION, SET_DIGEST_KEY, load_manifest, set_digest
 from .render import formatted_answers
 from .template_loader import file_digest, template_files
 from .validate import Question
 
-MANIFEST_VERSION = 2
 PACKAGES = ("jinja2", "numpy", "pyyaml", "pydantic", "weasyprint", "pydyf", "ziamath", "ziafont", "markdown-it-py",
             "pikepdf")  # fmt: skip
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -135,14 +134,19 @@ def assemble_manifest(
 ) -> dict[str, Any]:
     """A manifest from paper records and file digests; `exam` is an Exam (or a Bank, for practice sheets);
     `fonts` is the record of the fonts the PDFs embed (`fontrecord.embedded_fonts`)."""
+    data = manifest_data(exam, records, seed, canonical)
+    return {**data, "command": command, "environment": {**environment(), "fonts": [dict(font) for font in fonts]},
+            "files": dict(sorted(digests.items())), **(extra or {})}  # fmt: skip
+
+
+def manifest_data(exam: Any, records: list[dict[str, Any]], seed: int, canonical: bool) -> dict[str, Any]:
+    """The part of a manifest that drawing and solving alone determine (no files, command or environment)."""
     bank = getattr(exam, "bank", exam)
     exam_record = {"file": exam.file, "sha256": exam.digest} if hasattr(exam, "bank") else None
     return {
         "manifest_version": MANIFEST_VERSION,
         "qbank_version": __version__,
         "seed_scheme": SEED_SCHEME,
-        "command": command,
-        "environment": {**environment(), "fonts": [dict(font) for font in fonts]},
         "exam": exam_record,
         "bank": {
             "name": bank.spec.name,
@@ -153,8 +157,6 @@ def assemble_manifest(
         "seed": seed,
         "canonical": canonical,
         "papers": records,
-        "files": dict(sorted(digests.items())),
-        **(extra or {}),
     }
 
 
@@ -189,18 +191,12 @@ def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
 
 
 def read_manifest(path: Path) -> tuple[dict[str, Any], Path]:
-    """Read a manifest (or the manifest.json of a set folder); return it with the set folder."""
-    path = Path(path)
-    file = path / "manifest.json" if path.is_dir() else path
-    name = display_name(file)
-    try:
-        manifest = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UserError([Problem(name, 0, "", f"cannot read manifest: {exc.strerror or exc}")]) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError([Problem(name, getattr(exc, "lineno", 0), "", f"not a qbank manifest: {exc}")]) from None
-    if not isinstance(manifest, dict) or manifest.get("manifest_version") != MANIFEST_VERSION:
-        version = manifest.get("manifest_version") if isinstance(manifest, dict) else None
-        message = f"manifest version {version!r} is not {MANIFEST_VERSION} (made by another qbank version?)"
-        raise UserError([Problem(name, 1, "manifest_version", message)])
-    return manifest, file.parent
+    """Read and check a manifest (or the manifest.json of a set folder); return it with the set folder."""
+    loaded = load_manifest(path)
+    return loaded.data, loaded.root
+
+
+def seal(manifest: dict[str, Any]) -> str:
+    """Record the set digest (see `set_digest`) in `manifest` as `set_sha256`; return it."""
+    manifest[SET_DIGEST_KEY] = set_digest(manifest)
+    return manifest[SET_DIGEST_KEY]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from .draw import generator, stream_seed
 from .errors import LocatedError, Problem, UserError
 from .exam import Course, Exam, ExamSpec, Item, Part, Section
 from .fontrecord import embedded_fonts
-from .manifest import assemble_manifest, inputs_record, manifest_bytes, paper_record
+from .manifest import assemble_manifest, inputs_record, manifest_bytes, paper_record, seal
 from .render import PageRenderer, render_part
 from .solve import make_variant
 from .validate import Question
@@ -95,6 +96,7 @@ def make_practice(
     manifest = assemble_manifest(
         bank, [paper_record(paper)], recipe["seed"], False, digests, list(command), extra, fonts=fonts
     )
+    seal(manifest)
     files["manifest.json"] = manifest_bytes(manifest)
     return files
 
@@ -118,4 +120,5 @@ def build_practice(
               "templates": [str(Path(d).resolve()) for d in template_dirs]}  # fmt: skip
     files = make_practice(recipe, command or [], built_in=str(Path(out_dir).resolve()))
     write_set(out_dir, files, force)
-    return BuildResult(out_dir, {name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    return BuildResult(out_dir, digests, json.loads(files["manifest.json"])["set_sha256"])

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 KEY_STYLES = ("full", "compact", "answers")  # qbank.render.KEY_STYLES (not imported: it loads the renderer)
+SET_DIGEST_LINE = "set digest sha256:{digest} (keep it: qbank audit {out} --expect DIGEST checks it)"
 
 HELP = "build an exam set, or a class set with one paper per student (--roster) or per form (--forms)"
 EXAMPLES = """example:
@@ -60,6 +61,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         papers = sum(1 for name in result.files if name.startswith("papers/"))
         print(f"{args.out}: {papers} papers and keys, {args.out / 'key-booklet.pdf'}, {args.out / 'answers.csv'}")
         print(f"{args.out / 'manifest.json'}")
+        print(SET_DIGEST_LINE.format(digest=result.set_sha256, out=args.out))
         return 0
     from ..build import build_exam
 
@@ -77,4 +79,5 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     for name, digest in result.files.items():
         print(f"{args.out / name}  sha256:{digest[:16]}")
     print(f"{args.out / 'manifest.json'}")
+    print(SET_DIGEST_LINE.format(digest=result.set_sha256, out=args.out))
     return 0

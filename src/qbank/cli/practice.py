@@ -30,10 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Build the sheet and print where it went."""
     from ..practice import build_practice, parse_topics  # imports WeasyPrint
+    from .build import SET_DIGEST_LINE
 
     result = build_practice(args.bank, args.seed, args.out, topics=parse_topics(args.topics), count=args.count,
                             inline_solutions=args.inline_solutions, force=args.force, template_dirs=args.templates,
                             command=command)  # fmt: skip
     for name, digest in result.files.items():
         print(f"{args.out / name}  sha256:{digest[:16]}")
+    print(SET_DIGEST_LINE.format(digest=result.set_sha256, out=args.out))
     return 0
