@@ -32,7 +32,7 @@ class SolvedPart:
     item: Item
     part: Part
     variant: Variant
-    rendered: RenderedPart
+    rendered: RenderedPart | None
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,11 @@ class SolvedPaper:
         return sum(item.marks for item in self.items)
 
 
-def solve_paper(exam: Exam, seed: int, paper_id: str = "main", canonical: bool = False) -> SolvedPaper:
-    """Lay out, draw, solve and render every question of one paper; report all failures together."""
+def solve_paper(
+    exam: Exam, seed: int, paper_id: str = "main", canonical: bool = False, render: bool = True
+) -> SolvedPaper:
+    """Lay out, draw, solve and render every question of one paper; report all failures together. With
+    `render=False` the parts carry no rendered fragments (enough for the manifest's records)."""
     problems: list[Problem] = []
     solved: list[SolvedPart] = []
     layout = paper_layout(exam, seed, paper_id, canonical)
@@ -75,7 +78,7 @@ def solve_paper(exam: Exam, seed: int, paper_id: str = "main", canonical: bool =
                     continue
             try:
                 variant = make_variant(part.question, seed, paper_id, canonical, given, part.placement or None)
-                rendered = render_part(part.question, variant)
+                rendered = render_part(part.question, variant) if render else None
             except LocatedError as exc:
                 problems.append(exc.problem())
                 continue

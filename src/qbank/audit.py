@@ -1,5 +1,6 @@
-"""Audit a set: regenerate every file in a temporary folder and compare parameters, answers and digests
-with the manifest, saying for each difference why (inputs changed, renderer changed, file altered)."""
+"""Audit a set: regenerate every file and the whole manifest in a temporary folder, compare every field and
+every file with the record, and say for each difference why (inputs changed, renderer changed, file or
+manifest altered)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .bank import Bank, load_bank
 from .compare import (
     Cause,
@@ -18,18 +20,22 @@ from .compare import (
     environment_changes,
     file_papers,
     file_sha,
+    font_changes,
     input_changes,
     paper_differences,
     question_causes,
 )
 from .errors import Problem, UserError
 from .load import display_name
-from .manifest import environment, inputs_record, read_manifest
+from .manifest import environment, inputs_record
+from .manifest_diff import compare_manifests
+from .manifest_read import ManifestFile, load_manifest, set_digest
 from .progress import Progress
-from .relocate import relocated_manifest
+from .relocate import relocated_manifest, relocator
 from .render import PACKAGE_TEMPLATES
 
 KIND_NAMES = {"exam": "exam set", "class": "class set", "practice": "practice sheet"}
+SHOWN_FIELDS = 60  # differing manifest fields listed one per line; the rest are counted
 
 
 @dataclass
@@ -40,6 +46,7 @@ class AuditReport:
     notes: list[str] = field(default_factory=list)
     differences: list[str] = field(default_factory=list)
     checked: int = 0
+    digest: str = ""
 
     @property
     def identical(self) -> bool:
@@ -62,11 +69,10 @@ def regenerate(manifest: Mapping[str, Any], folder: Path, only: str | None, jobs
         files = make_practice(recipe)
         return json.loads(files["manifest.json"])
     from .build import build_exam
-    from .manifest import read_manifest as read
 
     build_exam(Path(recipe["exam"]), recipe["seed"], folder / "set", canonical=recipe["canonical"],
                key_style=recipe.get("key", "full"), template_dirs=[Path(d) for d in recipe["templates"]])  # fmt: skip
-    return read(folder / "set")[0]
+    return load_manifest(folder / "set").data
 
 
 def _bank(manifest: Mapping[str, Any]) -> tuple[Bank | None, list[str]]:
@@ -81,10 +87,55 @@ def _bank(manifest: Mapping[str, Any]) -> tuple[Bank | None, list[str]]:
     return bank, changes
 
 
-def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: bool = False) -> AuditReport:
-    """Regenerate a set (or one student's paper) in a temporary folder and compare it with the manifest."""
-    manifest, root = read_manifest(target)
-    manifest, moves = relocated_manifest(manifest, root)
+def _files_inside(loaded: ManifestFile) -> None:
+    """Refuse a set whose recorded files lead out of its folder (through a symbolic link)."""
+    root = loaded.root.resolve()
+    problems = []
+    for name in loaded.data["files"]:
+        real = (loaded.root / name).resolve()
+        if not real.is_relative_to(root):
+            problems.append(loaded.problem(("files", name), f"leads out of the set (a symbolic link to {real})"))
+    if problems:
+        raise UserError(problems)
+
+
+def _digest_checks(loaded: ManifestFile, expect: str | None, report: AuditReport) -> None:
+    """Check the recorded set digest against the manifest's content, and against `expect` when given."""
+    report.digest = set_digest(loaded.data)
+    recorded = loaded.data.get("set_sha256")
+    if recorded is None:
+        report.notes.append("this set predates the set digest (its manifest has no set_sha256); the digest of "
+                            f"its manifest is sha256:{report.digest}")  # fmt: skip
+    elif recorded != report.digest:
+        report.differences.append(f"{loaded.name}: set_sha256: recorded sha256:{recorded}, but the manifest's "
+                                  f"content has digest sha256:{report.digest} (edited after the build)")  # fmt: skip
+    if expect is not None and expect != report.digest:
+        report.differences.append(f"set digest: expected sha256:{expect}, but this set's manifest has "
+                                  f"sha256:{report.digest} (not the set whose digest you kept)")  # fmt: skip
+
+
+def _field_lines(loaded: ManifestFile, regenerated: Mapping[str, Any], wanted: list[str] | None) -> list[str]:
+    """One line per manifest field that differs from the regenerated manifest (the first SHOWN_FIELDS)."""
+    find, _ = relocator(loaded.data, loaded.root)
+    diffs = compare_manifests(loaded.data, regenerated, find, papers=wanted)
+    lines = [f"{loaded.name}: {d.shown}: {d.message} ({d.where + '; ' if d.where else ''}line {loaded.line(d.path)})"
+             for d in diffs[:SHOWN_FIELDS]]  # fmt: skip
+    if len(diffs) > SHOWN_FIELDS:
+        lines.append(f"{loaded.name}: {len(diffs) - SHOWN_FIELDS} more differing fields not shown")
+    names = loaded.data["files"]
+    lines += [f"{name}: regenerated, but not in the manifest's file list"
+              for name in sorted(set(regenerated.get("files", {})) - set(names))]  # fmt: skip
+    return lines
+
+
+def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: bool = False,
+          expect: str | None = None) -> AuditReport:  # fmt: skip
+    """Regenerate a set (or one student's paper) in a temporary folder and compare it with the manifest:
+    every field of the manifest, every file, and the set digest (against `expect` too, when given)."""
+    loaded = load_manifest(target)
+    _files_inside(loaded)
+    manifest, moves = relocated_manifest(loaded.data, loaded.root)
+    root = loaded.root
     kind = manifest.get("kind")
     paper_ids = [p["paper_id"] for p in manifest["papers"]]
     if paper is not None and (kind != "class" or paper not in paper_ids):
@@ -99,15 +150,16 @@ def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: 
     exam_sha = manifest["exam"]["sha256"] if manifest.get("exam") else None
     exam_changed = exam_sha is not None and file_sha(Path(manifest["recipe"]["exam"])) != exam_sha
     report.notes.extend(moves)
+    if isinstance(manifest.get("built_in"), str) and Path(manifest["built_in"]) != root.resolve():
+        report.notes.append(f"the set was built in {manifest['built_in']}; it is now in {root.resolve()}")
+    if manifest["qbank_version"] != __version__:
+        report.notes.append(f"qbank version {manifest['qbank_version']} → {__version__}")
+    _digest_checks(loaded, expect, report)
     for line in env_changes:
         report.notes.append(f"rendering environment changed: {line}")
     report.notes.extend(code_changes + module_changes + (["the exam file changed since the build"] * exam_changed))
     wanted = [paper] if paper else paper_ids
-    files = {
-        name: digest
-        for name, digest in manifest["files"].items()
-        if any(p in wanted for p in file_papers(name, paper_ids))
-    }
+    files = dict(manifest["files"])  # every recorded file, even one no paper of the set accounts for
     if paper:
         files = {n: d for n, d in files.items() if file_papers(n, paper_ids) == [paper]}
     folder = Path(tempfile.mkdtemp(prefix="qbank-audit-"))
@@ -115,6 +167,11 @@ def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: 
     try:
         try:
             regenerated = regenerate(manifest, folder, paper, jobs, bar)
+            report.differences.extend(_field_lines(loaded, regenerated, [paper] if paper else None))
+            fonts = font_changes(
+                manifest["environment"].get("fonts"), (regenerated.get("environment") or {}).get("fonts")
+            )
+            report.notes.extend(f"rendering environment changed: {line}" for line in fonts)
         except UserError as exc:
             report.differences.append("cannot regenerate the set: " + "; ".join(str(p) for p in exc.problems[:5]))
             regenerated = {"papers": [], "files": {}}
@@ -197,9 +254,12 @@ def print_report(report: AuditReport, echo: Callable[[str], None] = print) -> No
     echo(report.title)
     for note in report.notes:
         echo(f"  note: {note}")
+    if report.digest:
+        echo(f"  set digest sha256:{report.digest}")
     for line in report.differences:
         echo(f"DIFFERS {line}")
     if report.identical:
-        echo(f"identical: {report.checked} files; parameters, answers and PDF digests match the manifest")
+        echo(f"identical: {report.checked} files; every field of the manifest and every file digest match the "
+             "regenerated set")  # fmt: skip
     else:
         echo(f"{len(report.differences)} difference(s) in {report.checked} files")

@@ -20,17 +20,53 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def environment_changes(recorded: Record, current: Record) -> list[str]:
-    """What changed in Python, packages, rendering libraries and fonts since the build."""
+    """Every field of the rendering environment that changed since the build: Python, the platform, packages,
+    rendering libraries, and each font's file, digest and any other field recorded for it."""
     changes = []
     for group in ("packages", "rendering"):
-        old, new = recorded.get(group) or {}, current.get(group) or {}
-        for name in sorted(set(old) | set(new)):
+        old, new = _mapping(recorded.get(group)), _mapping(current.get(group))
+        for name in sorted(set(old) | set(new), key=str):
             if old.get(name) != new.get(name):
                 changes.append(f"{name} {old.get(name)} → {new.get(name)}")
-    if recorded.get("python") != current.get("python"):
-        changes.append(f"python {recorded.get('python')} → {current.get('python')}")
-    changes.extend(missing_fonts(recorded.get("fonts") or []))  # fonts the set's PDFs embed, checked here
+    fonts = recorded.get("fonts") if isinstance(recorded.get("fonts"), list) else []
+    changes.extend(missing_fonts(f for f in fonts if isinstance(f, Mapping)))  # fonts the set's PDFs embed
+    for key in sorted((set(recorded) | set(current)) - {"packages", "rendering", "fonts"}):
+        if recorded.get(key) != current.get(key):
+            changes.append(f"{key} {_plain(recorded.get(key))} → {_plain(current.get(key))}")
     return changes
+
+
+def font_changes(recorded: Any, regenerated: Any) -> list[str]:
+    """Each embedded font whose file (path or digest) or other field differs between the record and the
+    regenerated set's record (a font found at another path on this machine, for instance)."""
+    old_fonts, new_fonts = _by_family(recorded), _by_family(regenerated)
+    changes = []
+    for family in [*new_fonts, *(f for f in old_fonts if f not in new_fonts)]:
+        before, after = old_fonts.get(family, {}), new_fonts.get(family, {})
+        if before.get("sha256") != after.get("sha256"):
+            changes.append(f"font {family} {before.get('file')} → {after.get('file')} (file digest changed)")
+        elif before.get("file") != after.get("file"):
+            changes.append(f"font {family} file {before.get('file')} → {after.get('file')} (same digest)")
+        for key in sorted((set(before) | set(after)) - {"family", "name", "file", "sha256"}, key=str):
+            if before.get(key) != after.get(key):
+                changes.append(f"font {family} {key} {_plain(before.get(key))} → {_plain(after.get(key))}")
+    return changes
+
+
+def _plain(value: Any) -> str:
+    """A string as it is, anything else as compact JSON."""
+    return value if isinstance(value, str) else _short(value)
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """A recorded group of versions (an empty one when the record is not an object)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _by_family(fonts: Any) -> dict[str, Mapping[str, Any]]:
+    """Font records by family (a record that is not a list of objects with a family gives none)."""
+    items = fonts if isinstance(fonts, list) else []
+    return {str(f.get("name") or f.get("family")): f for f in items if isinstance(f, Mapping)}
 
 
 def input_changes(recorded: Record, current: Record) -> list[str]:

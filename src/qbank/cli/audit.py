@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 HELP = "regenerate a set (or one student's paper) and compare parameters, answers and PDF digests"
 EXAMPLES = """example:
   qbank audit out/quiz1
   qbank audit out/quiz1/manifest.json --paper 24CS1007
+  qbank audit out/quiz1 --expect sha256:9f2c...   (the set digest the build printed)
 Exit status: 0 identical, 1 something differs (each difference says why), 2 user error."""
+
+
+def set_digest_argument(text: str) -> str:
+    """A set digest: 64 hex digits, optionally after `sha256:`."""
+    digest = text.strip().lower().removeprefix("sha256:")
+    if not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise argparse.ArgumentTypeError(f"expected a set digest (sha256: and 64 hex digits), got {text!r}")
+    return digest
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("set", type=Path, help="a set folder or its manifest.json")
     parser.add_argument("--paper", default=None, help="rebuild only this paper (a roll number or form letter)")
     parser.add_argument("--jobs", type=positive_int, default=None, help="worker processes (default: one per core)")
+    parser.add_argument("--expect", type=set_digest_argument, default=None, metavar="DIGEST",
+                        help="the set digest the build printed (kept elsewhere): fail unless the set has it",
+                        )  # fmt: skip
 
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
@@ -26,6 +39,6 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     from ..audit import audit, print_report
     from ..classset import default_jobs
 
-    report = audit(args.set, args.paper, args.jobs or default_jobs(), show_progress=True)
+    report = audit(args.set, args.paper, args.jobs or default_jobs(), show_progress=True, expect=args.expect)
     print_report(report)
     return 0 if report.identical else 1
