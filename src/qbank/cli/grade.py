@@ -30,16 +30,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-bom", action="store_true", help="write the CSV files without the UTF-8 byte-order mark")
     parser.add_argument("--force", action="store_true", help="replace existing marks and detail files")
+    parser.add_argument("--trust-manifest", action="store_true",
+                        help="grade from the manifest's keys as recorded, without regenerating them to verify it "
+                        "(faster; the output says so)")  # fmt: skip
 
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Grade, write the marks and detail files, print one line per student and every unreadable cell."""
     from ..errors import Problem
     from ..grade import grade, grading_detail, marks_csv
-    from ..manifest import read_manifest
     from ..roster import read_table
+    from ..verify import load_for_grading
 
-    manifest, folder = read_manifest(args.manifest)
+    manifest, folder, keys_from = load_for_grading(args.manifest, trust=args.trust_manifest)
     table = read_table(args.responses, "responses file")
     graded = grade(manifest, table, args.decimal_comma)
     out = args.out or args.responses.with_name("marks.csv")
@@ -60,6 +63,8 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
               f"{unread}")  # fmt: skip
     print(f"{out}: {len(graded)} rows")
     print(f"{detail}: {sum(len(g.cells) for g in graded)} graded answers")
+    if keys_from:
+        print(keys_from)
     unreadable = [cell for g in graded for cell in g.unreadable()]
     for cell in unreadable:
         print(Problem(table.file, cell.line, cell.column, cell.reason), file=sys.stderr)
