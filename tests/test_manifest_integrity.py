@@ -296,6 +296,8 @@ MALFORMED = [
     ("repeated key", lambda text: text.replace('"seed": 7,', '"seed": 7, "seed": 8,', 1),
      r"manifest\.json:\d+: papers\[0\]\.seed: key repeated in the same object"),
     ("not an object", lambda text: "[1, 2]", r"manifest\.json:1: not a qbank manifest: must be a JSON object"),
+    ("paper id out of the set", lambda text: edited(text, lambda data: data["recipe"]["papers"][0].update(id="../x")),
+     r"manifest\.json:\d+: recipe\.papers\[0\]\.id: must be a roll number or form letter that can name a file"),
 ]  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .models import AnswerSpec
+from .roster import ROLL
 from .solve import answer_problem
 
 __all__ = ["SchemaProblem", "answer_problems", "file_name_problem", "manifest_problems"]
@@ -50,6 +51,8 @@ MARKS = _kind(lambda v: isinstance(v, int | float) and not isinstance(v, bool) a
 SHA256 = _kind(lambda v: isinstance(v, str) and HEX64.match(v) is not None, "a hex SHA-256 (64 digits)")
 SEED128 = _kind(lambda v: isinstance(v, str) and HEX32.match(v) is not None, "a 32-digit hex seed")
 OBJECT = _kind(lambda v: isinstance(v, dict), "an object")
+PAPER_ID = _kind(lambda v: isinstance(v, str) and ROLL.match(v) is not None, "a roll number or form letter that "
+                 "can name a file (letters, digits, '.', '_', '-')")  # fmt: skip
 
 
 def one_of(*choices: Any) -> Check:
@@ -149,7 +152,7 @@ RECIPES = {
     "class": obj({"kind": one_of("class"), "exam": STRING, "seed": COUNT, "canonical": BOOL, "templates": TEMPLATES,
                   "roster": nullable(obj({"file": STRING, "sha256": SHA256, "students": COUNT})),
                   "forms": nullable(COUNT), "columns": list_of(STRING),
-                  "papers": list_of(obj({"id": STRING, "student": map_of(STRING)}))}, {"key": one_of(*KEY_STYLES)}),
+                  "papers": list_of(obj({"id": PAPER_ID, "student": map_of(STRING)}))}, {"key": one_of(*KEY_STYLES)}),
     "practice": obj({"kind": one_of("practice"), "bank": STRING, "topics": list_of(STRING), "count": COUNT,
                      "seed": COUNT, "inline_solutions": BOOL, "templates": TEMPLATES}),
 }  # fmt: skip
