@@ -280,7 +280,7 @@ def edited(text: str, change) -> str:
 
 
 MALFORMED = [
-    ("not json", lambda text: text[: len(text) // 2], r"manifest\.json:\d+: not valid JSON"),
+    ("not json", lambda text: text[: len(text) // 2], r"manifest\.json:\d+: not a qbank manifest: not valid JSON"),
     ("nan", lambda text: re.sub(r'"marks": [\d.]+', '"marks": NaN', text, count=1),
      r"manifest\.json:\d+: papers\[0\]\.questions\[0\]\.marks: NaN is not a finite number"),
     ("infinity", lambda text: text.replace('"seed": 7,', '"seed": 1e999,', 1),

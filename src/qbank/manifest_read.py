@@ -67,7 +67,8 @@ def load_manifest(path: Path) -> ManifestFile:
     try:
         data = parse_strict(text)
     except JsonProblem as exc:
-        raise UserError([Problem(name, exc.line, join_path(*exc.path), exc.message)]) from None
+        message = exc.message if exc.path else f"not a qbank manifest: {exc.message}"
+        raise UserError([Problem(name, exc.line, join_path(*exc.path), message)]) from None
     loaded = ManifestFile(data, file.parent, name, text)
     if not isinstance(data, dict):
         raise UserError([Problem(name, 1, "", "not a qbank manifest: must be a JSON object")])
