@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .manifest_json import KeyPath
-from .roster import form_ids
+from .roster import MAX_FORMS, form_ids
 
 __all__ = ["AUDITED_ELSEWHERE", "DATA_KEYS", "FieldDiff", "compare_manifests", "recipe_problems", "shown_path"]
 
@@ -186,7 +186,7 @@ def recipe_problems(manifest: Mapping[str, Any]) -> list[FieldDiff]:
     if len(set(ids)) != len(ids):
         found.append(FieldDiff(("recipe", "papers"), "recipe.papers", "a paper id is listed twice"))
     if recipe.get("forms") is not None:
-        expected = form_ids(recipe["forms"]) if 1 <= recipe["forms"] <= 26 else []
+        expected = form_ids(recipe["forms"]) if 1 <= recipe["forms"] <= MAX_FORMS else []
         if ids != expected or any(s != {"form": i} for s, i in zip(students, ids, strict=False)):
             found.append(FieldDiff(("recipe", "papers"), "recipe.papers", f"a set of {recipe['forms']} forms must "
                                    f"list forms {', '.join(expected)} (each with only its form letter)"))  # fmt: skip

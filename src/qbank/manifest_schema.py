@@ -141,7 +141,8 @@ def answer_problems(manifest: dict[str, Any]) -> list[SchemaProblem]:
 QUESTION = obj({"number": COUNT, "part": STRING, "id": STRING, "marks": MARKS, "file": STRING, "path": STRING,
                 "spec_sha256": SHA256, "solver": nullable(STRING), "solver_sha256": nullable(SHA256),
                 "paper": STRING, "scenario": nullable(STRING), "stream_seed": SEED128, "params": OBJECT,
-                "answers": OBJECT, "answers_formatted": map_of(STRING), "answer_specs": _answer_specs})  # fmt: skip
+                "answers": OBJECT, "answers_formatted": map_of(STRING), "answer_specs": _answer_specs},
+               {"question": STRING})  # fmt: skip
 PAPER = obj({"paper_id": STRING, "student": nullable(map_of(STRING)), "seed": COUNT, "canonical": BOOL,
              "streams": map_of(SEED128), "scenarios": map_of(obj({"stream_seed": SEED128, "params": OBJECT})),
              "questions": list_of(QUESTION)})  # fmt: skip
