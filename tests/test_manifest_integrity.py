@@ -147,7 +147,7 @@ def test_grade_refuses_each_forgery(forge, gset, run_cli, tmp_path):
 
 def responses(out: Path, path: Path, wrong: bool = False) -> Path:
     """Responses to the answers the set's papers have: the gradebook's own, or 123456789 for every answer."""
-    rows = list(csv.DictReader((out / "answers.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((out / "answers.csv").open(encoding="utf-8-sig")))
     columns = [c for c in rows[0] if ":" in c and any(r[c] for r in rows)]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -168,12 +168,12 @@ def test_wide_tolerances_grade_wrong_answers_right_only_when_trusted(gset, run_c
     status, text, err = run_cli("grade", out, answers, "--out", tmp_path / "honest.csv")
     assert status == 0, err
     assert "keys: regenerated from the exam and bank" in text
-    honest = list(csv.DictReader((tmp_path / "honest.csv").open()))
+    honest = list(csv.DictReader((tmp_path / "honest.csv").open(encoding="utf-8-sig")))
     assert all(float(r["total"]) == 0 for r in honest)
     status, text, err = run_cli("grade", target, answers, "--out", tmp_path / "trusted.csv", "--trust-manifest")
     assert status == 0, err
     assert "keys: taken from the manifest as recorded, not verified" in text
-    trusted = list(csv.DictReader((tmp_path / "trusted.csv").open()))
+    trusted = list(csv.DictReader((tmp_path / "trusted.csv").open(encoding="utf-8-sig")))
     assert all(float(r["total"]) > 0 for r in trusted)
 
 

@@ -4,6 +4,7 @@ and compare the manifest's data (papers, answers, declarations, marks, parameter
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -96,4 +97,5 @@ def load_for_grading(path: Path, trust: bool = False) -> tuple[dict[str, Any], P
             raise UserError(loaded.problems(problems))
         return loaded.data, loaded.root, TRUSTED if trust else ""
     regenerated = verify_data(loaded)
-    return {**loaded.data, "papers": regenerated["papers"]}, loaded.root, VERIFIED
+    papers = json.loads(json.dumps(regenerated["papers"], sort_keys=True))  # ordered as a written manifest is
+    return {**loaded.data, "papers": papers}, loaded.root, VERIFIED
