@@ -24,9 +24,10 @@ __all__ = ["AUDITED_ELSEWHERE", "DATA_KEYS", "FieldDiff", "compare_manifests", "
 AUDITED_ELSEWHERE = frozenset({"command", "built_in", "set_sha256", "environment", "inputs", "qbank_version", "files"})
 DATA_KEYS = ("manifest_version", "seed_scheme", "kind", "seed", "canonical", "exam", "bank", "recipe", "papers")
 ABSOLUTE = {("recipe", "exam"), ("recipe", "bank"), ("recipe", "templates", "*"), ("bank", "path"),
-            ("papers", "*", "questions", "*", "path")}  # fmt: skip
+            ("papers", "*", "questions", "*", "path"), ("practice", "questions", "*", "path")}  # fmt: skip
 DISPLAY = {("exam", "file"): ("recipe", "exam"), ("bank", "root"): ("bank", "path"),
-           ("papers", "*", "questions", "*", "file"): ("papers", "*", "questions", "*", "path")}  # fmt: skip
+           ("papers", "*", "questions", "*", "file"): ("papers", "*", "questions", "*", "path"),
+           ("practice", "questions", "*", "file"): ("practice", "questions", "*", "path")}  # fmt: skip
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "absent"})()
 
 
