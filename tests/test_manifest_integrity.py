@@ -328,7 +328,8 @@ def test_a_font_file_moved_since_the_build_is_reported(gset, run_cli, tmp_path):
         data["environment"]["fonts"][0]["file"] = "/old/fonts/termes.otf"
 
     target = forged_copy(out, tmp_path, forge)
-    family = json.loads((out / "manifest.json").read_text())["environment"]["fonts"][0]["family"]
+    font = json.loads((out / "manifest.json").read_text())["environment"]["fonts"][0]
+    family = font.get("name") or font.get("family")
     status, text, err = run_cli("audit", target, "--paper", rows[0]["roll"])
     assert status == 0, text + err
     assert f"note: rendering environment changed: font {family} file /old/fonts/termes.otf → /" in text
