@@ -121,10 +121,10 @@ def test_printed_key_value_is_always_accepted(value):
 def test_grade_writes_nothing_over_an_existing_file_without_force(built, tmp_path, capsys):
     out, rows = built
     target = tmp_path / "marks.csv"
-    target.write_text("keep")
+    target.write_text("roll,paper,total,auto_max,paper_max\n")  # a marks file, as qbank writes them
     assert main(["grade", str(out), str(out / "answers.csv"), "--out", str(target)]) == 2
     assert "already exists (use --force to replace it)" in capsys.readouterr().err
-    assert target.read_text() == "keep"
+    assert target.read_text() == "roll,paper,total,auto_max,paper_max\n"
     assert main(["grade", str(out), str(out / "answers.csv"), "--out", str(target), "--force"]) == 0
     assert target.read_text(encoding="utf-8-sig").startswith("roll,name,section,paper,")
 

@@ -16,9 +16,10 @@ from .exam import Exam, load_exam
 from .fontcover import check_printable
 from .leaks import paper_leaks
 from .manifest import build_manifest, inputs_record, manifest_bytes, paper_record, seal
+from .outdir import bank_inputs, check_output
 from .render import PageRenderer, formatted_answers, render_part
 from .solve import make_variant
-from .writer import check_target, write_set
+from .writer import write_set
 
 Progress = Callable[[str], None]
 PRACTICE_REDRAWS = 8  # draws of a practice question that keeps coinciding with the paper's (see solve_exam_practice)
@@ -128,8 +129,10 @@ def build_exam(
     progress: Progress | None = None,
 ) -> BuildResult:
     """Validate, draw, solve, render and write one exam set atomically into `out_dir`."""
-    check_target(out_dir, force)
+    check_output(out_dir, force, [exam_path, *template_dirs], template_dirs)
     exam = load_exam(exam_path)
+    inputs = [exam_path, *template_dirs, *bank_inputs(exam.bank.root, exam.bank.module_digests)]
+    check_output(out_dir, force, inputs)
     check_printable(exam)  # a header field no pinned font covers is an error before anything is drawn
     paper = solve_paper(exam, seed, "main", canonical)
     refuse_leaks(paper)
@@ -143,5 +146,5 @@ def build_exam(
     manifest = build_manifest([paper], files, command or [], extra)
     digest = seal(manifest)
     files["manifest.json"] = manifest_bytes(manifest)
-    write_set(out_dir, files, force)
+    write_set(out_dir, files, force, inputs)
     return BuildResult(out_dir, manifest["files"], digest)

@@ -25,11 +25,12 @@ from .fontcover import check_printable
 from .fontrecord import merge_records
 from .load import display_name
 from .manifest import assemble_manifest, inputs_record, manifest_bytes, seal
+from .outdir import bank_inputs, check_output
 from .progress import Progress
 from .render import PageRenderer
 from .roster import Student, form_ids, read_roster
 from .workers import JobSpec, run_jobs
-from .writer import Staging, check_target
+from .writer import Staging, write_durable
 
 GRADEBOOK = "answers.csv"
 
@@ -132,7 +133,7 @@ def make_class_set(
         digests[BOOKLET], merger_rss = merge_booklet(root, papers, jobs)
         merger_seconds = time.perf_counter() - started
         data = gradebook(exam, papers, results, recipe["columns"], recipe.get("csv_bom", False))
-        (root / GRADEBOOK).write_bytes(data)
+        write_durable(root / GRADEBOOK, data)
         digests[GRADEBOOK] = hashlib.sha256(data).hexdigest()
     extra = {"kind": "class", "recipe": dict(recipe), "inputs": inputs_record(renderer.template_dirs)}
     records = [r["record"] for r in results]
@@ -166,11 +167,14 @@ def build_class(
     csv_bom: bool = True,
 ) -> BuildResult:
     """Validate the roster and the exam, then build the whole class set atomically into `out_dir`."""
-    check_target(out_dir, force)
+    given = [exam_path, *([roster] if roster is not None else []), *template_dirs]
+    check_output(out_dir, force, given, template_dirs)
     papers, roster_record, students = (
         roster_papers(roster) if roster is not None else (form_papers(forms or 1), None, [])
     )
     exam = load_exam(exam_path)  # every exam error is reported before a worker starts
+    inputs = [*given, *bank_inputs(exam.bank.root, exam.bank.module_digests)]
+    check_output(out_dir, force, inputs)
     check_printable(exam, students, display_name(roster) if roster is not None else None)  # before any render
     if forms is not None and roster is None:
         require_distinct_forms(exam, seed, forms, canonical)  # `forms_differ: true`: no two forms share numbers
@@ -181,7 +185,7 @@ def build_class(
         "columns": list(dict.fromkeys(key for paper in papers for key in paper.student)),
         "papers": [{"id": p.id, "student": dict(p.student)} for p in papers],
     }  # fmt: skip
-    with Staging(out_dir, force) as staging, Progress(len(papers), "papers", enabled=progress) as bar:
+    with Staging(out_dir, force, inputs) as staging, Progress(len(papers), "papers", enabled=progress) as bar:
         manifest, _ = make_class_set(
             recipe, staging.path, jobs or default_jobs(), bar, command=command or [], exam=exam
         )

@@ -16,10 +16,11 @@ from .errors import LocatedError, Problem, UserError
 from .exam import Course, Exam, ExamSpec, Item, Part, Section
 from .fontrecord import embedded_fonts
 from .manifest import assemble_manifest, inputs_record, manifest_bytes, paper_record, seal
+from .outdir import bank_inputs, check_output
 from .render import PageRenderer, render_part
 from .solve import make_variant
 from .validate import Question
-from .writer import check_target, write_set
+from .writer import write_set
 
 PRACTICE_PAPER = "practice"
 ORDER_STREAM = "practice:order"
@@ -114,11 +115,13 @@ def build_practice(
     command: list[str] | None = None,
 ) -> BuildResult:
     """Build a practice sheet (PDF, HTML, manifest) atomically into `out_dir`."""
-    check_target(out_dir, force)
+    bank_root = Path(bank_path).parent if Path(bank_path).is_file() else Path(bank_path)
+    inputs = [*bank_inputs(bank_root), *template_dirs]
+    check_output(out_dir, force, inputs, template_dirs)
     recipe = {"kind": "practice", "bank": str(Path(bank_path).resolve()), "topics": list(topics), "count": count,
               "seed": seed, "inline_solutions": inline_solutions,
               "templates": [str(Path(d).resolve()) for d in template_dirs]}  # fmt: skip
     files = make_practice(recipe, command or [], built_in=str(Path(out_dir).resolve()))
-    write_set(out_dir, files, force)
+    write_set(out_dir, files, force, inputs)
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     return BuildResult(out_dir, digests, json.loads(files["manifest.json"])["set_sha256"])

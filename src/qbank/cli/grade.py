@@ -77,27 +77,26 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
 
 
 def _write_files(files: dict[Path, bytes], force: bool, inputs: list[Path]) -> None:
-    """Write each file atomically (a hidden partial file renamed into place), after checking that none is in
-    the way and none is an input (the responses, the manifest or a file of the set), even with --force."""
+    """Write the files all or nothing (hidden partial files renamed into place), after checking that none is
+    in the way, none is an input (the responses, the manifest or a file of the set) and, with --force, that
+    each existing one is a file of its kind that qbank wrote."""
     from ..errors import Problem, UserError
     from ..load import display_name
-    from ..writer import write_durable
+    from ..outdir import MARKS_COLUMNS, out_file_problems
+    from ..verdicts import DETAIL_COLUMNS
+    from ..writer import write_files
 
     problems = []
     if len({path.resolve() for path in files}) != len(files):
         problems.append(Problem("<command line>", 0, "--detail", "the detail file must differ from the marks file"))
     protected = {path.resolve() for path in inputs}
-    for path, option in zip(files, ("--out", "--detail"), strict=False):
+    kinds = (("--out", "marks", MARKS_COLUMNS), ("--detail", "grading detail", DETAIL_COLUMNS))
+    for path, (option, kind, columns) in zip(files, kinds, strict=False):
         if path.resolve() in protected:
             message = f"{display_name(path)} is an input (the responses, the manifest or a file of the set)"
             problems.append(Problem("<command line>", 0, option, message + "; write the marks elsewhere"))
-        elif path.exists() and not force:
-            problems.append(Problem("<command line>", 0, option, f"{display_name(path)} already exists "
-                                    "(use --force to replace it)"))  # fmt: skip
+        else:
+            problems.extend(out_file_problems(path, option, force, kind, columns))
     if problems:
         raise UserError(problems)
-    partials = {path: path.with_name(f".{path.name}.partial") for path in files}
-    for path, data in files.items():
-        write_durable(partials[path], data)
-    for path, partial in partials.items():
-        partial.replace(path)
+    write_files(files)
