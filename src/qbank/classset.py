@@ -23,6 +23,7 @@ from .exam import Exam, load_exam
 from .exam_sweep import require_distinct_forms
 from .fontcover import check_printable
 from .fontrecord import merge_records
+from .lifetime import guard_worker
 from .load import display_name
 from .manifest import assemble_manifest, inputs_record, manifest_bytes, seal
 from .outdir import bank_inputs, check_output
@@ -98,7 +99,8 @@ def merge_booklet(root: Path, papers: Sequence[ClassPaper], jobs: int) -> tuple[
     if jobs <= 1 or len(papers) <= 1:
         return key_booklet(root, papers)
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=guard_worker,
+                             initargs=(os.getpid(),)) as pool:  # fmt: skip
         return pool.submit(key_booklet, root, list(papers)).result()
 
 

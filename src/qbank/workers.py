@@ -6,12 +6,12 @@ after `TASKS_PER_CHILD` papers, so memory stays flat however large the class is.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
 import resource
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -24,6 +24,7 @@ from .errors import Problem, UserError
 from .exam import Exam, load_exam
 from .fontrecord import embedded_fonts
 from .leaks import paper_leaks
+from .lifetime import guard_worker
 from .manifest import paper_record
 from .pdf import PdfError, write_pdf
 from .render import PageRenderer, formatted_answers
@@ -87,11 +88,11 @@ def max_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def init_worker(spec: JobSpec) -> None:
-    """Load the exam and the page templates once per worker process."""
+def init_worker(spec: JobSpec, build_pid: int | None = None) -> None:
+    """Load the exam and the page templates once per worker process (which ends with the build `build_pid`)."""
     _STATE.clear()
-    if multiprocessing.parent_process() is not None:
-        threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    if build_pid is not None:
+        guard_worker(build_pid)
     try:
         exam = load_exam(Path(spec.exam_path))
     except UserError as exc:
@@ -102,13 +103,6 @@ def init_worker(spec: JobSpec) -> None:
         return
     renderer = PageRenderer([Path(d) for d in spec.template_dirs], spec.key_style)
     _STATE.update(spec=spec, exam=exam, renderer=renderer, problems=[])
-
-
-def _exit_with_parent(parent: int) -> None:
-    """End this worker when the process that started it is gone (e.g. the build was killed with -9)."""
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(1)
 
 
 def run_job(paper_id: str, student: Mapping[str, str]) -> dict:
@@ -162,12 +156,22 @@ def _results(spec: JobSpec, papers: Sequence[tuple[str, Mapping[str, str]]], job
     for start in range(0, len(papers), per_generation):
         batch = papers[start : start + per_generation]
         pool = ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=context,
-                                   initializer=init_worker, initargs=(spec,))  # fmt: skip
+                                   initializer=init_worker, initargs=(spec, os.getpid()))  # fmt: skip
         try:
             pending: set[Future] = {pool.submit(run_job, paper_id, dict(student)) for paper_id, student in batch}
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     yield future.result()
+        except BaseException:  # an error, Ctrl-C or SIGTERM: stop the workers now rather than after their paper
+            stop_workers(pool)
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's worker processes (the executor keeps them in `_processes`)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()

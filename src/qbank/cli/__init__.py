@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import Problem, UserError
+from ..lifetime import Terminated, sigterm_raises
 from . import audit, build, check, grade, practice, variants
 
 VERBS = {"build": build, "variants": variants, "check": check, "practice": practice, "grade": grade,
@@ -104,11 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = make_parser()
     try:
-        args = parser.parse_args(args_list)
-        if not getattr(args, "verb", None):
-            parser.print_help(sys.stderr)
-            raise ArgumentError(f"qbank: a COMMAND is required ({', '.join(VERBS)})")
-        return int(args.run(args, ["qbank", *args_list]) or 0)
+        with sigterm_raises():
+            args = parser.parse_args(args_list)
+            if not getattr(args, "verb", None):
+                parser.print_help(sys.stderr)
+                raise ArgumentError(f"qbank: a COMMAND is required ({', '.join(VERBS)})")
+            return int(args.run(args, ["qbank", *args_list]) or 0)
     except ArgumentError as exc:
         print_problems([Problem("<command line>", 0, "", str(exc))])
         return 2
@@ -118,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qbank: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except Terminated:
+        print("qbank: terminated; nothing was written", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except BrokenPipeError:  # `qbank check ... | head`: the reader left; stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
