@@ -88,7 +88,7 @@ def test_sigkill_of_the_build_leaves_no_process_behind(tmp_path):
     with cleanup(process):
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
-        assert wait_for(lambda: not session_members(process.pid), 5), session_members(process.pid)
+        assert wait_for(lambda: not session_members(process.pid), 10), session_members(process.pid)
     assert not out.exists() and staged(tmp_path, "quiz")  # the killed build's staging folder is left ...
     roster = write_roster(tmp_path / "two.csv", roster_rows(2))
     argv = ["build", str(EXAM), "--roster", str(roster), "--seed", "5", "--out", str(out), "--jobs", "1"]
@@ -108,5 +108,5 @@ def test_sigterm_and_sigint_end_the_build_cleanly(tmp_path, number, status, word
         assert process.returncode == status, err
         assert f"qbank: {word}; nothing was written" in err.decode()
         assert b"Traceback" not in err
-        assert wait_for(lambda: not session_members(process.pid), 5), session_members(process.pid)
+        assert wait_for(lambda: not session_members(process.pid), 10), session_members(process.pid)
     assert not out.exists() and not staged(tmp_path, "quiz")
