@@ -110,3 +110,16 @@ def test_sigterm_and_sigint_end_the_build_cleanly(tmp_path, number, status, word
         assert b"Traceback" not in err
         assert wait_for(lambda: not session_members(process.pid), 10), session_members(process.pid)
     assert not out.exists() and not staged(tmp_path, "quiz")
+
+
+@pytest.mark.parametrize("target", [ROOT / "banks" / "deep-learning", EXAM], ids=["bank", "exam"])
+def test_sigkill_of_a_check_leaves_no_worker_behind(target):
+    """`qbank check` sweeps in a fork pool; its workers go with it when it is killed."""
+    command = [sys.executable, "-m", "qbank", "check", str(target), "--seeds", "100000", "--jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    with cleanup(process):
+        assert wait_for(lambda: len(session_members(process.pid)) >= 3, 120), "the sweep's pool did not start"
+        assert process.poll() is None
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        assert wait_for(lambda: not session_members(process.pid), 10), session_members(process.pid)

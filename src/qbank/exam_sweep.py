@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from .draw import draw_params, thaw
 from .errors import LocatedError, Problem, UserError
 from .exam import Exam, Part, load_exam
 from .layout import paper_layout
+from .lifetime import guard_worker
 from .roster import form_ids
 from .scenario import draw_scenarios, given_problems
 from .solve import make_variant
@@ -241,7 +243,9 @@ def _reports(key: str, bounds: list[int], forms: int | None, jobs: int) -> Itera
     if len(ranges) == 1:
         yield _task(key, ranges[0][0], ranges[0][1], forms)
         return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=guard_worker,
+                             initargs=(os.getpid(),)) as pool:  # fmt: skip
         futures = [pool.submit(_task, key, a, b, forms) for a, b in ranges]
         for future in futures:
             yield future.result()

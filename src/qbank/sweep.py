@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import math
 import multiprocessing
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,6 +43,7 @@ from typing import Any
 from .coverage import collapse_failures
 from .draw import draw_params, thaw
 from .errors import LocatedError
+from .lifetime import guard_worker
 from .solve import Variant, make_variant, solve_draw
 from .sweep_report import Failure, QuestionReport, repro_command, track_answers, track_params, tracked_params
 from .validate import Question
@@ -220,7 +222,8 @@ def sweep_all(
             yield _with_collapse(_loaded(key)[question_id], merged, first_seed)
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=guard_worker,
+                             initargs=(os.getpid(),)) as pool:  # fmt: skip
         futures: list[list[Future[QuestionReport]]] = [
             [pool.submit(_task, key, qid, a, b, c, full_until) for a, b, c in ranges] for qid in question_ids
         ]
