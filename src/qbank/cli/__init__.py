@@ -17,14 +17,14 @@ VERBS = {"build": build, "variants": variants, "check": check, "practice": pract
          "audit": audit}  # fmt: skip
 EPILOG = """examples:
   qbank build exams/cs60010-endsem.yaml --seed 2026 --out out/
-  qbank build exams/cs60010-endsem.yaml --seed 1 --canonical --out out/canonical
-  qbank build exams/sample.yaml --roster exams/roster-example.csv --seed 7 --out out/quiz1
-  qbank build exams/sample.yaml --forms 4 --seed 7 --out out/forms
+  qbank build exams/cs60010-endsem.yaml --seed 1 --canonical --out sets/canonical
+  qbank build exams/sample.yaml --roster exams/roster-example.csv --seed 7 --out sets/class7
+  qbank build exams/sample.yaml --forms 4 --seed 7 --out sets/forms
   qbank variants banks/deep-learning/questions/cnn/vgg-params.yaml --seed 0 --count 5
   qbank check banks/deep-learning --seeds 1000
-  qbank practice banks/deep-learning --topics cnn,transformer --count 8 --seed 1 --out out/practice
-  qbank grade out/quiz1 responses.csv
-  qbank audit out/quiz1 --paper 24CS1007
+  qbank practice banks/deep-learning --topics cnn,transformer --count 8 --seed 1 --out sets/practice
+  qbank grade sets/class7 responses.csv
+  qbank audit sets/class7 --paper 24CS1007
 
 Every user error is printed as `file:line: key.path: problem` and exits with status 2."""
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 HELP = "regenerate a set (or one student's paper) and compare parameters, answers and PDF digests"
 EXAMPLES = """example:
-  qbank audit out/quiz1
-  qbank audit out/quiz1/manifest.json --paper 24CS1007
-  qbank audit out/quiz1 --expect sha256:9f2c...   (the set digest the build printed)
+  qbank audit sets/class7
+  qbank audit sets/class7/manifest.json --paper 24CS1007
+  qbank audit sets/class7 --expect sha256:9f2c...   (the set digest the build printed)
 Exit status: 0 identical, 1 something differs (each difference says why), 2 user error."""
 
 

@@ -12,9 +12,9 @@ SET_DIGEST_LINE = "set digest sha256:{digest} (keep it: qbank audit {out} --expe
 HELP = "build an exam set, or a class set with one paper per student (--roster) or per form (--forms)"
 EXAMPLES = """example:
   qbank build exams/cs60010-endsem.yaml --seed 2026 --out out/
-  qbank build exams/cs60010-endsem.yaml --seed 0 --canonical --out out/original --force
-  qbank build exams/sample.yaml --roster exams/roster-example.csv --seed 7 --out out/quiz1
-  qbank build exams/sample.yaml --forms 4 --seed 7 --out out/forms"""
+  qbank build exams/cs60010-endsem.yaml --seed 0 --canonical --out sets/original --force
+  qbank build exams/sample.yaml --roster exams/roster-example.csv --seed 7 --out sets/class7
+  qbank build exams/sample.yaml --forms 4 --seed 7 --out sets/forms"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

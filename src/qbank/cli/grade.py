@@ -10,9 +10,9 @@ from pathlib import Path
 
 HELP = "grade a responses CSV against each student's own answers (declared tolerances); write marks.csv"
 EXAMPLES = """example:
-  qbank grade out/quiz1 responses.csv
-  qbank grade out/quiz1/manifest.json responses.csv --out marks/quiz1.csv --force
-  qbank grade out/quiz1 antworten.csv --decimal-comma
+  qbank grade sets/class7 responses.csv
+  qbank grade sets/class7/manifest.json responses.csv --out sets/class7-marks.csv --force
+  qbank grade sets/class7 antworten.csv --decimal-comma
 The responses CSV is shaped like the set's answers.csv: a roll (or form) column, one column per answer.
 Exit status: 0 every cell read, 1 marks written but some cells could not be read (listed), 2 errors."""
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 HELP = "build a practice sheet (PDF and self-contained HTML) of fresh variants on chosen topics"
 EXAMPLES = """example:
-  qbank practice banks/deep-learning --topics cnn,transformer --count 8 --seed 1 --out out/practice
-  qbank practice banks/sample --count 4 --seed 2 --inline-solutions --out out/drill"""
+  qbank practice banks/deep-learning --topics cnn,transformer --count 8 --seed 1 --out sets/practice
+  qbank practice banks/sample --count 4 --seed 2 --inline-solutions --out sets/drill"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
