@@ -228,3 +228,73 @@ def test_expression_string_size_edge():
     assert len(compile_expression("s + 'a'")({"s": "a" * 99_999})) == limits.MAX_STRING
     message = refused("s + 'a'", {"s": "a" * 100_000})
     assert message == "string too long: more than 100,000 characters (limits.MAX_STRING)"
+
+
+# ---------- CSV files (rosters, responses) and manifests ----------
+
+
+def roster_error(tmp_path, text: str) -> str:
+    """The problems reading `text` as a roster report (it must fail)."""
+    from qbank.roster import read_roster
+
+    path = tmp_path / "roster.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        read_roster(path)
+    return str(info.value)
+
+
+def test_csv_bounds_at_their_edges(tmp_path, monkeypatch):
+    from qbank import roster
+    from qbank.roster import read_roster
+
+    path = tmp_path / "roster.csv"
+    cell = "a" * limits.MAX_CSV_CELL
+    path.write_text(f"roll,name\nR1,{cell}\n", encoding="utf-8")
+    assert read_roster(path)[0].name == cell
+    assert "roster.csv:2: column 2: 10,001 characters, more than 10,000 (limits.MAX_CSV_CELL)" in roster_error(
+        tmp_path, f"roll,name\nR1,{cell}a\n"
+    )
+    extra = [f"c{i}" for i in range(limits.MAX_CSV_COLUMNS - 2)]
+    path.write_text(",".join(["roll", "name", *extra]) + "\n" + ",".join(["R1", "N", *extra]) + "\n")
+    assert len(read_roster(path)) == 1
+    too_wide = ",".join(["roll", "name", *extra, "one-more"]) + "\n"
+    assert "roster.csv:1: 1,001 fields, more than 1,000 (limits.MAX_CSV_COLUMNS)" in roster_error(tmp_path, too_wide)
+    monkeypatch.setattr(roster, "MAX_CSV_ROWS", 3)  # the rows bound, exercised at a small value
+    rows = "".join(f"R{i},N{i}\n" for i in range(3))
+    path.write_text("roll,name\n" + rows)
+    assert len(read_roster(path)) == 3
+    assert "roster.csv:5: more than 3 rows (limits.MAX_CSV_ROWS)" in roster_error(
+        tmp_path, "roll,name\n" + rows + "R9,N\n"
+    )
+
+
+def test_csv_file_size_is_checked_before_reading(tmp_path):
+    from qbank.roster import read_roster
+
+    path = tmp_path / "roster.csv"
+    head = "roll,name\nR1,N\n"
+    path.write_text(head + "\n" * (limits.MAX_CSV_BYTES - len(head)))
+    assert len(read_roster(path)) == 1
+    message = roster_error(tmp_path, head + "\n" * (limits.MAX_CSV_BYTES - len(head) + 1))
+    assert "roster.csv: roster is more than 20,000,000 bytes (limits.MAX_CSV_BYTES)" in message
+
+
+def test_manifest_size_and_depth_at_their_edges(tmp_path, monkeypatch):
+    from qbank import manifest_read
+    from qbank.manifest_json import JsonProblem, parse_strict
+
+    depth = limits.MANIFEST_MAX_DEPTH + 1  # the top-level object and MANIFEST_MAX_DEPTH levels nested in it
+    assert parse_strict("[" * depth + "]" * depth) is not None
+    with pytest.raises(JsonProblem, match=f"nested more than {limits.MANIFEST_MAX_DEPTH} levels deep"):
+        parse_strict("[" * (depth + 1) + "]" * (depth + 1))
+    monkeypatch.setattr(manifest_read, "MAX_MANIFEST_BYTES", 10)  # the size bound, exercised at a small value
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text("[" + " " * 8 + "]")
+    with pytest.raises(UserError) as info:
+        manifest_read.load_manifest(manifest)
+    assert "(limits.MAX_MANIFEST_BYTES)" not in str(info.value)  # 10 bytes pass the size bound (then fail later)
+    manifest.write_text("[" + " " * 9 + "]")
+    with pytest.raises(UserError) as info:
+        manifest_read.load_manifest(manifest)
+    assert "manifest.json: manifest is more than 10 bytes (limits.MAX_MANIFEST_BYTES)" in str(info.value)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .draw import DrawError, _fill, stream_seed, thaw
-from .models import MAX_ATTEMPTS_CAP
+from .limits import MAX_ATTEMPTS_CAP
 from .param_space import MAX_ENUMERATED, Enumeration, enumerate_space, failed_constraints, space_size
 from .pcg import PCG64Stream
 from .validate import Question

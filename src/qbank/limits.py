@@ -57,3 +57,16 @@ MAX_EXPR_STEPS = 1_000_000  # work of one evaluation: loop items x syntax nodes,
 MAX_INT_BITS = 4096  # bits of an integer in YAML, computed by an expression, or held by a derived parameter
 MAX_SEQUENCE = 100_000  # items of a list, tuple, set, dict or range an expression builds
 MAX_STRING = 100_000  # characters of a string an expression builds or a derived parameter holds
+
+# --- draws (draw stage) ---
+MAX_ATTEMPTS_CAP = 100_000  # the most draws a question may ask its constraints to take (`max_attempts`)
+
+# --- CSV files (rosters and response files) ---
+MAX_CSV_BYTES = 20_000_000  # size of one roster or response file
+MAX_CSV_ROWS = 50_000  # rows of one roster or response file (students)
+MAX_CSV_COLUMNS = 1_000  # columns of one roster or response file
+MAX_CSV_CELL = 10_000  # characters of one cell of a roster or response file
+
+# --- manifests (audit and grade) ---
+MAX_MANIFEST_BYTES = 500_000_000  # size of a set's manifest.json
+MANIFEST_MAX_DEPTH = 64  # nesting of objects and arrays in a manifest

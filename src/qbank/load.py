@@ -54,12 +54,20 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def read_bytes(path: Path, what: str = "file") -> bytes:
-    """A file's bytes; an unreadable file is a UserError naming it."""
+def read_bytes(path: Path, what: str = "file", limit: tuple[int, str] | None = None) -> bytes:
+    """A file's bytes; an unreadable file, or one larger than `limit` (bytes, constant name), is a UserError
+    naming it (the size is checked before the file is read, and no more than the limit is read)."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            if limit is None:
+                return handle.read()
+            data = handle.read(limit[0] + 1)
     except OSError as exc:
         raise UserError([Problem(display_name(path), 0, "", f"cannot read {what}: {exc.strerror or exc}")]) from None
+    if len(data) > limit[0]:
+        message = f"{what} is more than {limit[0]:,} bytes (limits.{limit[1]})"
+        raise UserError([Problem(display_name(path), 0, "", message)])
+    return data
 
 
 def decode_utf8(raw: bytes, name: str, what: str = "file", advice: str = "") -> str:

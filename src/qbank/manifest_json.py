@@ -7,9 +7,10 @@ import json
 import math
 from typing import Any
 
+from .limits import MANIFEST_MAX_DEPTH as MAX_DEPTH
+
 __all__ = ["JsonProblem", "line_of", "parse_strict"]
 
-MAX_DEPTH = 64
 KeyPath = tuple[str | int, ...]
 _DECODER = json.JSONDecoder()
 _SPACE = " \t\n\r"

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, UserError, join_path
-from .load import display_name
+from .limits import MAX_MANIFEST_BYTES
+from .load import display_name, read_bytes
 from .manifest_diff import shown_path
 from .manifest_json import JsonProblem, KeyPath, line_of, parse_strict
 from .manifest_schema import manifest_problems
@@ -58,10 +59,9 @@ def load_manifest(path: Path) -> ManifestFile:
     path = Path(path)
     file = path / "manifest.json" if path.is_dir() else path
     name = display_name(file)
+    raw = read_bytes(file, "manifest", (MAX_MANIFEST_BYTES, "MAX_MANIFEST_BYTES"))
     try:
-        text = file.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise UserError([Problem(name, 0, "", f"cannot read manifest: {exc.strerror or exc}")]) from None
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UserError([Problem(name, 0, "", f"not a qbank manifest: not UTF-8 text ({exc.reason})")]) from None
     try:

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from .limits import MAX_SHAPE_DIMS
+from .limits import MAX_ATTEMPTS_CAP, MAX_SHAPE_DIMS
 
 QUESTION_ID = r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$"
 NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -14,7 +14,6 @@ REGISTERED = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
 
 Name = Annotated[str, StringConstraints(pattern=NAME)]
 Registered = Annotated[str, StringConstraints(pattern=REGISTERED)]
-MAX_ATTEMPTS_CAP = 100_000  # the most draws a question may ask its constraints to take (`max_attempts`)
 
 Shape = Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1, max_length=MAX_SHAPE_DIMS)]
 

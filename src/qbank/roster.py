@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .csvfiles import header_delimiter
 from .errors import Problem, UserError
+from .limits import MAX_CSV_BYTES, MAX_CSV_CELL, MAX_CSV_COLUMNS, MAX_CSV_ROWS
 from .load import decode_utf8, display_name, read_bytes
 from .responses import BIDI_CONTROLS, unsafe_characters
 
@@ -50,7 +51,7 @@ class Student:
 def read_table(path: Path, what: str = "CSV file") -> Table:
     """Read a UTF-8 CSV with a header row; every row must have as many fields as the header."""
     name = display_name(path)
-    text = decode_utf8(read_bytes(path, what), name, what, "; save it as UTF-8 CSV")
+    text = decode_utf8(read_bytes(path, what, (MAX_CSV_BYTES, "MAX_CSV_BYTES")), name, what, "; save it as UTF-8 CSV")
     delimiter = header_delimiter(text.split("\n", 1)[0].rstrip("\r"))
     if delimiter is None:
         message = "the header has both ',' and ';' (or tabs) between names: cannot tell which separates columns"
@@ -62,6 +63,10 @@ def read_table(path: Path, what: str = "CSV file") -> Table:
     try:
         for fields in reader:
             line = reader.line_num
+            bound = _bound_problem(name, line, fields, len(rows))
+            if bound is not None:
+                problems.append(bound)
+                break
             if not header:
                 header = tuple(field.strip() for field in fields)
                 problems.extend(_header_problems(name, line, header))
@@ -79,6 +84,21 @@ def read_table(path: Path, what: str = "CSV file") -> Table:
     if problems:
         raise UserError(problems)
     return Table(name, header, tuple(rows))
+
+
+def _bound_problem(name: str, line: int, fields: Sequence[str], rows: int) -> Problem | None:
+    """A row past MAX_CSV_ROWS, with more than MAX_CSV_COLUMNS fields or a cell over MAX_CSV_CELL characters."""
+    if rows >= MAX_CSV_ROWS:
+        return Problem(name, line, "", f"more than {MAX_CSV_ROWS:,} rows (limits.MAX_CSV_ROWS)")
+    if len(fields) > MAX_CSV_COLUMNS:
+        return Problem(
+            name, line, "", f"{len(fields):,} fields, more than {MAX_CSV_COLUMNS:,} (limits.MAX_CSV_COLUMNS)"
+        )
+    for index, field in enumerate(fields):
+        if len(field) > MAX_CSV_CELL:
+            message = f"{len(field):,} characters, more than {MAX_CSV_CELL:,} (limits.MAX_CSV_CELL)"
+            return Problem(name, line, f"column {index + 1}", message)
+    return None
 
 
 def _header_problems(name: str, line: int, header: Sequence[str]) -> list[Problem]:
