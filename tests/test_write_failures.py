@@ -14,6 +14,7 @@ import pytest
 import qbank.workers
 from qbank.cli import main
 from qbank.errors import Problem, UserError
+from qbank.writer import write_files
 
 from .classsets import roster_rows, write_roster
 from .conftest import ROOT, SAMPLE_EXAM
@@ -137,3 +138,20 @@ def test_grade_cannot_write_is_a_located_error(tmp_path, run_cli, monkeypatch):
     assert f"--out: cannot write {tmp_path / 'm' / 'marks.csv'}: No space left on device" in err
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["set"]
+
+
+def test_partial_files_of_a_killed_run_are_removed_by_the_next(tmp_path):
+    """`qbank grade` killed by SIGKILL leaves `.marks.csv.partial-PID`; the next write of that file removes it
+    (a live process's partial file and unrelated hidden files stay)."""
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)
+    stale = tmp_path / f".marks.csv.partial-{dead_pid}"
+    stale.write_text("half a gradebook")
+    live = tmp_path / f".marks.csv.partial-{os.getppid()}"
+    live.write_text("another run at work")
+    unrelated = tmp_path / ".marks.csv.notes"
+    unrelated.write_text("mine")
+    write_files({tmp_path / "marks.csv": b"paper,total\n"})
+    assert (tmp_path / "marks.csv").read_bytes() == b"paper,total\n"
+    assert not stale.exists() and live.exists() and unrelated.exists()

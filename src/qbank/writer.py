@@ -165,6 +165,17 @@ def remove_stale(out_dir: Path) -> list[Path]:
     return removed
 
 
+def remove_stale_partial_files(target: Path) -> list[Path]:
+    """Remove the partial files of `target` (`.NAME.partial-PID`) left by a run whose process is gone."""
+    removed = []
+    for candidate in target.parent.glob(f".{glob.escape(target.name)}.partial-*"):
+        pid = candidate.name.rsplit("-", 1)[1]
+        if pid.isdigit() and not _alive(int(pid)) and candidate.is_file() and not candidate.is_symlink():
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
+
+
 def _alive(pid: int) -> bool:
     """Whether a process with this id exists."""
     try:
@@ -213,6 +224,8 @@ def write_files(files: Mapping[Path, bytes]) -> None:
     failure remove the partial files and the parent folders made for them; an OSError becomes a located
     `--out` problem."""
     partials = {Path(t): Path(t).with_name(f".{Path(t).name}.partial-{os.getpid()}") for t in files}
+    for target in partials:
+        remove_stale_partial_files(target)
     created = list(dict.fromkeys(p for t in partials for p in (t.parent, *t.parent.parents) if not p.exists()))
     try:
         for target, data in files.items():
