@@ -133,3 +133,14 @@ def write_bank(root: Path, names: list[str] | None = None) -> Path:
     for name in names or list(QUESTIONS):
         (bank / "questions" / f"{name}.yaml").write_text(QUESTIONS[name].lstrip())
     return bank
+
+
+MATMUL_EXAM = """bank: ../banks/sample
+institution: U
+course: {code: QB101, name: ML}
+exam: Quiz
+sections:
+  - title: A
+    questions:
+      - {id: basics/matmul}
+"""  # an exam of one sample-bank question, written beside a copy of the bank (exams/NAME.yaml)

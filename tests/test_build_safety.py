@@ -15,18 +15,10 @@ import pytest
 from qbank.pdf import PdfError, write_pdf
 
 from .conftest import ROOT
-from .planted import write_bank
+from .planted import MATMUL_EXAM, write_bank
 
 pytestmark = pytest.mark.slow
-EXAM = """bank: ../banks/sample
-institution: U
-course: {code: QB101, name: ML}
-exam: Quiz
-sections:
-  - title: A
-    questions:
-      - {id: basics/matmul}
-"""
+EXAM = MATMUL_EXAM
 
 
 def templates(project: Path, body: str, **files: str) -> Path:

@@ -15,16 +15,10 @@ import qbank
 from qbank import limits
 from qbank.templating import make_environment, render_string, template_problems
 
+from .planted import MATMUL_EXAM
+
 CPU_SECONDS, ADDRESS_SPACE = 5, 500 * 2**20
-EXAM = """bank: ../banks/sample
-institution: U
-course: {code: QB101, name: ML}
-exam: Quiz
-sections:
-  - title: A
-    questions:
-      - {id: basics/matmul}
-"""
+EXAM = MATMUL_EXAM
 
 
 def _limit() -> None:

@@ -59,12 +59,12 @@ def _exit_when_gone(build_pid: int, handle: int | None) -> None:
         while not poller.poll():
             continue
     else:
-        while _alive(build_pid):
+        while process_alive(build_pid):
             time.sleep(0.5)
     os._exit(1)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether a process with this id exists."""
     try:
         os.kill(pid, 0)

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .errors import Problem, UserError
+from .lifetime import process_alive
 from .load import display_name
 from .outdir import check_output
 
@@ -159,7 +160,7 @@ def remove_stale(out_dir: Path) -> list[Path]:
     for candidate in out_dir.parent.glob(f".{glob.escape(out_dir.name)}.*-*-*"):
         kind, _, rest = candidate.name[len(out_dir.name) + 2 :].partition("-")
         pid = rest.split("-", 1)[0]
-        if kind in ("partial", "old") and pid.isdigit() and not _alive(int(pid)) and candidate.is_dir():
+        if kind in ("partial", "old") and pid.isdigit() and not process_alive(int(pid)) and candidate.is_dir():
             shutil.rmtree(candidate, ignore_errors=True)
             removed.append(candidate)
     return removed
@@ -170,21 +171,10 @@ def remove_stale_partial_files(target: Path) -> list[Path]:
     removed = []
     for candidate in target.parent.glob(f".{glob.escape(target.name)}.partial-*"):
         pid = candidate.name.rsplit("-", 1)[1]
-        if pid.isdigit() and not _alive(int(pid)) and candidate.is_file() and not candidate.is_symlink():
+        if pid.isdigit() and not process_alive(int(pid)) and candidate.is_file() and not candidate.is_symlink():
             candidate.unlink(missing_ok=True)
             removed.append(candidate)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process with this id exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _renameat2(source: Path, target: Path, flags: int) -> bool:
