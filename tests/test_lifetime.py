@@ -57,7 +57,10 @@ def start_build(tmp_path: Path, out: Path) -> subprocess.Popen:
     roster = write_roster(tmp_path / "students.csv", roster_rows(16))
     command = [sys.executable, "-m", "qbank", "build", str(EXAM), "--roster", str(roster), "--seed", "5",
                "--out", str(out), "--jobs", "2"]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    # Ctrl-C as at a terminal: SIGINT handled by default even when the test runner was started with it ignored
+    # (a background job of a non-interactive shell inherits SIGINT ignored, and Python then keeps ignoring it)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     # the build, the fork server, two workers (and the resource tracker) exist; a worker has written a paper
     started = wait_for(
         lambda: (

@@ -13,7 +13,7 @@ import qbank.workers
 from qbank.cli import main
 
 from .classsets import roster_rows, write_roster
-from .conftest import SAMPLE_EXAM
+from .conftest import SAMPLE_BANK, SAMPLE_EXAM
 
 pytestmark = pytest.mark.slow
 VERBS = ("exam", "forms", "roster", "practice")
@@ -189,3 +189,14 @@ def test_grade_never_replaces_an_input_or_a_file_it_did_not_write(project, run_c
     assert status == 0, err
     status, _, err = run_cli(*argv, "--out", "marks/quiz.csv", "--force")
     assert status == 0, err  # a marks file qbank wrote may be replaced
+
+
+def test_loading_a_bank_writes_nothing_into_its_folder(tmp_path):
+    """Importing a bank's solver modules leaves no __pycache__ behind: the bank folder is the user's."""
+    from qbank.bank import load_bank
+
+    bank = tmp_path / "mybank"
+    shutil.copytree(SAMPLE_BANK, bank, ignore=shutil.ignore_patterns("__pycache__"))
+    before = sorted(p.relative_to(bank) for p in bank.rglob("*"))
+    load_bank(bank)
+    assert sorted(p.relative_to(bank) for p in bank.rglob("*")) == before
