@@ -191,9 +191,14 @@ def test_grade_never_replaces_an_input_or_a_file_it_did_not_write(project, run_c
     assert status == 0, err  # a marks file qbank wrote may be replaced
 
 
-def test_loading_a_bank_writes_nothing_into_its_folder(tmp_path):
-    """Importing a bank's solver modules leaves no __pycache__ behind: the bank folder is the user's."""
+def test_loading_a_bank_writes_nothing_into_its_folder(tmp_path, monkeypatch):
+    """Importing a bank's solver modules leaves no __pycache__ behind: the bank folder is the user's (even where
+    Python writes bytecode, as without PYTHONDONTWRITEBYTECODE)."""
+    import sys
+
     from qbank.bank import load_bank
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
 
     bank = tmp_path / "mybank"
     shutil.copytree(SAMPLE_BANK, bank, ignore=shutil.ignore_patterns("__pycache__"))
