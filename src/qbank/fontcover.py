@@ -72,7 +72,7 @@ def shown(char: str) -> str:
 
 
 def coverage_problems(fields: Iterable[Printed]) -> list[Problem]:
-    """One problem per field and character no pinned font covers: `file:line: path: no font covers 'X' (U+XXXX)`."""
+    """One problem per field and character no pinned font covers: `file:line: path: no font covers 'ä' (U+00E4)`."""
     problems = []
     for field in fields:
         for char in uncovered(field.text):

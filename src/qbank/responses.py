@@ -34,7 +34,7 @@ class Unreadable(ValueError):
 
 
 def unsafe_characters(text: str) -> list[str]:
-    """Control, line-separator and bidirectional-override characters in a text, as 'U+XXXX' names."""
+    """Control, line-separator and bidirectional-override characters in a text, as code point names such as 'U+202E'."""
     found = []
     for char in text:
         if char in BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
@@ -43,7 +43,7 @@ def unsafe_characters(text: str) -> list[str]:
 
 
 def visible(text: str) -> str:
-    """A text with its control and bidirectional characters shown as <U+XXXX>, for reports."""
+    """A text with its control and bidirectional characters shown as code points such as <U+202E>, for reports."""
     return "".join(f"<U+{ord(c):04X}>" if unsafe_characters(c) else c for c in text)
 
 
