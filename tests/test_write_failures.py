@@ -46,8 +46,8 @@ def output_fd(fd: int) -> bool:
         return False
 
 
-@pytest.mark.parametrize("verb", ["exam", "roster", "practice"])
-def test_disk_full_is_a_located_error_and_leaves_no_folder(tmp_path, run_cli, monkeypatch, verb):
+def fill_the_disk(monkeypatch) -> None:
+    """Make every write to an output file fail as on a full disk (ENOSPC); other writes go through."""
     real_write = os.write
 
     def full(fd, data):
@@ -56,6 +56,11 @@ def test_disk_full_is_a_located_error_and_leaves_no_folder(tmp_path, run_cli, mo
         return real_write(fd, data)
 
     monkeypatch.setattr(os, "write", full)
+
+
+@pytest.mark.parametrize("verb", ["exam", "roster", "practice"])
+def test_disk_full_is_a_located_error_and_leaves_no_folder(tmp_path, run_cli, monkeypatch, verb):
+    fill_the_disk(monkeypatch)
     (tmp_path / "work").mkdir()
     status, out, err = run_cli(*commands(tmp_path / "work", tmp_path / "a" / "b" / "set")[verb])
     assert status == 2, err
@@ -125,14 +130,7 @@ def test_a_failed_class_build_leaves_no_parent_folders(tmp_path, run_cli, monkey
 def test_grade_cannot_write_is_a_located_error(tmp_path, run_cli, monkeypatch):
     out = tmp_path / "set"
     assert main(["build", str(SAMPLE_EXAM), "--forms", "1", "--seed", "2", "--out", str(out)]) == 0
-    real_write = os.write
-
-    def full(fd, data):
-        if output_fd(fd):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_write(fd, data)
-
-    monkeypatch.setattr(os, "write", full)
+    fill_the_disk(monkeypatch)
     status, _, err = run_cli("grade", str(out), str(out / "answers.csv"), "--out", str(tmp_path / "m" / "marks.csv"))
     assert status == 2, err
     assert f"--out: cannot write {tmp_path / 'm' / 'marks.csv'}: No space left on device" in err

@@ -41,7 +41,7 @@ def answer_leaks(
     formatted: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Located messages for the answers `leaked_answers` finds in a text of the student paper."""
-    line = question.document.block_starts.get(("text",), question.document.line(("text",)))
+    line = _text_line(question)
     leaks = leaked_answers(question, variant, text, extra_givens, formatted)
     return [f"{question.file}:{line}: text: answer {name!r} ({printed}) appears in the question paper and is not "
             "one of its givens" for name, printed in leaks]  # fmt: skip
@@ -55,12 +55,17 @@ def paper_leaks(parts: Sequence[Any], seed: int) -> list[Problem]:
         question, variant = solved.part.question, solved.variant
         text = render_string(question.spec.text, {**variant.params, "params": variant.params})
         text += "\n" + svg_text(str(solved.rendered.figure or ""))
-        line = question.document.block_starts.get(("text",), question.document.line(("text",)))
+        line = _text_line(question)
         for name, printed in leaked_answers(question, variant, text):
             message = (f"answer {name!r} ({printed}) of question {question.id} appears in the student paper "
                        f"(seed {seed}, paper {variant.paper_id}) and is not one of its givens")  # fmt: skip
             problems.append(Problem(question.file, line, "text", message))
     return problems
+
+
+def _text_line(question: Question) -> int:
+    """The line of a question file where its `text` block starts (for located leak messages)."""
+    return question.document.block_starts.get(("text",), question.document.line(("text",)))
 
 
 def leaked_answers(
