@@ -39,8 +39,8 @@ def recipe_for(exam: Path, students: int, seed: int, key_style: str) -> dict:
 
 def run(exam: Path, students: int, jobs: int, seed: int, key_style: str, keep_keys: Path | None = None) -> dict:
     """Build one class set into a temporary folder (moving its keys to `keep_keys` if given); return its figures."""
-    from qbank.classset import make_class_set
-    from qbank.progress import Progress
+    from qbank.core.progress import Progress
+    from qbank.sets.classset import make_class_set
 
     folder = Path(tempfile.mkdtemp(prefix="qbank-bench-"))
     self_before = time.process_time()
@@ -65,7 +65,7 @@ def run(exam: Path, students: int, jobs: int, seed: int, key_style: str, keep_ke
 def booklet_run(keys: Path, students: int) -> dict:
     """Merge `keys` (replicated round-robin as symbolic links) into the key booklet of a class of `students`,
     in its own process as a parallel build does; return its figures."""
-    from qbank.classset import ClassPaper, merge_booklet
+    from qbank.sets.classset import ClassPaper, merge_booklet
 
     sources = sorted(keys.glob("*.pdf"))
     folder = Path(tempfile.mkdtemp(prefix="qbank-booklet-"))
@@ -103,8 +103,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print its figures."""
     args = parse_args(argv)
-    from qbank.classset import default_jobs
-    from qbank.workers import TASKS_PER_CHILD
+    from qbank.sets.classset import default_jobs
+    from qbank.sets.workers import TASKS_PER_CHILD
 
     jobs = args.jobs or default_jobs()
     shown = args.exam.resolve().relative_to(REPO) if args.exam.resolve().is_relative_to(REPO) else args.exam

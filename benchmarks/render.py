@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # qbank is imported inside functions, so the cold child can time its import
-    from qbank.exam import Exam
-    from qbank.render import PageRenderer
+    from qbank.render.question import PageRenderer
+    from qbank.spec.exam import Exam
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 0.6  # paper + key together, one warm core
@@ -103,7 +103,8 @@ class Clock:
 def split_solve_paper(clock: Clock) -> Iterator[None]:
     """Time solve_paper's stages (draw+solve, fragment HTML, and within it fresh math typesetting) by
     wrapping the module-level names they call; restore them afterwards."""
-    from qbank import assemble, mathsvg
+    from qbank.render import mathsvg
+    from qbank.render import paper as assemble
 
     targets = [(assemble, "make_variant", "draw+solve"), (assemble, "render_part", "fragment HTML"),
                (mathsvg, "typeset", MATH)]  # fmt: skip
@@ -119,9 +120,9 @@ def split_solve_paper(clock: Clock) -> Iterator[None]:
 
 def render_pair(exam: Exam, renderer: PageRenderer, seed: int, clock: Clock) -> dict[str, Any]:
     """Draw, solve and render paper and key for `seed` to PDF bytes (as `qbank build` does); return sizes."""
-    from qbank.assemble import page_context, solve_paper
-    from qbank.build import allowed_roots_for
-    from qbank.pdf import write_pdf
+    from qbank.output.pdf import write_pdf
+    from qbank.render.paper import page_context, solve_paper
+    from qbank.sets.build import allowed_roots_for
 
     roots = allowed_roots_for(exam, renderer)
     with split_solve_paper(clock):
@@ -140,10 +141,10 @@ def cold_child(exam_path: Path, count: int, seed: int, key_style: str) -> None:
     """In a fresh process: import qbank, load the exam, render paper + key once; print phase times as JSON."""
     clock = Clock()
     with clock.phase("import qbank"):  # everything render_pair needs, WeasyPrint included
-        for module in ("qbank.assemble", "qbank.build", "qbank.pdf"):
+        for module in ("qbank.render.paper", "qbank.sets.build", "qbank.output.pdf"):
             importlib.import_module(module)
-        from qbank.exam import load_exam
-        from qbank.render import PageRenderer
+        from qbank.render.question import PageRenderer
+        from qbank.spec.exam import load_exam
     with clock.phase("load exam + bank"):
         exam = first_items(load_exam(exam_path), count)
         renderer = PageRenderer(key_style=key_style)
@@ -258,8 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_phases("phase", child["wall"], child["cpu"], wall)
 
     # Warm: one process; a first render (not counted), then N renders with new seeds.
-    from qbank.exam import load_exam
-    from qbank.render import PageRenderer
+    from qbank.render.question import PageRenderer
+    from qbank.spec.exam import load_exam
 
     full = load_exam(exam_path)
     exam = first_items(full, args.questions)

@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qbank import markup, mathsvg
-from qbank.bank import load_bank
-from qbank.draw import draw_params
-from qbank.render import render_part, render_question_text
-from qbank.solve import make_variant
-from qbank.templating import compile_template
-from qbank.validate import Question
+from qbank.draw.params import draw_params
+from qbank.render import markup, mathsvg, render_part, render_question_text
+from qbank.render.templating import compile_template
+from qbank.solve.variant import make_variant
+from qbank.spec.bank import load_bank
+from qbank.spec.validate import Question
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SOLVED = 20_000  # variants/s drawn+solved
@@ -138,8 +137,8 @@ def measure(
 
 
 def formula_caches() -> dict[str, Any]:
-    """The functools caches of qbank.mathsvg (typeset formulas, their HTML, keyed by formula source) and of
-    qbank.markup (whole texts with their formulas, keyed by text): a cold pass must miss both."""
+    """The functools caches of qbank.render.mathsvg (typeset formulas, their HTML, keyed by formula source) and of
+    qbank.render.markup (whole texts with their formulas, keyed by text): a cold pass must miss both."""
     caches = {name: value for name, value in vars(mathsvg).items() if callable(getattr(value, "cache_info", None))}
     caches["_markdown_math_html"] = markup._markdown_math_html
     return caches
@@ -163,7 +162,7 @@ def describe_caches(start: dict[str, tuple[int, int]], end: dict[str, tuple[int,
         hits, misses = hits - start[name][0], misses - start[name][1]
         share = f"{hits / (hits + misses):.0%} hit" if hits + misses else "not called"
         parts.append(f"{name}: {hits:,} hits, {misses:,} misses ({share})")
-    return "; ".join(parts) or "no formula caches found in qbank.mathsvg"
+    return "; ".join(parts) or "no formula caches found in qbank.render.mathsvg"
 
 
 def draw_share(question: Question, budget: float) -> tuple[float, float]:

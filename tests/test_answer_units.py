@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qbank.assemble import page_context, solve_paper
-from qbank.exam import load_exam
-from qbank.render import PageRenderer
+from qbank.render.paper import page_context, solve_paper
+from qbank.render.question import PageRenderer
+from qbank.spec.exam import load_exam
 
 DENSE = Path("banks/sample/questions/dense-params.yaml")
 

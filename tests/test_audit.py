@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from qbank.cli import main
-from qbank.manifest import seal
+from qbank.output.manifest import seal
 
 from .classsets import manifest, roster_rows, write_roster
 from .scenario_bank import make_scenario_bank

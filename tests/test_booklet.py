@@ -9,8 +9,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from qbank.booklet import PRODUCER, TITLE, booklet_label, merge_pdfs
-from qbank.pdf import write_pdf
+from qbank.output.booklet import PRODUCER, TITLE, booklet_label, merge_pdfs
+from qbank.output.pdf import write_pdf
 
 from .classsets import page_count, page_text
 

@@ -144,9 +144,9 @@ def test_canonical_build_uses_canonical_values(tmp_path):
 
 
 def test_key_styles_restate_the_question_only_in_full(tmp_path):
-    from qbank.assemble import page_context, solve_paper
-    from qbank.exam import load_exam
-    from qbank.render import PageRenderer
+    from qbank.render.paper import page_context, solve_paper
+    from qbank.render.question import PageRenderer
+    from qbank.spec.exam import load_exam
 
     paper = solve_paper(load_exam(SAMPLE_EXAM), 7, "main")
     context = page_context(paper, "key")
@@ -178,7 +178,7 @@ def test_key_style_is_recorded_and_compact_keys_omit_question_text(tmp_path):
 
 def test_the_cli_key_styles_match_the_renderers():
     from qbank.cli.build import KEY_STYLES as CLI_STYLES
-    from qbank.render import KEY_STYLES
+    from qbank.render.question import KEY_STYLES
 
     assert CLI_STYLES == KEY_STYLES
 
@@ -186,9 +186,9 @@ def test_the_cli_key_styles_match_the_renderers():
 def test_answer_space_has_the_declared_number_of_lines_in_splittable_blocks():
     import re
 
-    from qbank.assemble import page_context, solve_paper
-    from qbank.exam import load_exam
-    from qbank.render import PageRenderer
+    from qbank.render.paper import page_context, solve_paper
+    from qbank.render.question import PageRenderer
+    from qbank.spec.exam import load_exam
 
     paper = solve_paper(load_exam(SAMPLE_EXAM), 7, "main")
     html = PageRenderer().render("paper", page_context(paper, "paper"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from qbank.pdf import PdfError, write_pdf
+from qbank.output.pdf import PdfError, write_pdf
 
 from .conftest import ROOT
 from .planted import MATMUL_EXAM, write_bank
@@ -132,9 +132,9 @@ def test_an_exam_sets_practice_sheet_shows_other_variants_and_audits(sample_copy
 
 
 def test_a_practice_draw_that_coincides_with_the_paper_is_drawn_again(tmp_path):
-    from qbank.assemble import solve_paper
-    from qbank.build import solve_exam_practice
-    from qbank.exam import load_exam
+    from qbank.render.paper import solve_paper
+    from qbank.sets.build import solve_exam_practice
+    from qbank.spec.exam import load_exam
 
     bank = write_bank(tmp_path, ["boundary"])
     question = bank / "questions" / "boundary.yaml"

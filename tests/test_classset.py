@@ -109,7 +109,7 @@ def test_key_booklet_holds_every_key_in_roster_order(class40):
 def test_key_booklet_has_a_bookmark_per_student_and_is_reproducible(class40, tmp_path):
     import pikepdf
 
-    from qbank.classset import ClassPaper, key_booklet
+    from qbank.sets.classset import ClassPaper, key_booklet
 
     out, rows = class40
     pages = [page_count(out / "keys" / f"{r['roll']}.pdf") for r in rows]
@@ -189,8 +189,8 @@ def test_class_set_refuses_to_overwrite_without_force(class40, tmp_path, capsys)
 def test_workers_are_recycled_and_every_paper_is_made_once(tmp_path, monkeypatch):
     from collections import Counter
 
-    from qbank import workers
-    from qbank.exam import load_exam
+    from qbank.sets import workers
+    from qbank.spec.exam import load_exam
 
     monkeypatch.setattr(workers, "TASKS_PER_CHILD", 2)
     exam = load_exam(EXAM)

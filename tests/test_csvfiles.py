@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qbank.csvfiles import csv_bytes, safe_cell
-from qbank.errors import UserError
-from qbank.roster import read_roster, read_table
+from qbank.core.csvfiles import csv_bytes, safe_cell
+from qbank.core.errors import UserError
+from qbank.spec.roster import read_roster, read_table
 
 from .test_user_errors import CLASS_BUILD, GOOD_ROSTER, ROSTER, _assert_user_error
 

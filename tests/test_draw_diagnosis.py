@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from qbank.bank import load_bank
-from qbank.draw import draw_params
-from qbank.errors import UserError
+from qbank.core.errors import UserError
+from qbank.draw.params import draw_params
+from qbank.spec.bank import load_bank
 
 from .planted import write_bank
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qbank import scenario
-from qbank.assemble import solve_paper
-from qbank.exam import load_exam
-from qbank.exam_sweep import form_clashes
+from qbank.check.exam_sweep import form_clashes
+from qbank.render.paper import solve_paper
+from qbank.spec import scenario
+from qbank.spec.exam import load_exam
 
 from .conftest import ROOT
 from .scenario_bank import make_scenario_bank

@@ -9,18 +9,18 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from qbank import scenario
-from qbank.assemble import page_context, solve_paper
-from qbank.classset import answer_header
 from qbank.cli import make_parser
-from qbank.errors import UserError
-from qbank.exam import load_exam
-from qbank.layout import paper_layout
-from qbank.manifest import paper_record
-from qbank.pdf import write_pdf
-from qbank.render import PageRenderer
-from qbank.roster import form_ids
-from qbank.scenario import draw_scenarios
+from qbank.core.errors import UserError
+from qbank.draw.layout import paper_layout
+from qbank.output.manifest import paper_record
+from qbank.output.pdf import write_pdf
+from qbank.render.paper import page_context, solve_paper
+from qbank.render.question import PageRenderer
+from qbank.sets.classset import answer_header
+from qbank.spec import scenario
+from qbank.spec.exam import load_exam
+from qbank.spec.roster import form_ids
+from qbank.spec.scenario import draw_scenarios
 
 from .classsets import roster_rows, write_roster
 from .conftest import SAMPLE_EXAM

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qbank.expr import ExpressionError, compile_expression
+from qbank.expressions.expression import ExpressionError, compile_expression
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qbank.expr import ExpressionError, compile_expression
+from qbank.expressions.expression import ExpressionError, compile_expression
 
 DIFFERENTIAL = settings(
     max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None

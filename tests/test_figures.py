@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from qbank.figures import svg_problem
+from qbank.solve.figures import svg_problem
 
 SOLVER_LINE = '@figure("sample.layer_diagram")\ndef layer_diagram(p: Mapping[str, Any]) -> str:\n'
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from qbank import actualtext
-from qbank.compare import environment_changes
-from qbank.errors import UserError
-from qbank.fontcover import uncovered
-from qbank.fontfiles import BOLD, REGULAR, TEXT_FAMILIES, cmap, face
-from qbank.fontrecord import embedded_fonts, missing_fonts
+from qbank.audit.compare import environment_changes
+from qbank.core.errors import UserError
+from qbank.output import actualtext
+from qbank.output.fontfiles import BOLD, REGULAR, TEXT_FAMILIES, cmap, face
+from qbank.output.fontrecord import embedded_fonts, missing_fonts
+from qbank.preflight.fontcover import uncovered
 
 from .conftest import ROOT
 
@@ -97,7 +97,7 @@ def test_a_roster_name_no_font_covers_is_one_located_error_before_rendering(samp
     roster = sample_copy / "roster.csv"
     roster.write_text("roll,name\nA1,Asha Rao\nA2,አበበ ቢቂላ\nA3,李雷\nA4,Bell ꦗꦮ\n", encoding="utf-8")
     rendered = []
-    monkeypatch.setattr("qbank.workers.write_pdf", lambda *a, **k: rendered.append(1))
+    monkeypatch.setattr("qbank.sets.workers.write_pdf", lambda *a, **k: rendered.append(1))
     status, out, err = run_cli("build", "exams/sample.yaml", "--roster", "roster.csv", "--seed", "1", "--out", "set",
                                "--jobs", "1")  # fmt: skip
     assert status == 2 and not rendered and not (sample_copy / "set").exists()
@@ -109,7 +109,8 @@ def test_a_roster_name_no_font_covers_is_one_located_error_before_rendering(samp
 
 
 def test_without_cjk_fonts_the_error_names_the_missing_family(sample_copy, run_cli, monkeypatch):
-    from qbank import fontcover, fontfiles
+    from qbank.output import fontfiles
+    from qbank.preflight import fontcover
 
     faces = tuple(f for f in fontfiles.installed_faces() if "CJK" not in f.family)
     monkeypatch.setattr(fontfiles, "installed_faces", lambda: faces)
@@ -140,8 +141,8 @@ def test_an_exam_header_field_no_font_covers_is_located_in_the_exam_file(sample_
 
 def test_every_printed_exam_field_is_checked(sample_copy):
     """Each header field the templates print, set to a character no pinned font has, is reported at its key."""
-    from qbank.exam import load_exam
-    from qbank.fontcover import check_printable
+    from qbank.preflight.fontcover import check_printable
+    from qbank.spec.exam import load_exam
 
     exam_file = sample_copy / "exams" / "sample.yaml"
     text = exam_file.read_text(encoding="utf-8")
@@ -157,7 +158,7 @@ def test_every_printed_exam_field_is_checked(sample_copy):
 
 @pytest.mark.slow
 def test_weasyprint_records_never_reach_the_root_logger(tmp_path):
-    from qbank.pdf import PdfError, write_pdf
+    from qbank.output.pdf import PdfError, write_pdf
 
     seen: list[logging.LogRecord] = []
     handler = logging.Handler()
@@ -174,7 +175,7 @@ def test_weasyprint_records_never_reach_the_root_logger(tmp_path):
 
 def render(tmp_path: Path, body: str) -> bytes:
     """A PDF of `body` set in the stylesheet's text stack, as qbank renders pages."""
-    from qbank.pdf import write_pdf
+    from qbank.output.pdf import write_pdf
 
     html = f'<html><head><meta charset="utf-8"><style>{STYLE.read_text()}</style></head><body>{body}</body></html>'
     return write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])

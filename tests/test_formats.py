@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qbank.answer_checks import rounding_boundaries
-from qbank.formats import check, format_answer, parse_number, tolerance_of
-from qbank.models import AnswerSpec
+from qbank.solve.answer_checks import rounding_boundaries
+from qbank.solve.formats import check, format_answer, parse_number, tolerance_of
+from qbank.spec.models import AnswerSpec
 
 
 def spec(**kwargs) -> AnswerSpec:
@@ -131,7 +131,7 @@ def test_the_boundary_check_agrees_with_the_printed_rounding():
 
 
 def test_template_filters_round_half_up_too():
-    from qbank.templating import bmatrix, latex_number, vec
+    from qbank.render.templating import bmatrix, latex_number, vec
 
     assert latex_number(2.5, 0) == "3"
     assert latex_number(1.0005, 3) == "1.001"

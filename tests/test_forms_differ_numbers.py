@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from qbank.exam import load_exam
-from qbank.exam_sweep import drawn_papers
+from qbank.check.exam_sweep import drawn_papers
+from qbank.spec.exam import load_exam
 
 from .conftest import ROOT
 

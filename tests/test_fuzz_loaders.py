@@ -13,12 +13,12 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from qbank import exam as exam_module
-from qbank.bank import Bank, load_bank, satisfiability_problems
-from qbank.errors import Problem, UserError
-from qbank.exam import load_exam
-from qbank.load import load_yaml_text
-from qbank.validate import Question, validate_question
+from qbank.core.errors import Problem, UserError
+from qbank.spec import exam as exam_module
+from qbank.spec.bank import Bank, load_bank, satisfiability_problems
+from qbank.spec.exam import load_exam
+from qbank.spec.load import load_yaml_text
+from qbank.spec.validate import Question, validate_question
 
 from .conftest import DL_BANK, SAMPLE_BANK, SAMPLE_EXAM
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from qbank.assemble import page_context, solve_paper
-from qbank.exam import load_exam
-from qbank.render import PageRenderer
+from qbank.render.paper import page_context, solve_paper
+from qbank.render.question import PageRenderer
+from qbank.spec.exam import load_exam
 
 from .conftest import DL_EXAM, SAMPLE_EXAM
 

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from qbank.cli import main
-from qbank.formats import format_answer
-from qbank.models import AnswerSpec
+from qbank.solve.formats import format_answer
+from qbank.spec.models import AnswerSpec
 
 from .classsets import manifest, roster_rows, write_roster
 from .conftest import SAMPLE_EXAM
@@ -112,7 +112,7 @@ def test_partial_credit_is_marks_times_the_share_of_right_answers(built, tmp_pat
 
 @pytest.mark.parametrize("value", [0.4567, 2.25, -0.0012345, 123456.789])
 def test_printed_key_value_is_always_accepted(value):
-    from qbank.formats import check
+    from qbank.solve.formats import check
 
     for spec in (AnswerSpec(label="x", format="fixed", decimals=3), AnswerSpec(label="x", format="sig", sig=3)):
         assert check(spec, value, format_answer(spec, value))

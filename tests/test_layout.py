@@ -6,10 +6,10 @@ from collections import Counter
 
 import pytest
 
-from qbank.assemble import solve_paper
-from qbank.draw import generator, stream_seed
-from qbank.exam import load_exam
-from qbank.layout import paper_layout
+from qbank.draw.layout import paper_layout
+from qbank.draw.params import generator, stream_seed
+from qbank.render.paper import solve_paper
+from qbank.spec.exam import load_exam
 
 from .conftest import ROOT, SAMPLE_EXAM
 from .scenario_bank import make_scenario_bank

@@ -1,4 +1,4 @@
-"""Every bound in qbank.limits: documented in the README's table with its value, and tested at its edge — just
+"""Every bound in qbank.core.limits: documented in the README's table with its value, and tested at its edge — just
 under (or at) the bound passes, just over is a located error naming the constant."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from qbank import limits
-from qbank.errors import UserError
-from qbank.expr import ExpressionError, compile_expression
-from qbank.load import load_yaml_bytes, load_yaml_text
+from qbank.core import limits
+from qbank.core.errors import UserError
+from qbank.expressions.expression import ExpressionError, compile_expression
+from qbank.spec.load import load_yaml_bytes, load_yaml_text
 
 from .conftest import ROOT
 
@@ -235,7 +235,7 @@ def test_expression_string_size_edge():
 
 def roster_error(tmp_path, text: str) -> str:
     """The problems reading `text` as a roster report (it must fail)."""
-    from qbank.roster import read_roster
+    from qbank.spec.roster import read_roster
 
     path = tmp_path / "roster.csv"
     path.write_text(text, encoding="utf-8")
@@ -245,8 +245,8 @@ def roster_error(tmp_path, text: str) -> str:
 
 
 def test_csv_bounds_at_their_edges(tmp_path, monkeypatch):
-    from qbank import roster
-    from qbank.roster import read_roster
+    from qbank.spec import roster
+    from qbank.spec.roster import read_roster
 
     path = tmp_path / "roster.csv"
     cell = "a" * limits.MAX_CSV_CELL
@@ -270,7 +270,7 @@ def test_csv_bounds_at_their_edges(tmp_path, monkeypatch):
 
 
 def test_csv_file_size_is_checked_before_reading(tmp_path):
-    from qbank.roster import read_roster
+    from qbank.spec.roster import read_roster
 
     path = tmp_path / "roster.csv"
     head = "roll,name\nR1,N\n"
@@ -281,8 +281,8 @@ def test_csv_file_size_is_checked_before_reading(tmp_path):
 
 
 def test_manifest_size_and_depth_at_their_edges(tmp_path, monkeypatch):
-    from qbank import manifest_read
-    from qbank.manifest_json import JsonProblem, parse_strict
+    from qbank.output import manifest_read
+    from qbank.output.manifest_json import JsonProblem, parse_strict
 
     depth = limits.MANIFEST_MAX_DEPTH + 1  # the top-level object and MANIFEST_MAX_DEPTH levels nested in it
     assert parse_strict("[" * depth + "]" * depth) is not None

@@ -179,12 +179,12 @@ def test_wide_tolerances_grade_wrong_answers_right_only_when_trusted(gset, run_c
 
 def test_grade_regenerates_without_rendering(gset, run_cli, tmp_path, monkeypatch):
     out, rows, _ = gset
-    import qbank.pdf
+    import qbank.output.pdf
 
     def refuse(*args, **kwargs):
         raise AssertionError("grade rendered a PDF")
 
-    monkeypatch.setattr(qbank.pdf, "write_pdf", refuse)
+    monkeypatch.setattr(qbank.output.pdf, "write_pdf", refuse)
     status, text, err = run_cli("grade", out, responses(out, tmp_path / "r.csv"), "--out", tmp_path / "marks.csv")
     assert status == 0, err
     assert "keys: regenerated from the exam and bank" in text

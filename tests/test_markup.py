@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from qbank.markup import markdown_math_html, split_math
-from qbank.mathsvg import MathError
+from qbank.render.markup import markdown_math_html, split_math
+from qbank.render.mathsvg import MathError
 
 
 def _text_formula(inner: str) -> str:
@@ -169,7 +169,7 @@ def test_split_math_skips_code_and_escapes(text: str, stripped: str, spans: list
 
 def test_the_unfenced_pattern_cuts_like_the_full_one_where_no_fence_can_open() -> None:
     """split_math uses a faster pattern for texts without ``` or ~~~; on fuzzed texts it matches the same spans."""
-    from qbank.markup import _SPECIAL, _SPECIAL_UNFENCED
+    from qbank.render.markup import _SPECIAL, _SPECIAL_UNFENCED
 
     atoms = ["`", "``", "$", "$$", "\\", "\\$", "a", "x_1", " ", "\n", "\n   ", "~", "&lt;", "{", "}", "\\`"]
     rng, compared = random.Random(11), 0
@@ -207,7 +207,7 @@ def test_rendered_texts_are_cached_but_errors_are_not() -> None:
 
 
 def test_inline_labels_escape_text_and_typeset_math() -> None:
-    from qbank.markup import inline_math_html, inline_math_problems
+    from qbank.render.markup import inline_math_html, inline_math_problems
 
     html = inline_math_html("Output <before> $W_O$ & costs \\$5")
     assert html.startswith("Output &lt;before&gt; ") and "&amp; costs $5" in html

@@ -10,7 +10,7 @@ import sys
 import pytest
 import ziamath
 
-from qbank.mathsvg import MathError, math_html, typeset
+from qbank.render.mathsvg import MathError, math_html, typeset
 
 BMATRIX = r"Q = \begin{bmatrix} -1 & 1 \\ 2 & 3 \end{bmatrix}"
 
@@ -123,7 +123,7 @@ def test_output_is_deterministic_without_ids() -> None:
 
 def test_output_is_identical_across_processes() -> None:
     code = (
-        "import hashlib, qbank.mathsvg as m;"
+        "import hashlib, qbank.render.mathsvg as m;"
         "html = m.math_html(r'\\frac{QK^T}{\\sqrt{d_k}} = 2,359,296', False);"
         "print(hashlib.sha256(html.encode()).hexdigest())"
     )

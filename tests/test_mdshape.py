@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from qbank.bank import load_bank
-from qbank.markup import _parser, split_math
-from qbank.mdshape import render_by_shape
-from qbank.render import formatted_answers
-from qbank.solve import make_variant
-from qbank.templating import render_string
+from qbank.render.markup import _parser, split_math
+from qbank.render.question import formatted_answers
+from qbank.render.templating import render_string
+from qbank.solve.variant import make_variant
+from qbank.spec.bank import load_bank
+from qbank.speedups.mdshape import render_by_shape
 
 from .conftest import ROOT
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import qbank.pdf
-import qbank.workers
+import qbank.output.pdf
+import qbank.sets.workers
 from qbank.cli import main
 
 from .classsets import roster_rows, write_roster
@@ -50,7 +50,10 @@ def no_rendering(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("rendered before the arguments were checked")
 
-    for module in (qbank.pdf, qbank.workers):  # render.py imports qbank.pdf.write_pdf when it renders
+    for module in (
+        qbank.output.pdf,
+        qbank.sets.workers,
+    ):  # render.py imports qbank.output.pdf.write_pdf when it renders
         monkeypatch.setattr(module, "write_pdf", refuse)
 
 
@@ -196,7 +199,7 @@ def test_loading_a_bank_writes_nothing_into_its_folder(tmp_path, monkeypatch):
     Python writes bytecode, as without PYTHONDONTWRITEBYTECODE)."""
     import sys
 
-    from qbank.bank import load_bank
+    from qbank.spec.bank import load_bank
 
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
 

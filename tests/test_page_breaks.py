@@ -9,11 +9,11 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from qbank.assemble import page_context, solve_paper
-from qbank.build import allowed_roots_for
-from qbank.exam import load_exam
-from qbank.pdf import write_pdf
-from qbank.render import PageRenderer
+from qbank.output.pdf import write_pdf
+from qbank.render.paper import page_context, solve_paper
+from qbank.render.question import PageRenderer
+from qbank.sets.build import allowed_roots_for
+from qbank.spec.exam import load_exam
 
 from .conftest import DL_EXAM
 

@@ -1,4 +1,4 @@
-"""qbank.pcg reproduces numpy's PCG64 Generator draw for draw (the seed scheme's random streams depend on it)."""
+"""qbank.draw.pcg reproduces numpy's PCG64 Generator draw for draw (the seed scheme's random streams depend on it)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from qbank.pcg import PCG64Stream, seeded_state
+from qbank.draw.pcg import PCG64Stream, seeded_state
 
 SEEDS = [0, 1, 2026, 2**64 + 7, 2**128 - 1, 0x1F2E3D4C5B6A79880123456789ABCDEF]
 RANGES = [1, 2, 3, 7, 10, 255, 256, 1000, 2**31, 2**32 - 1, 2**32, 2**32 + 1, 2**40, 2**63]
@@ -48,7 +48,7 @@ def test_bad_arguments_are_refused_like_numpy():
 
 def _stream_seeds() -> list[int]:
     """Seeds as the draw stage derives them (128-bit, from sha256)."""
-    from qbank.draw import stream_seed
+    from qbank.draw.params import stream_seed
 
     return [
         stream_seed(exam, paper, question) for exam in range(40) for paper in ("main", "B") for question in ("q", "x/y")

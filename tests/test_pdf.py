@@ -15,8 +15,8 @@ import pdfplumber
 import pytest
 import weasyprint
 
-from qbank.markup import markdown_math_html
-from qbank.pdf import PdfError, RestrictedFetcher, pdf_environment, write_pdf
+from qbank.output.pdf import PdfError, RestrictedFetcher, pdf_environment, write_pdf
+from qbank.render.markup import markdown_math_html
 
 pytestmark = pytest.mark.slow
 
@@ -182,8 +182,8 @@ def test_two_renders_are_byte_identical_without_dates(tmp_path: Path) -> None:
 
 def test_renders_are_byte_identical_across_processes(tmp_path: Path) -> None:
     script = (
-        "import sys, hashlib; from pathlib import Path; from qbank.markup import markdown_math_html;"
-        "from qbank.pdf import write_pdf; root = Path(sys.argv[1]);"
+        "import sys, hashlib; from pathlib import Path; from qbank.render.markup import markdown_math_html;"
+        "from qbank.output.pdf import write_pdf; root = Path(sys.argv[1]);"
         "html = '<p>' + markdown_math_html(sys.argv[2]) + '</p>';"
         "print(hashlib.sha256(write_pdf(html, base_dir=root, allowed_roots=[root])).hexdigest())"
     )
@@ -216,7 +216,7 @@ def test_a_character_no_font_can_draw_is_an_error(tmp_path):
 
 
 def test_fast_path_drawer_gives_byte_identical_pdfs(tmp_path: Path) -> None:
-    from qbank import svgpath
+    from qbank.speedups import svgpath
 
     body = markdown_math_html(BODY + "\n\n$$\\sum_{i=1}^{n} \\frac{\\alpha_i}{\\sqrt{1 - \\beta_i}}$$\n")
     svg_figure = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><path d="m 1 1 h 10 v 5 z"/></svg>'
@@ -254,7 +254,7 @@ def _glyphs(pdf_bytes: bytes, tmp_path: Path, name: str) -> list[tuple[str, floa
 
 
 def test_fast_svg_text_draws_labels_where_weasyprint_does(tmp_path: Path) -> None:
-    from qbank import svgtext
+    from qbank.speedups import svgtext
 
     html = page(FIGURE_LABELS)
     with weasyprints_own_drawer(svgtext):
@@ -274,7 +274,7 @@ def test_fast_svg_text_draws_labels_where_weasyprint_does(tmp_path: Path) -> Non
 
 
 def test_svg_text_with_per_letter_positions_keeps_weasyprints_drawer(tmp_path: Path) -> None:
-    from qbank import svgtext
+    from qbank.speedups import svgtext
 
     figure = FIGURE_LABELS.replace('<text x="2" y="8"', '<text x="2 6 10" y="8" dx="0 1"')
     figure = figure.split('<text x="60"')[0] + "</svg>"

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from qbank.bank import load_bank
-from qbank.practice import choose
+from qbank.sets.practice import choose
+from qbank.spec.bank import load_bank
 
 from .classsets import pdf_text
 from .conftest import SAMPLE_BANK

@@ -23,17 +23,17 @@ import pdfplumber
 import pytest
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 
-from qbank.assemble import page_context, solve_paper
-from qbank.build import allowed_roots_for, key_sidecar
+from qbank.check.givens import missing_givens
 from qbank.cli import main
-from qbank.draw import thaw
-from qbank.exam import Exam, load_exam
-from qbank.givens import missing_givens
-from qbank.leaks import answer_leaks
-from qbank.pdf import write_pdf
-from qbank.render import PageRenderer, formatted_answers
-from qbank.solve import make_variant
-from qbank.text_numbers import plain_text
+from qbank.draw.params import thaw
+from qbank.output.pdf import write_pdf
+from qbank.render.leaks import answer_leaks
+from qbank.render.paper import page_context, solve_paper
+from qbank.render.question import PageRenderer, formatted_answers
+from qbank.render.text_numbers import plain_text
+from qbank.sets.build import allowed_roots_for, key_sidecar
+from qbank.solve.variant import make_variant
+from qbank.spec.exam import Exam, load_exam
 
 from .conftest import DL_EXAM, SAMPLE_EXAM
 from .planted import write_bank

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from qbank.formats import check
-from qbank.models import AnswerSpec
-from qbank.responses import Unreadable, read_matrix, read_number, read_response, read_vector
+from qbank.core.responses import Unreadable, read_matrix, read_number, read_response, read_vector
+from qbank.solve.formats import check
+from qbank.spec.models import AnswerSpec
 
 
 def spec(**kwargs) -> AnswerSpec:

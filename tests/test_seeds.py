@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from qbank.bank import load_bank
-from qbank.draw import stream_seed, thaw
-from qbank.solve import make_variant
+from qbank.draw.params import stream_seed, thaw
+from qbank.solve.variant import make_variant
+from qbank.spec.bank import load_bank
 
 from .conftest import ROOT, SAMPLE_BANK
 
@@ -51,8 +51,9 @@ def test_golden_parameters_are_unchanged():
 
 def test_same_draws_in_a_fresh_process_with_another_hash_seed():
     code = (
-        "import json; from pathlib import Path; from qbank.bank import load_bank; from qbank.draw import thaw;"
-        "from qbank.solve import make_variant;"
+        "import json; from pathlib import Path; from qbank.spec.bank import load_bank;"
+        "from qbank.draw.params import thaw;"
+        "from qbank.solve.variant import make_variant;"
         f"b = load_bank(Path({str(SAMPLE_BANK)!r}));"
         "print(json.dumps({q.id: thaw(make_variant(q, 17).params) for q in b.questions.values()}, sort_keys=True))"
     )

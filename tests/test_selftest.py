@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from qbank.answer_checks import self_test
-from qbank.formats import check, format_answer, tolerance_of
-from qbank.models import AnswerSpec
+from qbank.solve.answer_checks import self_test
+from qbank.solve.formats import check, format_answer, tolerance_of
+from qbank.spec.models import AnswerSpec
 from qbank.testing import bank_variants, cached_bank
 
 from .conftest import DL_BANK, SAMPLE_BANK

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from qbank.answer_checks import print_problems, rounding_boundaries
-from qbank.bank import load_bank
-from qbank.draw import draw_params
-from qbank.givens import missing_givens
-from qbank.leaks import answer_leaks
-from qbank.models import AnswerSpec
-from qbank.solve import make_variant
-from qbank.sweep import sweep_all, sweep_question
-from qbank.sweep_report import coverage_lines
-from qbank.variant_checks import constraint_problems, path_problems
+from qbank.check.givens import missing_givens
+from qbank.check.sweep import sweep_all, sweep_question
+from qbank.check.sweep_report import coverage_lines
+from qbank.check.variant_checks import constraint_problems, path_problems
+from qbank.draw.params import draw_params
+from qbank.render.leaks import answer_leaks
+from qbank.solve.answer_checks import print_problems, rounding_boundaries
+from qbank.solve.variant import make_variant
+from qbank.spec.bank import load_bank
+from qbank.spec.models import AnswerSpec
 
 from .conftest import DL_BANK, SAMPLE_BANK
 from .planted import QUESTIONS, write_bank

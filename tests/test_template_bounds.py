@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import qbank
-from qbank import limits
-from qbank.templating import make_environment, render_string, template_problems
+from qbank.core import limits
+from qbank.render.templating import make_environment, render_string, template_problems
 
 from .planted import MATMUL_EXAM
 
@@ -166,8 +166,8 @@ def test_page_output_and_work_bounds_at_their_edges():
 
 
 def test_markup_and_math_bounds_at_their_edges():
-    from qbank.markup import MarkupError, markdown_math_html
-    from qbank.mathsvg import MathError, math_html
+    from qbank.render.markup import MarkupError, markdown_math_html
+    from qbank.render.mathsvg import MathError, math_html
 
     def table(columns: int, rows: int) -> str:
         return "\n".join(["|a" * columns + "|", "|-" * columns + "|"] + ["|1" * columns + "|"] * rows)

@@ -9,7 +9,7 @@ import jinja2
 import pytest
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from qbank.templating import FILTERS, make_environment
+from qbank.render.templating import FILTERS, make_environment
 
 STEPS = {"items": [1, 2], "total": 3, "rows": [{"a": 1}, {"a": 2}], "_hidden": 4, "keys": "k"}
 TEMPLATES = [

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from qbank.bank import load_bank
-from qbank.draw import Draw, draw_params
-from qbank.solve import Variant, make_variant
+from qbank.draw.params import Draw, draw_params
+from qbank.solve.variant import Variant, make_variant
+from qbank.spec.bank import load_bank
 
 from .conftest import SAMPLE_BANK
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import qbank.workers
+import qbank.sets.workers
 from qbank.cli import main
-from qbank.errors import Problem, UserError
-from qbank.writer import write_files
+from qbank.core.errors import Problem, UserError
+from qbank.output.writer import write_files
 
 from .classsets import roster_rows, write_roster
 from .conftest import ROOT, SAMPLE_EXAM
@@ -115,7 +115,7 @@ def test_a_failed_class_build_leaves_no_parent_folders(tmp_path, run_cli, monkey
     def broken(exam, renderer, spec, paper_id, student):
         raise UserError([Problem("<render>", 0, f"paper {paper_id}", "the renderer gave up")])
 
-    monkeypatch.setattr(qbank.workers, "render_one", broken)
+    monkeypatch.setattr(qbank.sets.workers, "render_one", broken)
     roster = write_roster(tmp_path / "students.csv", roster_rows(2))
     argv = ["build", str(SAMPLE_EXAM), "--roster", str(roster), "--seed", "1", "--jobs", "1"]
     status, _, err = run_cli(*argv, "--out", str(tmp_path / "a" / "b" / "c"))

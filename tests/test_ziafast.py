@@ -1,4 +1,4 @@
-"""qbank.ziafast: ziamath's layout sped up, the same SVG and boxes byte for byte."""
+"""qbank.speedups.ziafast: ziamath's layout sped up, the same SVG and boxes byte for byte."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from xml.etree import ElementTree as ET
 import pytest
 import ziamath
 
-from qbank import mathsvg, ziafast
+from qbank.render import mathsvg
+from qbank.speedups import ziafast
 
 FORMULAS = [
     r"\left( \int_0^1 v \right)",  # a stretchy operator in a script inside a nested row: the outer row counts

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from .bank import Bank, load_bank
-from .solve import Variant, make_variant
+from qbank.solve.variant import Variant, make_variant
+from qbank.spec.bank import Bank, load_bank
 
 
 @lru_cache(maxsize=8)

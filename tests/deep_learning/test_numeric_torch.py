@@ -20,9 +20,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from qbank.formats import format_fixed
-from qbank.modules import load_module
-from qbank.solve import Variant
+from qbank.solve.formats import format_fixed
+from qbank.solve.variant import Variant
+from qbank.spec.modules import load_module
 from qbank.testing import bank_variants
 
 BANK = Path(__file__).resolve().parents[2] / "banks" / "deep-learning"

@@ -18,7 +18,7 @@ import pytest
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
-from qbank.modules import load_module  # noqa: E402
+from qbank.spec.modules import load_module  # noqa: E402
 from qbank.testing import bank_variants  # noqa: E402
 
 BANK = Path(__file__).resolve().parents[2] / "banks" / "deep-learning"

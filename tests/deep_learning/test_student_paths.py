@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qbank.render import render_part, render_question_text
+from qbank.render.question import render_part, render_question_text
 from qbank.testing import bank_variants, cached_bank
 
 BANK = Path(__file__).resolve().parents[2] / "banks" / "deep-learning"

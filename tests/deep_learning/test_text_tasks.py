@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from qbank.modules import load_module
+from qbank.spec.modules import load_module
 
 BANK = Path(__file__).resolve().parents[2] / "banks" / "deep-learning"
 QUESTIONS = BANK / "questions"

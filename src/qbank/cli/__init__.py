@@ -8,10 +8,10 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
-from ..errors import Problem, UserError
-from ..lifetime import Terminated, sigterm_raises
-from . import audit, build, check, grade, practice, variants
+from qbank import __version__
+from qbank.cli import audit, build, check, grade, practice, variants
+from qbank.core.errors import Problem, UserError
+from qbank.core.lifetime import Terminated, sigterm_raises
 
 VERBS = {"build": build, "variants": variants, "check": check, "practice": practice, "grade": grade,
          "audit": audit}  # fmt: skip
@@ -85,7 +85,7 @@ def positive_int(text: str) -> int:
 
 def form_count(text: str) -> int:
     """A number of forms: 1 to MAX_FORMS (A..Z, AA..ZZ)."""
-    from ..roster import MAX_FORMS
+    from qbank.spec.roster import MAX_FORMS
 
     value = positive_int(text)
     if value > MAX_FORMS:

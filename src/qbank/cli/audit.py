@@ -24,7 +24,7 @@ def set_digest_argument(text: str) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank audit`."""
-    from . import positive_int
+    from qbank.cli import positive_int
 
     parser.add_argument("set", type=Path, help="a set folder or its manifest.json")
     parser.add_argument("--paper", default=None, help="rebuild only this paper (a roll number or form letter)")
@@ -36,8 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Audit and print the report."""
-    from ..audit import audit, print_report
-    from ..classset import default_jobs
+    from qbank.audit.regenerate import audit, print_report
+    from qbank.sets.classset import default_jobs
 
     report = audit(args.set, args.paper, args.jobs or default_jobs(), show_progress=True, expect=args.expect)
     print_report(report)

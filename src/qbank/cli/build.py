@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-KEY_STYLES = ("full", "compact", "answers")  # qbank.render.KEY_STYLES (not imported: it loads the renderer)
+KEY_STYLES = ("full", "compact", "answers")  # qbank.render.question.KEY_STYLES (not imported: it loads the renderer)
 SET_DIGEST_LINE = "set digest sha256:{digest} (keep it: qbank audit {out} --expect DIGEST checks it)"
 
 HELP = "build an exam set, or a class set with one paper per student (--roster) or per form (--forms)"
@@ -19,7 +19,7 @@ EXAMPLES = """example:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank build`."""
-    from . import positive_int, seed_argument
+    from qbank.cli import positive_int, seed_argument
 
     parser.add_argument("exam", type=Path, help="the exam YAML file")
     parser.add_argument("--seed", type=seed_argument, required=True, help="exam seed (a whole number >= 0)")
@@ -52,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Build the set and print where it went."""
     if args.roster is not None or args.forms is not None:
-        from ..classset import build_class  # imports WeasyPrint: only the verbs that write PDFs pay for it
+        from qbank.sets.classset import build_class  # imports WeasyPrint: only the verbs that write PDFs pay for it
 
         result = build_class(args.exam, args.seed, args.out, roster=args.roster, forms=args.forms,
                              canonical=args.canonical, key_style=args.key or "compact", force=args.force,
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         print(f"{args.out / 'manifest.json'}")
         print(SET_DIGEST_LINE.format(digest=result.set_sha256, out=args.out))
         return 0
-    from ..build import build_exam
+    from qbank.sets.build import build_exam
 
     result = build_exam(
         args.exam,

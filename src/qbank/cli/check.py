@@ -7,11 +7,11 @@ import os
 import time
 from pathlib import Path
 
-from ..errors import Problem, UserError
-from ..formats import format_number
-from ..sweep import load, sweep_all
-from ..sweep_report import coverage_lines
-from .check_exam import is_exam_file, run_exam
+from qbank.check.sweep import load, sweep_all
+from qbank.check.sweep_report import coverage_lines
+from qbank.cli.check_exam import is_exam_file, run_exam
+from qbank.core.errors import Problem, UserError
+from qbank.solve.formats import format_number
 
 HELP = "validate a bank (or one question) and sweep K seeds per question, or an exam and sweep K seeds of papers"
 EXAMPLES = """example:
@@ -27,7 +27,7 @@ SHOWN_FAILURES = 10
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank check`."""
-    from . import form_count, positive_int, seed_argument
+    from qbank.cli import form_count, positive_int, seed_argument
 
     parser.add_argument("path", type=Path, help="a bank folder, its bank.yaml, one question file, or an exam file")
     parser.add_argument("--seeds", type=positive_int, default=1000, help="seeds per question (default 1000)")

@@ -6,9 +6,9 @@ import argparse
 import time
 from pathlib import Path
 
-from ..errors import Problem, UserError
-from ..exam_sweep import ExamReport, paper_ids, sweep_exam
-from ..load import load_yaml_bytes
+from qbank.check.exam_sweep import ExamReport, paper_ids, sweep_exam
+from qbank.core.errors import Problem, UserError
+from qbank.spec.load import load_yaml_bytes
 
 SHOWN_FAILURES = 10
 EXAM_KEYS = {"bank", "sections"}

@@ -37,10 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Grade, write the marks and detail files, print one line per student and every unreadable cell."""
-    from ..errors import Problem
-    from ..grade import grade, grading_detail, marks_csv
-    from ..roster import read_table
-    from ..verify import load_for_grading
+    from qbank.audit.verify import load_for_grading
+    from qbank.core.errors import Problem
+    from qbank.sets.grade import grade, grading_detail, marks_csv
+    from qbank.spec.roster import read_table
 
     manifest, folder, keys_from = load_for_grading(args.manifest, trust=args.trust_manifest)
     table = read_table(args.responses, "responses file")
@@ -80,11 +80,11 @@ def _write_files(files: dict[Path, bytes], force: bool, inputs: list[Path]) -> N
     """Write the files all or nothing (hidden partial files renamed into place), after checking that none is
     in the way, none is an input (the responses, the manifest or a file of the set) and, with --force, that
     each existing one is a file of its kind that qbank wrote."""
-    from ..errors import Problem, UserError
-    from ..load import display_name
-    from ..outdir import MARKS_COLUMNS, out_file_problems
-    from ..verdicts import DETAIL_COLUMNS
-    from ..writer import write_files
+    from qbank.core.errors import Problem, UserError
+    from qbank.output.outdir import MARKS_COLUMNS, out_file_problems
+    from qbank.output.writer import write_files
+    from qbank.sets.verdicts import DETAIL_COLUMNS
+    from qbank.spec.load import display_name
 
     problems = []
     if len({path.resolve() for path in files}) != len(files):

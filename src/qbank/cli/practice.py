@@ -13,7 +13,7 @@ EXAMPLES = """example:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank practice`."""
-    from . import positive_int, seed_argument
+    from qbank.cli import positive_int, seed_argument
 
     parser.add_argument("bank", type=Path, help="a bank folder (or its bank.yaml)")
     parser.add_argument("--topics", default="", help="comma-separated topics (default: every topic)")
@@ -29,8 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Build the sheet and print where it went."""
-    from ..practice import build_practice, parse_topics  # imports WeasyPrint
-    from .build import SET_DIGEST_LINE
+    from qbank.cli.build import SET_DIGEST_LINE
+    from qbank.sets.practice import build_practice, parse_topics  # imports WeasyPrint
 
     result = build_practice(args.bank, args.seed, args.out, topics=parse_topics(args.topics), count=args.count,
                             inline_solutions=args.inline_solutions, force=args.force, template_dirs=args.templates,

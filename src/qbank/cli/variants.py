@@ -6,11 +6,11 @@ import argparse
 import json
 from pathlib import Path
 
-from ..bank import load_questions
-from ..draw import thaw
-from ..errors import UserError
-from ..render import formatted_answers
-from ..solve import make_variant
+from qbank.core.errors import UserError
+from qbank.draw.params import thaw
+from qbank.render.question import formatted_answers
+from qbank.solve.variant import make_variant
+from qbank.spec.bank import load_questions
 
 HELP = "draw and solve K variants of a question (or every question of a bank) and print them"
 EXAMPLES = """example:
@@ -21,7 +21,7 @@ Variant i uses exam seed SEED+i on paper 'main': exactly what `qbank build --see
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank variants`."""
-    from . import positive_int, seed_argument
+    from qbank.cli import positive_int, seed_argument
 
     parser.add_argument("path", type=Path, help="a question file, a bank folder or its bank.yaml")
     parser.add_argument("--seed", type=seed_argument, default=0, help="first exam seed (default 0)")
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
             try:
                 variant = make_variant(question, seed, args.paper, args.canonical)
             except Exception as exc:
-                from ..errors import LocatedError
+                from qbank.core.errors import LocatedError
 
                 if isinstance(exc, LocatedError):
                     problems.append(exc.problem())

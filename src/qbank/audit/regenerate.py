@@ -1,0 +1,265 @@
+"""Audit a set: regenerate every file and the whole manifest in a temporary folder, compare every field and
+every file with the record, and say for each difference why (inputs changed, renderer changed, file or
+manifest altered)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qbank import __version__
+from qbank.audit.compare import (
+    Cause,
+    Difference,
+    describe_differences,
+    environment_changes,
+    file_papers,
+    file_sha,
+    font_changes,
+    input_changes,
+    paper_differences,
+    question_causes,
+)
+from qbank.audit.relocate import relocated_manifest, relocator
+from qbank.core.errors import Problem, UserError
+from qbank.core.progress import Progress
+from qbank.output.manifest import environment, inputs_record
+from qbank.output.manifest_diff import compare_manifests
+from qbank.output.manifest_read import ManifestFile, load_manifest, set_digest
+from qbank.render.question import PACKAGE_TEMPLATES
+from qbank.spec.bank import Bank, load_bank
+from qbank.spec.load import display_name
+
+KIND_NAMES = {"exam": "exam set", "class": "class set", "practice": "practice sheet"}
+SHOWN_FIELDS = 60  # differing manifest fields listed one per line; the rest are counted
+
+
+@dataclass
+class AuditReport:
+    """What an audit found: context lines, and one line per differing file."""
+
+    title: str
+    notes: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)
+    checked: int = 0
+    digest: str = ""
+
+    @property
+    def identical(self) -> bool:
+        """Whether every file, parameter and answer matches the manifest."""
+        return not self.differences
+
+
+def regenerate(manifest: Mapping[str, Any], folder: Path, only: str | None, jobs: int, progress: Progress) -> dict:
+    """Rebuild the set (or one paper of a class set) from the manifest's recipe; return the new manifest."""
+    recipe = manifest["recipe"]
+    if manifest["kind"] == "class":
+        from qbank.sets.classset import make_class_set
+
+        return make_class_set(recipe, folder, jobs, progress, only=[only] if only else None)[0]
+    if manifest["kind"] == "practice":
+        import json
+
+        from qbank.sets.practice import make_practice
+
+        files = make_practice(recipe)
+        return json.loads(files["manifest.json"])
+    from qbank.sets.build import build_exam
+
+    build_exam(Path(recipe["exam"]), recipe["seed"], folder / "set", canonical=recipe["canonical"],
+               key_style=recipe.get("key", "full"), template_dirs=[Path(d) for d in recipe["templates"]])  # fmt: skip
+    return load_manifest(folder / "set").data
+
+
+def _bank(manifest: Mapping[str, Any]) -> tuple[Bank | None, list[str]]:
+    """The bank as it is now (None if it no longer loads), and its changed modules."""
+    try:
+        bank = load_bank(Path(manifest["bank"]["path"]))
+    except UserError:
+        return None, ["the bank no longer loads"]
+    old, new = manifest["bank"]["modules"], dict(bank.module_digests)
+    changes = [f"bank module {name} changed since the build" for name in sorted(set(old) | set(new))
+               if old.get(name) != new.get(name)]  # fmt: skip
+    return bank, changes
+
+
+def _files_inside(loaded: ManifestFile) -> None:
+    """Refuse a set whose recorded files lead out of its folder (through a symbolic link)."""
+    root = loaded.root.resolve()
+    problems = []
+    for name in loaded.data["files"]:
+        real = (loaded.root / name).resolve()
+        if not real.is_relative_to(root):
+            problems.append(loaded.problem(("files", name), f"leads out of the set (a symbolic link to {real})"))
+    if problems:
+        raise UserError(problems)
+
+
+def _digest_checks(loaded: ManifestFile, expect: str | None, report: AuditReport) -> None:
+    """Check the recorded set digest against the manifest's content, and against `expect` when given."""
+    report.digest = set_digest(loaded.data)
+    recorded = loaded.data.get("set_sha256")
+    if recorded is None:
+        report.notes.append("this set predates the set digest (its manifest has no set_sha256); the digest of "
+                            f"its manifest is sha256:{report.digest}")  # fmt: skip
+    elif recorded != report.digest:
+        report.differences.append(f"{loaded.name}: set_sha256: recorded sha256:{recorded}, but the manifest's "
+                                  f"content has digest sha256:{report.digest} (edited after the build)")  # fmt: skip
+    if expect is not None and expect != report.digest:
+        report.differences.append(f"set digest: expected sha256:{expect}, but this set's manifest has "
+                                  f"sha256:{report.digest} (not the set whose digest you kept)")  # fmt: skip
+
+
+def _field_lines(loaded: ManifestFile, regenerated: Mapping[str, Any], wanted: list[str] | None) -> list[str]:
+    """One line per manifest field that differs from the regenerated manifest (the first SHOWN_FIELDS)."""
+    find, _ = relocator(loaded.data, loaded.root)
+    diffs = compare_manifests(loaded.data, regenerated, find, papers=wanted)
+    lines = [f"{loaded.name}: {d.shown}: {d.message} ({d.where + '; ' if d.where else ''}line {loaded.line(d.path)})"
+             for d in diffs[:SHOWN_FIELDS]]  # fmt: skip
+    if len(diffs) > SHOWN_FIELDS:
+        lines.append(f"{loaded.name}: {len(diffs) - SHOWN_FIELDS} more differing fields not shown")
+    names = loaded.data["files"]
+    lines += [f"{name}: regenerated, but not in the manifest's file list"
+              for name in sorted(set(regenerated.get("files", {})) - set(names))]  # fmt: skip
+    return lines
+
+
+def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: bool = False,
+          expect: str | None = None) -> AuditReport:  # fmt: skip
+    """Regenerate a set (or one student's paper) in a temporary folder and compare it with the manifest:
+    every field of the manifest, every file, and the set digest (against `expect` too, when given)."""
+    loaded = load_manifest(target)
+    _files_inside(loaded)
+    manifest, moves = relocated_manifest(loaded.data, loaded.root)
+    root = loaded.root
+    kind = manifest.get("kind")
+    paper_ids = [p["paper_id"] for p in manifest["papers"]]
+    if paper is not None and (kind != "class" or paper not in paper_ids):
+        message = "--paper needs a class set" if kind != "class" else f"no paper {paper!r} in this set"
+        raise UserError([Problem("<command line>", 0, "--paper", message)])
+    report = AuditReport(f"audit of {display_name(root)} ({KIND_NAMES.get(kind, kind)}, {len(paper_ids)} papers, "
+                         f"seed {manifest['seed']})" + (f", paper {paper}" if paper else ""))  # fmt: skip
+    env_changes = environment_changes(manifest["environment"], environment())
+    templates = [Path(d) for d in manifest["recipe"].get("templates", [])] + [PACKAGE_TEMPLATES]
+    code_changes = input_changes(manifest.get("inputs") or {}, inputs_record(templates))
+    bank, module_changes = _bank(manifest)
+    exam_sha = manifest["exam"]["sha256"] if manifest.get("exam") else None
+    exam_changed = exam_sha is not None and file_sha(Path(manifest["recipe"]["exam"])) != exam_sha
+    report.notes.extend(moves)
+    if isinstance(manifest.get("built_in"), str) and Path(manifest["built_in"]) != root.resolve():
+        report.notes.append(f"the set was built in {manifest['built_in']}; it is now in {root.resolve()}")
+    if manifest["qbank_version"] != __version__:
+        report.notes.append(f"qbank version {manifest['qbank_version']} → {__version__}")
+    _digest_checks(loaded, expect, report)
+    for line in env_changes:
+        report.notes.append(f"rendering environment changed: {line}")
+    report.notes.extend(code_changes + module_changes + (["the exam file changed since the build"] * exam_changed))
+    wanted = [paper] if paper else paper_ids
+    files = dict(manifest["files"])  # every recorded file, even one no paper of the set accounts for
+    if paper:
+        files = {n: d for n, d in files.items() if file_papers(n, paper_ids) == [paper]}
+    folder = Path(tempfile.mkdtemp(prefix="qbank-audit-"))
+    bar = Progress(len(wanted), "papers", enabled=show_progress and kind == "class")
+    try:
+        try:
+            regenerated = regenerate(manifest, folder, paper, jobs, bar)
+            report.differences.extend(_field_lines(loaded, regenerated, [paper] if paper else None))
+            fonts = font_changes(
+                manifest["environment"].get("fonts"), (regenerated.get("environment") or {}).get("fonts")
+            )
+            report.notes.extend(f"rendering environment changed: {line}" for line in fonts)
+        except UserError as exc:
+            report.differences.append("cannot regenerate the set: " + "; ".join(str(p) for p in exc.problems[:5]))
+            regenerated = {"papers": [], "files": {}}
+    finally:
+        bar.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    new_papers = {p["paper_id"]: p for p in regenerated["papers"]}
+    context = Context(
+        diffs={p["paper_id"]: paper_differences(p, new_papers.get(p["paper_id"]))
+               for p in manifest["papers"] if p["paper_id"] in wanted},
+        causes={q["id"]: question_causes(q, bank) for p in manifest["papers"] for q in p["questions"]},
+        questions={p["paper_id"]: [q["id"] for q in p["questions"]] for p in manifest["papers"]},
+        other=module_changes + (["the exam file changed since the build"] if exam_changed else []),
+        environment=env_changes, code=code_changes,
+    )  # fmt: skip
+    for name, recorded in sorted(files.items()):
+        report.checked += 1
+        line = explain(name, recorded, file_sha(root / name), regenerated["files"].get(name),
+                       file_papers(name, wanted), context)  # fmt: skip
+        if line:
+            report.differences.append(f"{name}: {line}")
+    if not paper:
+        extra = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+        for name in extra:
+            if name not in manifest["files"] and name != "manifest.json":
+                report.differences.append(f"{name}: not in the manifest (added after the build)")
+    return report
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the audit learned before comparing files: per-paper differences and what changed since the build."""
+
+    diffs: Mapping[str, list[Difference]]
+    causes: Mapping[str, list[Cause]]
+    questions: Mapping[str, list[str]]
+    other: list[str]
+    environment: list[str]
+    code: list[str]
+
+
+def explain(name: str, recorded: str, on_disk: str | None, again: str | None, papers: list[str],
+            context: Context) -> str | None:  # fmt: skip
+    """Why one file differs (None when the file on disk, the record and the regeneration agree)."""
+    if on_disk == recorded == again:
+        return None
+    if again == recorded:
+        if on_disk is None:
+            return "missing (deleted after the build; regenerating gives the recorded file)"
+        return (f"altered after the build: on disk sha256:{on_disk[:16]}, recorded sha256:{recorded[:16]}; "
+                "regenerating gives the recorded file")  # fmt: skip
+    student_paper = name.startswith("papers/")  # a student's paper prints no answers
+    every = [d for p in papers for d in context.diffs.get(p, [])]
+    diffs = [d for d in every if not (student_paper and d[1] == "answers")]
+    reasons = describe_differences(diffs, len(papers), context.causes)
+    mentioned = {d[0] for d in every}
+    edits = sorted({c for p in papers for q in context.questions.get(p, []) if q not in mentioned
+                    for kind, c in context.causes.get(q, []) if not (student_paper and kind == "solver")})  # fmt: skip
+    if edits:
+        reasons.append("same parameters and answers, but " + "; ".join(edits))
+    if not reasons:
+        if context.other:
+            reasons.append("; ".join(context.other))
+        if context.environment:
+            reasons.append("same parameters and answers; only the rendering environment changed ("
+                           + ", ".join(context.environment) + ")")  # fmt: skip
+        if context.code:
+            reasons.append("same parameters and answers; " + ", ".join(context.code))
+        if not reasons:
+            reasons.append("differs with the same parameters, answers, inputs and environment (unexplained)")
+    if again is None:
+        reasons.insert(0, "not regenerated")
+    if on_disk != recorded:
+        reasons.append("and the file on disk does not match the record either (altered after the build?)")
+    return "; ".join(reasons)
+
+
+def print_report(report: AuditReport, echo: Callable[[str], None] = print) -> None:
+    """Print an audit report: context, each difference, and the verdict."""
+    echo(report.title)
+    for note in report.notes:
+        echo(f"  note: {note}")
+    if report.digest:
+        echo(f"  set digest sha256:{report.digest}")
+    for line in report.differences:
+        echo(f"DIFFERS {line}")
+    if report.identical:
+        echo(f"identical: {report.checked} files; every field of the manifest and every file digest match the "
+             "regenerated set")  # fmt: skip
+    else:
+        echo(f"{len(report.differences)} difference(s) in {report.checked} files")

@@ -1,0 +1,272 @@
+"""Draw stage: seeded parameters per (exam seed, paper id, question id), with constraints."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from qbank.core.errors import LocatedError
+from qbank.core.frozen import freeze, frozen_instance, thaw  # noqa: F401 (draw.freeze and draw.thaw are imported from here too)
+from qbank.draw.pcg import PCG64Stream
+from qbank.expressions.expression import Evaluator, Expression, ExpressionError
+from qbank.spec.models import ChoiceParam, DerivedParam, FixedParam, FloatParam, IntParam, SampleParam
+from qbank.spec.param_values import INT_LIMIT, value_problem
+from qbank.spec.registry import Entry
+from qbank.spec.validate import Question
+
+SEED_SCHEME = "qbank/v1"
+
+Compute = Callable[[dict[str, Any], PCG64Stream | None], Any]
+
+
+class DrawError(LocatedError):
+    """Parameters could not be drawn: a constraint rejected too many draws or an expression failed."""
+
+    def __init__(self, question: Question, line: int, path: str, message: str) -> None:
+        self.question = question
+        super().__init__(question.file, line, path, message)
+
+
+@dataclass(frozen=True)
+class Draw:
+    """Drawn parameters and how many attempts the constraints needed."""
+
+    params: Mapping[str, Any]
+    stream_seed: int
+    attempts: int
+
+
+class Step(NamedTuple):
+    """One parameter of a draw plan: its name, whether it is drawn, whether a scenario may supply it, and how to
+    compute it (from the values before it and the question's random stream)."""
+
+    name: str
+    drawn: bool
+    shared: bool
+    compute: Compute
+
+
+@dataclass(frozen=True)
+class DrawPlan:
+    """A question's parameters compiled into steps, in declaration order (built once per question)."""
+
+    steps: tuple[Step, ...]
+    random: bool  # whether any parameter is drawn (if not, no random stream is seeded)
+    computes: tuple[tuple[str, Compute], ...] = ()  # (name, compute) per step, for draws without shared values
+    checks: tuple[Evaluator, ...] = ()  # per constraint, its fast evaluator (see `_first_failure`)
+
+
+def stream_seed(exam_seed: int, paper_id: str, question_id: str) -> int:
+    """A 128-bit seed from sha256 of (scheme, exam seed, paper id, question id); stable across processes."""
+    text = "\x1f".join((SEED_SCHEME, str(int(exam_seed)), paper_id, question_id))
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:16], "big")
+
+
+def generator(seed: int) -> np.random.Generator:
+    """numpy's PCG64 bit generator seeded with `seed` (pinned, never the global RNG)."""
+    return np.random.Generator(np.random.PCG64(seed))
+
+
+def compile_draw_plan(question: Question) -> DrawPlan:
+    """Compile a question's parameters into draw steps (`Question.draw_plan` keeps the result)."""
+    steps = []
+    for name, param in question.spec.params.items():
+        if isinstance(param, FixedParam):
+            steps.append(Step(name, False, False, _constant(freeze(param.value))))
+        elif isinstance(param, DerivedParam):
+            steps.append(Step(name, False, False, _deriver(question, name, question.derived[name])))
+        else:
+            steps.append(Step(name, True, param.shared, _drawer(param)))
+    checks = tuple(c.expression.evaluate_unchecked or c.expression for c in question.constraints)
+    computes = tuple((step.name, step.compute) for step in steps)
+    return DrawPlan(tuple(steps), any(step.drawn for step in steps), computes, checks)
+
+
+def _constant(value: Any) -> Compute:
+    """A step that always gives `value` (already frozen)."""
+    return lambda values, stream: value
+
+
+def _deriver(question: Question, name: str, rule: Expression | Entry) -> Compute:
+    """A step computing a derived parameter from the ones before it; failures, and values a parameter cannot hold
+    (see `param_values`), become DrawErrors located at the expression or the function."""
+    where = ("params", name, "expr" if isinstance(rule, Expression) else "function")
+    line = question.document.line(where)
+
+    def fail(message: str) -> DrawError:
+        return DrawError(question, line, ".".join(where), message)
+
+    if isinstance(rule, Expression):
+        fast = rule.evaluate_unchecked or rule
+
+        def evaluate(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+            try:
+                value = fast(values)
+            except Exception:  # settled by the reference evaluation, which raises ExpressionError or gives the value
+                try:
+                    value = rule.settle(values)
+                except ExpressionError as exc:
+                    raise fail(f"{rule.source!r} failed: {exc}") from None
+            value = freeze(value)
+            kind = type(value)
+            if (kind is int and -INT_LIMIT < value < INT_LIMIT) or (kind is float and value - value == 0):
+                return value  # the common values, checked inline (`value - value` is NaN for NaN and infinity)
+            problem = value_problem(value)
+            if problem is not None:
+                raise fail(f"{rule.source!r}: {problem}")
+            return value
+
+        return evaluate
+
+    def call(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+        try:
+            value = freeze(rule.function(MappingProxyType(dict(values))))
+        except Exception as exc:
+            raise fail(f"function {rule.name!r} raised {type(exc).__name__}: {exc}") from None
+        problem = value_problem(value)
+        if problem is not None:
+            raise fail(f"function {rule.name!r}: {problem}")
+        return value
+
+    return call
+
+
+def _drawer(param: IntParam | FloatParam | ChoiceParam | SampleParam) -> Compute:
+    """A step drawing one random parameter (scalars stay plain Python numbers, arrays become nested tuples)."""
+    if isinstance(param, IntParam):
+        return _int_drawer(param)
+    if isinstance(param, FloatParam):
+        return _float_drawer(param)
+    if isinstance(param, ChoiceParam):
+        choices, count = tuple(freeze(c) for c in param.choices), len(param.choices)
+        return lambda values, stream: choices[stream.below(count)]
+    if isinstance(param, SampleParam):
+        items, population, k = tuple(freeze(i) for i in param.items), len(param.items), param.k
+        return lambda values, stream: tuple([items[i] for i in stream.sample(population, k)])
+    raise TypeError(f"not a random parameter: {param!r}")
+
+
+def _int_drawer(param: IntParam) -> Compute:
+    """Draw an int (or an array of them) uniformly from min..max on the grid of `step`."""
+    low, step, count = param.min, param.step, (param.max - param.min) // param.step + 1
+    shape = param.shape
+    if not shape:
+        return lambda values, stream: low + stream.below(count) * step
+    size = math.prod(shape)
+
+    def draw_array(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+        return _nest([low + pick * step for pick in stream.many_below(count, size)], shape)
+
+    return draw_array
+
+
+def _float_drawer(param: FloatParam) -> Compute:
+    """Draw a float (or an array of them) uniformly from the 10^-decimals grid between min and max."""
+    decimals = param.decimals
+    scale = 10**decimals
+    low, count = round(param.min * scale), round((param.max - param.min) * scale) + 1
+    shape = param.shape
+    if not shape:
+        return lambda values, stream: round((low + stream.below(count)) / scale, decimals)
+    size = math.prod(shape)
+
+    def draw_array(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+        picks = np.array(stream.many_below(count, size), dtype=np.int64).reshape(shape)
+        return freeze(np.round((low + picks) / scale, decimals).tolist())  # numpy's rounding, not Python's
+
+    return draw_array
+
+
+def _nest(flat: list[Any], shape: list[int]) -> tuple[Any, ...]:
+    """A flat list of values as nested tuples of `shape` (row-major, like numpy's reshape)."""
+    items: list[Any] = flat
+    for width in reversed(shape[1:]):
+        items = [tuple(items[i : i + width]) for i in range(0, len(items), width)]
+    return tuple(items)
+
+
+def _fill(plan: DrawPlan, stream: PCG64Stream | None, given: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Parameters in declaration order: drawn, fixed and derived; a `shared` one comes from `given` if there."""
+    values: dict[str, Any] = {}
+    if given is None:
+        for name, compute in plan.computes:
+            values[name] = compute(values, stream)
+        return values
+    for name, _, shared, compute in plan.steps:
+        if shared and name in given:
+            values[name] = given[name]
+        else:
+            values[name] = compute(values, stream)
+    return values
+
+
+def _first_failure(question: Question, values: Mapping[str, Any]) -> int | None:
+    """Index of the first constraint the values violate, or None.
+
+    Each constraint is first evaluated without the expression's error handling; if that raises, the expression
+    itself settles the outcome (evaluation has no side effects, so it meets the same values).
+    """
+    for index, check in enumerate(question.draw_plan.checks):
+        try:
+            ok = check(values)
+        except Exception:
+            constraint = question.constraints[index]
+            try:
+                ok = constraint.expression.settle(values)
+            except ExpressionError as exc:
+                raise DrawError(question, constraint.line, f"constraints[{index}]",
+                                f"{constraint.source!r} failed: {exc}") from None  # fmt: skip
+        if not ok:
+            return index
+    return None
+
+
+def draw_params(
+    question: Question,
+    exam_seed: int,
+    paper_id: str,
+    max_attempts: int | None = None,
+    *,
+    given: Mapping[str, Any] | None = None,
+    stream: str | None = None,
+) -> Draw:
+    """Draw parameters that satisfy every constraint, or raise DrawError saying which constraints reject jointly.
+
+    `max_attempts` defaults to the question's own (`max_attempts` in its spec, 1,000 unless raised).
+    `given` supplies the values of shared parameters (a scenario); `stream` names the random stream
+    when it is not the question id (scenarios use `scenario:<name>`).
+    """
+    max_attempts = max_attempts or question.spec.max_attempts
+    seed = stream_seed(exam_seed, paper_id, stream or question.id)
+    plan = question.draw_plan
+    rng = PCG64Stream(seed) if plan.random else None
+    for attempt in range(1, max_attempts + 1):
+        values = _fill(plan, rng, given)
+        failed = _first_failure(question, values)
+        if failed is None:
+            return frozen_instance(Draw, {"params": MappingProxyType(values), "stream_seed": seed, "attempts": attempt})
+    from qbank.draw.diagnosis import unsatisfiable_error  # it draws again through this module
+
+    raise unsatisfiable_error(question, exam_seed, paper_id, max_attempts, given, stream)
+
+
+def canonical_params(question: Question) -> Draw:
+    """The question's canonical parameters (plus fixed and derived ones), checked against the constraints."""
+    if question.spec.canonical is None:
+        raise DrawError(question, question.document.line(()), "canonical", "this question has no canonical values")
+    values = {name: freeze(value) for name, value in question.spec.canonical.items()}
+    ordered: dict[str, Any] = {}
+    for name, drawn, _, compute in question.draw_plan.steps:
+        ordered[name] = values[name] if drawn else compute(ordered, None)
+    failed = _first_failure(question, ordered)
+    if failed is not None:
+        constraint = question.constraints[failed]
+        raise DrawError(question, question.document.line(("canonical",)), "canonical",
+                        f"canonical values violate constraint {constraint.message!r}")  # fmt: skip
+    return Draw(MappingProxyType(ordered), 0, 1)

@@ -1,0 +1,121 @@
+"""One graded response cell: what was typed, how it was read, the key, what was accepted, the verdict and why."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from qbank.core.csvfiles import csv_bytes
+from qbank.solve.formats import matches, tolerance_of
+from qbank.spec.models import AnswerSpec
+from qbank.core.responses import Unreadable, accepted_texts, read_response, strip_text_marker, visible
+
+VERDICTS = ("right", "wrong", "blank", "unreadable")
+DETAIL_COLUMNS = ("line", "paper", "name", "question", "answer", "column", "typed", "read_as", "key", "accepted",
+                  "verdict", "reason", "marks", "max")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One student's response to one answer, graded."""
+
+    line: int
+    column: str
+    typed: str
+    read_as: str
+    key: str
+    accepted: str
+    verdict: str  # one of VERDICTS
+    reason: str
+    marks: float
+    max_marks: float
+
+
+def grade_cell(spec: AnswerSpec, answer: Any, key: str, typed: str, line: int, column: str, max_marks: float,
+               decimal_comma: bool = False) -> Cell:  # fmt: skip
+    """Read and judge one typed response; a blank cell is wrong, an unreadable one is wrong and says why."""
+    accepted = accepted_range(spec, answer)
+    text = strip_text_marker(typed)
+
+    def cell(read_as: str, verdict: str, reason: str) -> Cell:
+        marks = max_marks if verdict == "right" else 0.0
+        return Cell(line, column, typed, read_as, key, accepted, verdict, reason, marks, max_marks)
+
+    if not text.strip():
+        return cell("", "blank", "no answer")
+    try:
+        value = read_response(spec, text, decimal_comma)
+    except Unreadable as exc:
+        return cell("", "unreadable", f"cannot read {visible(typed)!r} as {_format_name(spec)}: {exc}")
+    shown = shown_value(spec, value)
+    if _shape_problem(spec, answer, value):
+        return cell(shown, "wrong", _shape_problem(spec, answer, value))
+    if matches(spec, answer, value):
+        return cell(shown, "right", "")
+    return cell(shown, "wrong", "not an accepted text" if spec.format == "text" else "outside the accepted range")
+
+
+def _format_name(spec: AnswerSpec) -> str:
+    """The answer's format in words."""
+    names = {"int": "a whole number", "fixed": "a number", "sig": "a number", "vector": "a vector",
+             "matrix": "a matrix", "text": "text"}  # fmt: skip
+    return names[spec.format] + (" or a percentage" if spec.percent and spec.format != "text" else "")
+
+
+def _shape_problem(spec: AnswerSpec, answer: Any, value: Any) -> str:
+    """Why a vector or matrix response has the wrong shape ('' when it has the key's shape)."""
+    if spec.format == "vector" and len(value) != len(answer):
+        return f"{len(value)} elements, the key has {len(answer)}"
+    if spec.format == "matrix":
+        given = [len(row) for row in value]
+        wanted = [len(row) for row in answer]
+        if given != wanted:
+            return f"row lengths {given}, the key has {wanted}"
+    return ""
+
+
+def _number(x: float) -> str:
+    """A number as shown in the detail rows (up to 12 significant digits, no float noise)."""
+    return format(float(x), ".12g")
+
+
+def shown_value(spec: AnswerSpec, value: Any) -> str:
+    """How a response was read: a number, a vector, a matrix, or the normalised text."""
+    if spec.format == "text":
+        return str(value)
+    if spec.format == "vector":
+        return "[" + ", ".join(_number(v) for v in value) + "]"
+    if spec.format == "matrix":
+        return "[" + "; ".join(", ".join(_number(v) for v in row) for row in value) + "]"
+    return _number(value)
+
+
+def accepted_range(spec: AnswerSpec, answer: Any) -> str:
+    """What the grader accepts: an interval per number, or the key and its declared synonyms."""
+    if spec.format == "text":
+        return " | ".join(accepted_texts(str(answer), spec.accept))
+
+    def interval(x: Any) -> str:
+        tol = tolerance_of(spec, float(x))
+        return f"[{_number(float(x) - tol)}, {_number(float(x) + tol)}]"
+
+    if spec.format == "vector":
+        return "; ".join(interval(x) for x in answer)
+    if spec.format == "matrix":
+        return " / ".join("; ".join(interval(x) for x in row) for row in answer)
+    return interval(answer)
+
+
+def detail_csv(rows: Sequence[tuple[str, Mapping[str, str], str, str, Cell]], bom: bool = True) -> bytes:
+    """The grading detail: one row per (student, answer): (paper, identity, question id, answer name, cell)."""
+    lines: list[list[object]] = [list(DETAIL_COLUMNS)]
+    for paper, identity, question, name, c in rows:
+        lines.append([c.line, paper, identity.get("name", ""), question, name, c.column, visible(c.typed), c.read_as,
+                      c.key, c.accepted, c.verdict, c.reason, _marks(c.marks), _marks(c.max_marks)])  # fmt: skip
+    return csv_bytes(lines, bom)
+
+
+def _marks(value: float) -> str:
+    """Marks as printed: no trailing zeros."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")

@@ -1,0 +1,155 @@
+"""Banks: a folder with bank.yaml, question files and the Python modules that solve them."""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError
+
+from qbank.core.errors import Problem, UserError
+from qbank.spec.load import display_name, load_yaml_bytes, load_yaml_file, read_bytes
+from qbank.spec.models import Strict
+from qbank.spec.modules import load_module
+from qbank.spec.registry import DuplicateNameError, Registries, collecting
+from qbank.spec.schema_errors import pydantic_problems
+from qbank.spec.validate import Question, validate_question
+
+BANK_FILE = "bank.yaml"
+VALIDATION_PAPER = "qbank-validate"
+
+
+class BankSpec(Strict):
+    """The bank.yaml file: a name, a title and the Python modules to import."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    modules: list[str] = []
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A loaded bank: its spec, folder, questions by id and module source digests."""
+
+    spec: BankSpec
+    root: Path
+    questions: Mapping[str, Question]
+    module_digests: Mapping[str, str]
+    registries: Registries
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id (KeyError if absent)."""
+        return self.questions[question_id]
+
+
+def find_bank_root(path: Path) -> Path | None:
+    """The nearest folder at or above `path` that holds a bank.yaml."""
+    start = path if path.is_dir() else path.parent
+    for folder in (start, *start.parents):
+        if (folder / BANK_FILE).is_file():
+            return folder
+    return None
+
+
+def load_bank(path: Path, only: Path | None = None) -> Bank:
+    """Load a bank folder (or the bank holding `only`, a single question file); report every problem."""
+    root = path if path.is_dir() else path.parent
+    bank_file = root / BANK_FILE
+    document = load_yaml_file(bank_file)
+    if not isinstance(document.data, dict):
+        raise UserError([document.problem((), "bank.yaml must be a mapping of keys")])
+    try:
+        spec = BankSpec.model_validate(document.data)
+    except ValidationError as exc:
+        raise UserError(pydantic_problems(exc, document)) from None
+    problems: list[Problem] = []
+    registries = Registries()
+    with collecting(registries):
+        digests = _import_modules(root, spec, document, problems)
+    if problems:
+        raise UserError(problems)
+    files = [only] if only is not None else sorted((root / "questions").rglob("*.yaml"))
+    if not files:
+        raise UserError([Problem(display_name(root), 0, "", "bank has no question files under questions/")])
+    questions: dict[str, Question] = {}
+    for file in files:
+        try:
+            raw = read_bytes(file)
+            loaded = validate_question(load_yaml_bytes(raw, display_name(file)), raw, registries)
+        except UserError as exc:
+            problems.extend(exc.problems)
+            continue
+        if isinstance(loaded, list):
+            problems.extend(loaded)
+        elif loaded.id in questions:
+            first = questions[loaded.id]
+            problems.append(
+                loaded.document.problem(
+                    ("id",),
+                    f"duplicate question id {loaded.id!r} (first in {first.file}:{first.document.line(('id',))})",
+                )
+            )
+        else:
+            questions[loaded.id] = loaded
+            problems.extend(satisfiability_problems(loaded))
+    if problems:
+        raise UserError(sorted(problems))
+    return Bank(spec, root.resolve(), questions, digests, registries)
+
+
+def satisfiability_problems(question: Question) -> list[Problem]:
+    """Constraints that reject every draw, and canonical values that break a constraint, reported at load."""
+    from qbank.draw.params import DrawError, canonical_params, draw_params
+
+    problems = []
+    checks = [lambda: draw_params(question, 0, VALIDATION_PAPER)] if question.spec.params else []
+    if question.spec.canonical is not None:
+        checks.append(lambda: canonical_params(question))
+    for check in checks:
+        try:
+            check()
+        except DrawError as exc:
+            problems.append(exc.problem())
+    return problems
+
+
+def _import_modules(root: Path, spec: BankSpec, document, problems: list[Problem]) -> dict[str, str]:
+    """Import each listed module once; turn import failures into located problems."""
+    digests: dict[str, str] = {}
+    for index, relative in enumerate(spec.modules):
+        module_path = (root / relative).resolve()
+        if not module_path.is_file() or module_path.suffix != ".py":
+            problems.append(document.problem(("modules", index), f"no Python file at {relative!r}"))
+            continue
+        digests[relative] = hashlib.sha256(module_path.read_bytes()).hexdigest()
+        try:
+            load_module(module_path)
+        except DuplicateNameError as exc:
+            problems.append(document.problem(("modules", index), str(exc)))
+        except Exception as exc:
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            where = f"{display_name(Path(frame.filename))}:{frame.lineno}"
+            problems.append(
+                document.problem(
+                    ("modules", index), f"importing {relative} failed at {where}: {type(exc).__name__}: {exc}"
+                )
+            )
+    return digests
+
+
+def load_questions(path: Path) -> tuple[Bank, list[Question]]:
+    """Load what a CLI PATH names: a bank folder, its bank.yaml, or one question file in a bank."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError([Problem(display_name(path), 0, "", "no such file or folder")])
+    root = find_bank_root(path)
+    if root is None:
+        raise UserError([Problem(display_name(path), 0, "", f"not inside a bank (no {BANK_FILE} here or above)")])
+    single_question = path.is_file() and path.name != BANK_FILE
+    bank = load_bank(root, only=path) if single_question else load_bank(root)
+    return bank, list(bank.questions.values())

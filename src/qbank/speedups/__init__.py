@@ -1,0 +1,1 @@
+"""speedups stage."""
