@@ -14,6 +14,8 @@ from qbank.output.pdf import write_pdf
 
 from .classsets import page_count, page_text
 
+pytestmark = pytest.mark.slow  # renders PDFs
+
 STUDENTS = [("24CS1001", "Asha Rao", 1), ("24CS1002", "Émile Zola", 3), ("24CS1003", "Chen Wei", 2)]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from qbank.check.exam_sweep import form_clashes
 from qbank.render.paper import solve_paper
 from qbank.spec import scenario
@@ -59,6 +61,7 @@ def test_check_reports_scenario_values_a_question_refuses_with_the_replay(sample
     assert out.splitlines()[-1].endswith("FAILED")
 
 
+@pytest.mark.slow
 def test_forms_differ_is_checked_and_a_build_that_breaks_it_fails_clearly(sample_copy, run_cli, monkeypatch):
     path = classset_copy(sample_copy, "forms_differ: true\n")
     monkeypatch.chdir(sample_copy)

@@ -132,6 +132,7 @@ def test_roster_columns_fill_the_matching_student_fields():
     assert cells["Subject Number"] == "QB101"
 
 
+@pytest.mark.slow
 def test_paper_size_letter_sets_every_page(sample_copy, tmp_path):
     text = (sample_copy / "exams" / "sample.yaml").read_text()
     sizes = {}
@@ -199,6 +200,7 @@ def _heads(exam, seed: int) -> int:
     return draw_scenarios(exam.scenarios, ["model"], seed, "main")["model"].params["heads"]
 
 
+@pytest.mark.slow
 def test_a_class_set_with_repeats_grades_and_audits_each_placement(sample_copy, run_cli, monkeypatch, tmp_path):
     path = write_exam(
         sample_copy,

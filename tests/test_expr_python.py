@@ -100,6 +100,7 @@ def python_eval(source: str, env: dict[str, Any]) -> Any:
 
 @DIFFERENTIAL
 @given(expressions)
+@pytest.mark.slow
 def test_fast_and_reference_evaluations_agree_with_python(source):
     try:
         expression = compile_expression(source)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from qbank.check.exam_sweep import drawn_papers
 from qbank.spec.exam import load_exam
 
@@ -26,6 +28,7 @@ def _number(exam, seed: int, form: str, key: str) -> int:
     return next(number for number, part, _ in drawn_papers(exam, seed, [form])[form] if part.key == key)
 
 
+@pytest.mark.slow
 def test_check_and_build_give_each_forms_own_number(sample_copy, run_cli, monkeypatch):
     path = _shuffled_scaling_exam(sample_copy)
     monkeypatch.chdir(sample_copy)

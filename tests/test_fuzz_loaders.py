@@ -22,6 +22,8 @@ from qbank.spec.validate import Question, validate_question
 
 from .conftest import DL_BANK, SAMPLE_BANK, SAMPLE_EXAM
 
+pytestmark = pytest.mark.slow  # Hypothesis runs hundreds of loader examples per test (14 s in all)
+
 FUZZ = settings(
     max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
 )

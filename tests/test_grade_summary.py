@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from .conftest import SAMPLE_EXAM
+
+pytestmark = pytest.mark.slow  # builds and renders a set of forms
 
 
 def test_students_of_one_form_are_told_apart_by_their_line(tmp_path, run_cli):

@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
+
 from .conftest import ROOT
+
+pytestmark = pytest.mark.slow  # builds and renders a class set
 
 CLASSSET = ROOT / "exams" / "sample-classset.yaml"
 ROSTER = ROOT / "exams" / "roster-example.csv"

@@ -176,6 +176,7 @@ def _files(root: Path) -> set[str]:
 
 
 @pytest.mark.parametrize(("case", "edit", "pattern"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.slow
 def test_hostile_spec_is_a_located_error(case, edit, pattern, sample_copy):
     file, old, new = edit
     target = sample_copy / file

@@ -88,6 +88,7 @@ def values(items: int) -> str:
     return "x: [" + ", ".join(["0"] * items) + "]\n"
 
 
+@pytest.mark.slow
 def test_expanded_value_count_edge():
     assert len(load_yaml_text(values(limits.MAX_YAML_NODES - 2), "f.yaml").data["x"]) == limits.MAX_YAML_NODES - 2
     message = load_error(values(limits.MAX_YAML_NODES - 1))
@@ -269,6 +270,7 @@ def test_csv_bounds_at_their_edges(tmp_path, monkeypatch):
     )
 
 
+@pytest.mark.slow
 def test_csv_file_size_is_checked_before_reading(tmp_path):
     from qbank.spec.roster import read_roster
 

@@ -63,6 +63,7 @@ def test_every_bank_text_renders_the_same(tmp_path: Path) -> None:
     assert checked > 500
 
 
+@pytest.mark.slow
 def test_fuzzed_markdown_renders_the_same() -> None:
     atoms = ["1", "12", "3.", "10)", "- ", "* ", "> ", "# ", "**", "*", "_", "`", "\\", "&#39;", "&frac12;", "&",
              "&#x", "|", "---", "   ", "    ", "\n", "\n\n", "a", "x2", "-3", "0.5", "1,024", "```", "\n1. ", "\n2) ",
@@ -76,6 +77,7 @@ def test_fuzzed_markdown_renders_the_same() -> None:
         assert render_by_shape(text, render) == render(text), text
 
 
+@pytest.mark.slow
 def test_fuzzed_angle_brackets_render_the_same() -> None:
     """A `<` is text unless it may open an autolink; the skeleton of a text with numbers in autolinks would differ."""
     atoms = ["1", "12", "a", " ", "\n", "`", "<", ">", "<mask>", "<http:", "<ab1:", "@", "a@b.c", "<x@y.z>",

@@ -62,6 +62,7 @@ LOAD_BOMBS = {
 
 
 @pytest.mark.parametrize("name", LOAD_BOMBS)
+@pytest.mark.slow
 def test_constant_template_bombs_are_located_at_load(sample_copy, name):
     question = with_text(sample_copy, LOAD_BOMBS[name])
     result = run_limited("variants", question, "--seed", "1", "--count", "1", cwd=sample_copy)
@@ -98,6 +99,7 @@ RENDER_BOMBS = {
 
 
 @pytest.mark.parametrize("name", RENDER_BOMBS)
+@pytest.mark.slow
 def test_template_text_and_math_bombs_end_located_at_build(sample_copy, name):
     prefix, message = RENDER_BOMBS[name]
     with_text(sample_copy, prefix)
@@ -106,6 +108,7 @@ def test_template_text_and_math_bombs_end_located_at_build(sample_copy, name):
     assert not (sample_copy / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_page_template_bomb_names_the_page_template(sample_copy):
     folder = sample_copy / "mine"
     folder.mkdir()

@@ -93,6 +93,7 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow  # renders a class set's PDFs
 def test_the_key_prints_negative_answers_with_a_true_minus(built):
     text = pdf_text(built / "keys" / "24CS0001.pdf")
     for printed in (f"{MINUS}0.25", f"[{MINUS}1, 2]", f"[1, {MINUS}2; {MINUS}3, 4]", f"{MINUS}4.1×10"):
@@ -102,6 +103,7 @@ def test_the_key_prints_negative_answers_with_a_true_minus(built):
         assert ascii_value not in text
 
 
+@pytest.mark.slow  # renders a class set's PDFs
 def test_the_gradebook_keeps_ascii_hyphen_minus(built):
     with open(built / "answers.csv", newline="", encoding="utf-8-sig") as handle:
         (row,) = list(csv.DictReader(handle))

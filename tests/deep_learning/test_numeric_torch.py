@@ -17,13 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import torch
-import torch.nn.functional as F
 
 from qbank.solve.formats import format_fixed
 from qbank.solve.variant import Variant
 from qbank.spec.modules import load_module
 from qbank.testing import bank_variants
+
+from .oracle import import_torch
+
+torch = import_torch()
+F = torch.nn.functional
 
 BANK = Path(__file__).resolve().parents[2] / "banks" / "deep-learning"
 COUNT = 200

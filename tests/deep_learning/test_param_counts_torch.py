@@ -15,11 +15,13 @@ from typing import Any
 
 import pytest
 
-torch = pytest.importorskip("torch")
-nn = torch.nn
+from qbank.spec.modules import load_module
+from qbank.testing import bank_variants
 
-from qbank.spec.modules import load_module  # noqa: E402
-from qbank.testing import bank_variants  # noqa: E402
+from .oracle import import_torch
+
+torch = import_torch()
+nn = torch.nn
 
 BANK = Path(__file__).resolve().parents[2] / "banks" / "deep-learning"
 COUNT = 200
@@ -325,6 +327,7 @@ def torch_t5(size: str, vocab: int, count_rel: bool, norms: bool, tied: bool) ->
     }
 
 
+@pytest.mark.slow
 def test_t5_matches_torch(bank_dir: Path) -> None:
     for v in variants(bank_dir, "transformer/t5-params"):
         p = v.params
