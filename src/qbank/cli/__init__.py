@@ -9,12 +9,12 @@ import sys
 from collections.abc import Sequence
 
 from qbank import __version__
-from qbank.cli import audit, build, check, grade, practice, variants
+from qbank.cli import audit, build, check, grade, new, practice, schema, variants
 from qbank.core.errors import Problem, UserError
 from qbank.core.lifetime import Terminated, sigterm_raises
 
 VERBS = {"build": build, "variants": variants, "check": check, "practice": practice, "grade": grade,
-         "audit": audit}  # fmt: skip
+         "audit": audit, "new": new, "schema": schema}  # fmt: skip
 EPILOG = """examples:
   qbank build exams/cs60010-endsem.yaml --seed 2026 --out out/
   qbank build exams/cs60010-endsem.yaml --seed 1 --canonical --out sets/canonical
