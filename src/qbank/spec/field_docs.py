@@ -55,7 +55,10 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "expr": "expression over the parameters written above",
         "function": "registered parameter function",
     },
-    "Constraint": {"expr": "expression that must be true", "message": "shown when no draw satisfies it"},
+    "Constraint": {
+        "expr": "expression that must be true",
+        "message": "names the constraint in error messages (default: the expression)",
+    },
     "Tolerance": {
         "abs": "largest absolute difference accepted",
         "rel": "largest relative difference accepted",
