@@ -12,6 +12,7 @@ from typing import Any
 from qbank.core.errors import LocatedError
 from qbank.core.frozen import freeze, frozen_instance, thaw
 from qbank.draw.params import Draw, canonical_params, draw_params
+from qbank.solve.steps_check import steps_mismatch
 from qbank.spec.registry import Solution
 from qbank.spec.validate import Question
 
@@ -118,7 +119,11 @@ def run_solver(
         problem = answer_problem(spec.format, answers[name])
         if problem:
             raise SolverError(question, desc, f"answer {name!r} {problem}")
-    return freeze(answers), freeze(result.steps)
+    steps = freeze(result.steps)
+    mismatch = steps_mismatch(question.steps, steps) if question.steps is not None else None
+    if mismatch:
+        raise SolverError(question, desc, f"returned steps unlike its `steps:` declaration: {mismatch}")
+    return freeze(answers), steps
 
 
 _REAL_FORMATS = frozenset({"fixed", "sig"})  # formats any finite number fits

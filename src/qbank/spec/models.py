@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from qbank.core.limits import MAX_ATTEMPTS_CAP, MAX_SHAPE_DIMS
 
@@ -119,6 +119,22 @@ class AnswerSpec(Strict):
     accept: dict[Annotated[str, Field(min_length=1)], list[Annotated[str, Field(min_length=1)]]] | None = None
 
 
+# one entry of `steps:` (checked by qbank.spec.steps_decl, which gives located messages for bad entries)
+StepDeclaration = Annotated[
+    Any,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^(number|int|text|bool|vector|matrix|list|mapping|any)\??$"},
+                {"type": "object"},
+            ],
+            "description": "a kind (number, int, text, bool, vector, matrix, list, mapping, any; `KIND or null` "
+            "allows null), {list: ITEM}, or a mapping of named keys",
+        }
+    ),
+]
+
+
 class RubricItem(Strict):
     """One element of a marking scheme."""
 
@@ -146,4 +162,5 @@ class QuestionSpec(Strict):
     text: Annotated[str, Field(min_length=1)]
     solution: str = ""
     answers: dict[Name, AnswerSpec] = {}
+    steps: dict[Name, StepDeclaration] | None = None  # the worked steps the solver returns and templates read
     rubric: list[RubricItem] = []

@@ -15,6 +15,7 @@ from qbank.core.responses import normal_text
 from qbank.expressions.expression import Expression, ExpressionError, compile_expression
 from qbank.render import templating
 from qbank.render.markup import inline_math_problems
+from qbank.render.steps_reads import steps_problems
 from qbank.spec.load import Document
 from qbank.spec.models import (
     RANDOM_KINDS,
@@ -30,6 +31,7 @@ from qbank.spec.models import (
 from qbank.spec.param_values import check_float_range, check_int_range, check_shape
 from qbank.spec.registry import Entry, Registries
 from qbank.spec.schema_errors import pydantic_problems
+from qbank.spec.steps_decl import Record, parse_steps
 
 if TYPE_CHECKING:
     from qbank.draw.params import DrawPlan
@@ -63,6 +65,7 @@ class Question:
     figure: Entry | None
     document: Document
     distinct: tuple[CheckedConstraint, ...] = ()
+    steps: Record | None = None  # the parsed `steps:` declaration, when the question has one
 
     @property
     def id(self) -> str:
@@ -96,10 +99,13 @@ def validate_question(document: Document, file_bytes: bytes, registries: Registr
         problems.append(document.problem(("solver",), "required when the question declares answers"))
     figure = _lookup(registries.figures, spec.figure, ("figure",), document, problems)
     _check_templates(spec, document, problems)
-    if problems:
-        return problems
+    steps = parse_steps(spec.steps, document, problems)
+    if spec.steps is not None and spec.solver is None:
+        problems.append(document.problem(("steps",), "declared steps need a `solver` to return them"))
     digest = hashlib.sha256(file_bytes).hexdigest()
-    return Question(spec, document.file, digest, constraints, derived, solver, figure, document, distinct)
+    question = Question(spec, document.file, digest, constraints, derived, solver, figure, document, distinct, steps)
+    problems.extend(steps_problems(question))  # solution template reads vs the `steps:` declaration
+    return problems or question
 
 
 def _lookup(registry, name, path, document, problems) -> Entry | None:
