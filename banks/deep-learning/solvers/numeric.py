@@ -29,18 +29,6 @@ def _softmax_logsumexp(scores: Sequence[float]) -> tuple[list[float], float]:
     return [e / total for e in exps], top + math.log(total)
 
 
-def _tex_sci(value: float, sig: int = 3) -> str:
-    """A number for LaTeX math: positional when moderate, else 'm \\times 10^{e}'."""
-    if value == 0:
-        return "0"
-    mantissa, exponent = f"{value:.{sig - 1}e}".split("e")
-    power = int(exponent)
-    if -3 <= power <= 3:
-        decimals = max(sig - 1 - power, 0)
-        return f"{value:.{decimals}f}"
-    return rf"{mantissa} \times 10^{{{power}}}"
-
-
 # --- Q4: skip-gram forward pass -----------------------------------------------------------------------------
 
 
@@ -353,7 +341,7 @@ def kl_penalized_reward(p: Params) -> Solution:
     penalty = beta * log_ratio
     return Solution(
         answers={"log_ratio": log_ratio, "penalty": penalty, "reward": rm - penalty},
-        steps={"prob_ratio": math.exp(log_ratio), "prob_ratio_tex": _tex_sci(math.exp(log_ratio))},
+        steps={"prob_ratio": math.exp(log_ratio)},
     )
 
 
@@ -445,18 +433,13 @@ def diffusion_prior(p: Params) -> Solution:
         answers={"sum_beta": sum_beta, "alpha_T": first, "sqrt_alpha_T": sqrt_first},
         steps={
             "alpha_bar": alpha_bar,
-            "sqrt_first_order_tex": _tex_sci(sqrt_first),
+            "sqrt_first_order": sqrt_first,
             "estimate_error_percent": 100 * (first / alpha_bar - 1),
             "log_alpha_bar": log_alpha_bar,
             "sum_beta_sq": sum_beta_sq,
             "first_order": first,
             "second_order": second,
-            "first_order_tex": _tex_sci(first),
-            "second_order_tex": _tex_sci(second),
-            "alpha_bar_tex": _tex_sci(alpha_bar),
-            "sqrt_alpha_bar_tex": _tex_sci(math.sqrt(alpha_bar)),
             "noise_std": math.sqrt(1 - alpha_bar),
-            "half_alpha_bar_tex": _tex_sci(alpha_bar / 2),
             "delta": (bt - b1) / (t - 1),
         },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +42,22 @@ def vec(values: Sequence[Any], decimals: int | None = None) -> Markup:
     return Markup(r"\left[" + ",\\ ".join(latex_number(v, decimals) for v in values) + r"\right]")
 
 
+def sci(value: Any, sig: int = 3) -> str:
+    """A number for LaTeX math to `sig` significant figures: positional when its power of ten is within
+    -3..3 (`0.00123`, `4560`), else `m \\times 10^{e}` (`1.23 \\times 10^{-5}`)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise TypeError(f"sci needs a finite number, got {value!r}")
+    if isinstance(sig, bool) or not isinstance(sig, int) or not 1 <= sig <= 17:
+        raise TypeError(f"sci needs 1 to 17 significant figures, got {sig!r}")
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.{sig - 1}e}".split("e")
+    power = int(exponent)
+    if -3 <= power <= 3:
+        return f"{value:.{max(sig - 1 - power, 0)}f}"
+    return rf"{mantissa} \times 10^{{{power}}}"
+
+
 def css_string(text: Any) -> Markup:
     """A quoted CSS string literal with every non-alphanumeric character escaped (safe inside <style>)."""
     body = "".join(c if c.isalnum() and c.isascii() else f"\\{ord(c):06x}" for c in str(text))
@@ -52,6 +69,7 @@ FILTERS = {
     "num": lambda v: format_number(v),
     "fixed": lambda v, d=2: format_fixed(v, d),
     "sig": lambda v, n=3: format_sig(v, n),
+    "sci": sci,
     "bmatrix": bmatrix,
     "vec": vec,
 }
