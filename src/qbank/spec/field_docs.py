@@ -30,6 +30,7 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "text": "question: Markdown + $math$ + Jinja; sees parameters only",
         "solution": "worked solution: Markdown + math + Jinja; sees parameters, steps, answers and values",
         "answers": "named answers with format and tolerance",
+        "steps": "the worked steps the solver returns and the solution reads: names and kinds, nested",
         "rubric": "marking scheme: a list of {points, text} adding up to marks",
     },
     "IntParam": {
