@@ -83,6 +83,7 @@ ANALYSED = [  # (solution template, expected messages); the declaration is DECLA
     ("{{ steps.pair.c }}", ["reads steps.pair.c, which `steps:` does not declare (declared: a, b)"]),
     ("{% macro m(steps) %}{{ steps.anything }}{% endmacro %}{{ m(1) }}", []),  # the macro's own `steps`
     ("{% for steps in [1] %}{{ steps.anything }}{% endfor %}", []),
+    ("{% set s = steps.pair %}{% set s %}{{ steps.pair.a }}{% endset %}{{ s.anything }}", []),  # `s` is text now
     ("{{ steps.free.anything.deeper }}{{ steps.name }}", []),
     ("{{ steps.name.first }}", ["reads steps.name.first, but `steps:` declares steps.name as text, which has no keys"]),
     ("{{ steps.rows[0].value }}{{ steps.rows[1:].value }}", ["reads steps.rows.value, but `steps:` declares "

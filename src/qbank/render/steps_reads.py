@@ -70,6 +70,10 @@ class _Reads:
         elif isinstance(node, nodes.Assign):
             self.walk(node.node, env)
             _bind(node.target, self.resolve(node.node, env), env)
+        elif isinstance(node, nodes.AssignBlock):  # `{% set x %}...{% endset %}` binds text
+            for child in node.body:
+                self.walk(child, env)
+            _bind(node.target, None, env)
         elif isinstance(node, nodes.With):
             inner = dict(env)
             for target, value in zip(node.targets, node.values, strict=False):

@@ -119,14 +119,17 @@ class AnswerSpec(Strict):
     accept: dict[Annotated[str, Field(min_length=1)], list[Annotated[str, Field(min_length=1)]]] | None = None
 
 
+STEP_KINDS = ("number", "int", "text", "bool", "vector", "matrix", "list", "mapping", "any")
+_STEP_KIND_SCHEMA = {"type": "string", "pattern": rf"^({'|'.join(STEP_KINDS)})( or null)?$"}
+
 # one entry of `steps:` (checked by qbank.spec.steps_decl, which gives located messages for bad entries)
 StepDeclaration = Annotated[
     Any,
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": r"^(number|int|text|bool|vector|matrix|list|mapping|any)\??$"},
-                {"type": "object"},
+                _STEP_KIND_SCHEMA,
+                {"type": "object", "additionalProperties": {"anyOf": [_STEP_KIND_SCHEMA, {"type": "object"}]}},
             ],
             "description": "a kind (number, int, text, bool, vector, matrix, list, mapping, any; `KIND or null` "
             "allows null), {list: ITEM}, or a mapping of named keys",

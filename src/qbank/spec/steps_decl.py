@@ -12,18 +12,20 @@ from typing import Any
 
 from qbank.core.errors import Problem
 from qbank.spec.load import Document, KeyPath
+from qbank.spec.models import STEP_KINDS
 
-KINDS = {
-    "number": "a number",
-    "int": "a whole number",
-    "text": "text",
-    "bool": "true or false",
-    "vector": "a vector (a list of numbers)",
-    "matrix": "a matrix (a list of equally long lists of numbers)",
-    "list": "a list",
-    "mapping": "a mapping",
-    "any": "any value",
-}
+_IN_WORDS = (
+    "a number",
+    "a whole number",
+    "text",
+    "true or false",
+    "a vector (a list of numbers)",
+    "a matrix (a list of equally long lists of numbers)",
+    "a list",
+    "a mapping",
+    "any value",
+)
+KINDS = dict(zip(STEP_KINDS, _IN_WORDS, strict=True))  # each kind (as the JSON Schema lists them) in words
 _OR_NULL = " or null"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
