@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from types import MappingProxyType
 
+import jinja2
 import pytest
 
 from qbank.render.templating import make_environment, sci
@@ -147,7 +149,9 @@ def test_an_undeclared_question_keeps_working_as_today(sample_copy, run_cli, mon
     _edit(sample_copy, DENSE, "${{ l.n_in }} \\times", "${{ l.n_inn }} \\times")  # undeclared: found on rendering
     status, out, err = run_cli(*CHECK)
     assert status == 1 and err == "", err
-    assert "dense-params.yaml:25: solution: template error:" in out and "has no attribute 'n_inn'" in out
+    assert "dense-params.yaml:25: solution: template error: the mapping has no key 'n_inn' (its keys: biases, n_in, " \
+        "n_out, weights)" in out  # fmt: skip
+    assert "mappingproxy" not in out
 
 
 # --- solve time: what the solver returns --------------------------------------------------------------------
@@ -218,3 +222,35 @@ def test_sci_filter_refuses_what_is_not_a_finite_number(bad):
 def test_sci_filter_bounds_its_figures():
     with pytest.raises(TypeError, match="sci needs 1 to 17 significant figures, got 1000000000"):
         sci(1.5, 10**9)
+
+
+# --- undefined values in plain words ------------------------------------------------------------------------
+
+MANY = MappingProxyType({f"k{i:02}": i for i in range(14)})
+PLAIN = [
+    ("{{ m.x }}", {"m": MappingProxyType({"b": 2, "a": 1})}, "the mapping has no key 'x' (its keys: a, b)"),
+    ("{{ m['x'] }}", {"m": MANY}, "the mapping has no key 'x' (its keys: k00, k01, k02, k03, k04, k05, k06, k07, "
+                                  "k08, k09, k10, k11, ...)"),
+    ("{{ l[5] }}", {"l": (1, 2, 3)}, "the list of 3 items has no item 5"),
+    ("{{ l.x }}", {"l": (1,)}, "the list of 1 item has no key 'x'"),
+    ("{{ n.x }}", {"n": 2.5}, "the number has no key 'x'"),
+    ("{{ y }}", {}, "'y' is undefined"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "context", "message"), PLAIN)
+def test_undefined_values_are_named_in_plain_words(source, context, message):
+    env = make_environment()
+    with pytest.raises(jinja2.UndefinedError) as caught:
+        env.from_string(source).render(context)
+    assert str(caught.value) == message
+
+
+def test_plain_undefined_stays_strict_and_testable():
+    env = make_environment()
+    proxy = MappingProxyType({"a": 1})
+    assert env.from_string("{{ m.x is defined }} {{ m.a is defined }} {{ m.x|default(3) }}").render(m=proxy) == (
+        "False True 3"
+    )
+    with pytest.raises(jinja2.UndefinedError, match="the mapping has no key 'x'"):
+        env.from_string("{% for i in m.x %}{% endfor %}").render(m=proxy)

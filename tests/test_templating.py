@@ -9,6 +9,7 @@ import jinja2
 import pytest
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from qbank.render.plain_undefined import PlainUndefined
 from qbank.render.templating import FILTERS, make_environment
 
 STEPS = {"items": [1, 2], "total": 3, "rows": [{"a": 1}, {"a": 2}], "_hidden": 4, "keys": "k"}
@@ -34,7 +35,7 @@ TEMPLATES = [
 
 def _reference() -> ImmutableSandboxedEnvironment:
     """Jinja's own immutable sandbox, configured like ours."""
-    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
+    env = ImmutableSandboxedEnvironment(undefined=PlainUndefined, autoescape=True, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     return env
 
@@ -56,5 +57,5 @@ def test_lookups_match_the_immutable_sandbox(source: str) -> None:
 def test_environment_stays_sandboxed_strict_and_autoescaping() -> None:
     env = make_environment()
     assert isinstance(env, ImmutableSandboxedEnvironment)
-    assert env.undefined is jinja2.StrictUndefined and env.autoescape is True
+    assert issubclass(env.undefined, jinja2.StrictUndefined) and env.autoescape is True
     assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"

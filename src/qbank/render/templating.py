@@ -19,6 +19,7 @@ from markupsafe import Markup
 from qbank.core.limits import PAGE_MAX_OUTPUT, QUESTION_MAX_RENDERED, QUESTION_MAX_SOURCE
 from qbank.render import template_bounds as bounds
 from qbank.render import template_calls as calls
+from qbank.render.plain_undefined import PlainUndefined
 from qbank.render.template_loader import ConfinedLoader
 from qbank.solve.formats import format_element, format_fixed, format_number, format_sig
 
@@ -139,11 +140,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
 
 def make_environment(template_dirs: Iterable[Path] = (), output_limit: int = PAGE_MAX_OUTPUT) -> Sandbox:
-    """A sandboxed, bounded, autoescaping, StrictUndefined environment over `template_dirs` (first wins; a
-    template's real path must lie inside one of them)."""
+    """A sandboxed, bounded, autoescaping, strict (PlainUndefined) environment over `template_dirs` (first wins;
+    a template's real path must lie inside one of them)."""
     env = Sandbox(
         loader=ConfinedLoader(template_dirs),
-        undefined=jinja2.StrictUndefined,
+        undefined=PlainUndefined,
         autoescape=True,
         trim_blocks=False,
         keep_trailing_newline=True,
