@@ -127,10 +127,7 @@ StepDeclaration = Annotated[
     Any,
     WithJsonSchema(
         {
-            "anyOf": [
-                _STEP_KIND_SCHEMA,
-                {"type": "object", "additionalProperties": {"anyOf": [_STEP_KIND_SCHEMA, {"type": "object"}]}},
-            ],
+            "anyOf": [_STEP_KIND_SCHEMA, {"type": "object"}],
             "description": "a kind (number, int, text, bool, vector, matrix, list, mapping, any; `KIND or null` "
             "allows null), {list: ITEM}, or a mapping of named keys",
         }
