@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -112,27 +111,14 @@ def _first_embeddings(ins: Any, outs: Any, count: int) -> list[list[int]]:
 
 def _visible_scores(p: Params) -> list[list[int]]:
     """Per head, the target word's unscaled attention scores against the words it may see (itself included)."""
-    heads = p["heads"]
-    values = (p["target"], p["in_vectors"], p["out_vectors"], heads["query"], heads["key"])
-    try:
-        return _cached_scores(*values)  # the score gap and the score spread of one draw read the same scores
-    except TypeError:  # unhashable values (drawn ones are frozen, so hashable)
-        return _scores_of(*values)
-
-
-def _scores_of(target: Any, in_vectors: Any, out_vectors: Any, query: Any, key: Any) -> list[list[int]]:
-    """`_visible_scores` from the values it reads (the result is shared by a cache: not to be changed)."""
-    t = int(target)
-    visible = _first_embeddings(in_vectors, out_vectors, t)
+    t = int(p["target"])
+    visible = _first_embeddings(p["in_vectors"], p["out_vectors"], t)
     seen = visible[t - 1]
     scores = []
-    for qd, kd in zip(query, key, strict=True):
+    for qd, kd in zip(p["heads"]["query"], p["heads"]["key"], strict=True):
         pairs = [(seen[int(q) - 1], int(k) - 1) for q, k in zip(qd, kd, strict=True)]
         scores.append([sum([q * e[k] for q, k in pairs]) for e in visible])  # whole numbers: exact in any order
     return scores
-
-
-_cached_scores = lru_cache(maxsize=4)(_scores_of)
 
 
 def _mha_heads(p: Params, embeddings: list[list[int]]) -> list[dict[str, Any]]:
@@ -408,12 +394,8 @@ def qlora_quantize(p: Params) -> Solution:
 # --- Q10d: diffusion prior ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=256)
 def _schedule_sums(b1: float, bt: float, t: int) -> tuple[float, float]:
-    """Sum of log(1 - beta_t) and of beta_t^2 over a linear schedule of t betas (exactly rounded sums).
-
-    Cached: the question draws from a few dozen (beta_1, beta_T, T) and each sum takes up to 4000 terms.
-    """
+    """Sum of log(1 - beta_t) and of beta_t^2 over a linear schedule of t betas (exactly rounded sums)."""
     betas = np.linspace(b1, bt, t).tolist()
     return math.fsum(map(math.log1p, [-b for b in betas])), math.fsum([b * b for b in betas])
 
