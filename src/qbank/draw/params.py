@@ -59,7 +59,7 @@ class DrawPlan:
     steps: tuple[Step, ...]
     random: bool  # whether any parameter is drawn (if not, no random stream is seeded)
     computes: tuple[tuple[str, Compute], ...] = ()  # (name, compute) per step, for draws without shared values
-    checks: tuple[Evaluator, ...] = ()  # per constraint, its fast evaluator (see `_first_failure`)
+    checks: tuple[Evaluator, ...] = ()  # per constraint, its expression (see `_first_failure`)
 
 
 def stream_seed(exam_seed: int, paper_id: str, question_id: str) -> int:
@@ -83,7 +83,7 @@ def compile_draw_plan(question: Question) -> DrawPlan:
             steps.append(Step(name, False, False, _deriver(question, name, question.derived[name])))
         else:
             steps.append(Step(name, True, param.shared, _drawer(param)))
-    checks = tuple(c.expression.evaluate_unchecked or c.expression for c in question.constraints)
+    checks = tuple(c.expression for c in question.constraints)
     computes = tuple((step.name, step.compute) for step in steps)
     return DrawPlan(tuple(steps), any(step.drawn for step in steps), computes, checks)
 
@@ -103,16 +103,12 @@ def _deriver(question: Question, name: str, rule: Expression | Entry) -> Compute
         return DrawError(question, line, ".".join(where), message)
 
     if isinstance(rule, Expression):
-        fast = rule.evaluate_unchecked or rule
 
         def evaluate(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
             try:
-                value = fast(values)
-            except Exception:  # settled by the reference evaluation, which raises ExpressionError or gives the value
-                try:
-                    value = rule.settle(values)
-                except ExpressionError as exc:
-                    raise fail(f"{rule.source!r} failed: {exc}") from None
+                value = rule(values)
+            except ExpressionError as exc:
+                raise fail(f"{rule.source!r} failed: {exc}") from None
             value = freeze(value)
             kind = type(value)
             if (kind is int and -INT_LIMIT < value < INT_LIMIT) or (kind is float and value - value == 0):
@@ -209,19 +205,15 @@ def _fill(plan: DrawPlan, stream: PCG64Stream | None, given: Mapping[str, Any] |
 def _first_failure(question: Question, values: Mapping[str, Any]) -> int | None:
     """Index of the first constraint the values violate, or None.
 
-    Each constraint is first evaluated without the expression's error handling; if that raises, the expression
-    itself settles the outcome (evaluation has no side effects, so it meets the same values).
+    A constraint that fails to evaluate is a DrawError located at the constraint.
     """
     for index, check in enumerate(question.draw_plan.checks):
         try:
             ok = check(values)
-        except Exception:
+        except ExpressionError as exc:
             constraint = question.constraints[index]
-            try:
-                ok = constraint.expression.settle(values)
-            except ExpressionError as exc:
-                raise DrawError(question, constraint.line, f"constraints[{index}]",
-                                f"{constraint.source!r} failed: {exc}") from None  # fmt: skip
+            raise DrawError(question, constraint.line, f"constraints[{index}]",
+                            f"{constraint.source!r} failed: {exc}") from None  # fmt: skip
         if not ok:
             return index
     return None

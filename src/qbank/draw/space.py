@@ -94,11 +94,8 @@ def failed_constraints(question: Question, values: Mapping[str, Any]) -> frozens
     for index, check in enumerate(question.draw_plan.checks):
         try:
             ok = check(values)
-        except Exception:
-            try:
-                ok = question.constraints[index].expression.settle(values)
-            except ExpressionError:
-                ok = False
+        except ExpressionError:
+            ok = False
         if not ok:
             failed.append(index)
     return frozenset(failed)

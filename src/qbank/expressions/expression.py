@@ -37,6 +37,8 @@ class Expression:
     `evaluate` reports a name missing from the environment as unknown; `evaluate_unchecked`, the same closures
     reading names without that check, is faster and tried first: when it raises anything (an unknown name
     raises KeyError), `settle` runs `evaluate` for the outcome, value or error (evaluation has no side effects).
+    Calling the expression is the one place that does this: every caller (derived parameters, constraints)
+    calls it and catches ExpressionError.
     """
 
     source: str
