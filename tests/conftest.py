@@ -8,12 +8,21 @@ from pathlib import Path
 import pytest
 
 from qbank.cli import main
+from qbank.output.pdf import install_drawers
+from qbank.speedups import install_all
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_BANK = ROOT / "banks" / "sample"
 SAMPLE_EXAM = ROOT / "exams" / "sample.yaml"
 DL_BANK = ROOT / "banks" / "deep-learning"
 DL_EXAM = ROOT / "exams" / "cs60010-endsem.yaml"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Install the speed-ups as the CLI does (each behind its version guard and off switch), and qbank's text
+    drawers (which the first `write_pdf` would install), so a test can take either out and put it back."""
+    install_all()
+    install_drawers()
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ $$W = \begin{bmatrix} 7 & -8 \\ 9 & 10 \end{bmatrix}$$
 
 @contextmanager
 def weasyprints_own_drawer(module: Any) -> Iterator[None]:
-    """Render with WeasyPrint's own drawer instead of qbank's faster one (`module` is svgpath or svgtext)."""
+    """Render with WeasyPrint's own drawer instead of qbank's (`module` is svgpath or svgtext)."""
     module.uninstall()
     try:
         yield
@@ -254,7 +254,7 @@ def _glyphs(pdf_bytes: bytes, tmp_path: Path, name: str) -> list[tuple[str, floa
 
 
 def test_fast_svg_text_draws_labels_where_weasyprint_does(tmp_path: Path) -> None:
-    from qbank.speedups import svgtext
+    from qbank.output import svgtext
 
     html = page(FIGURE_LABELS)
     with weasyprints_own_drawer(svgtext):
@@ -274,7 +274,7 @@ def test_fast_svg_text_draws_labels_where_weasyprint_does(tmp_path: Path) -> Non
 
 
 def test_svg_text_with_per_letter_positions_keeps_weasyprints_drawer(tmp_path: Path) -> None:
-    from qbank.speedups import svgtext
+    from qbank.output import svgtext
 
     figure = FIGURE_LABELS.replace('<text x="2" y="8"', '<text x="2 6 10" y="8" dx="0 1"')
     figure = figure.split('<text x="60"')[0] + "</svg>"

@@ -12,6 +12,7 @@ from qbank import __version__
 from qbank.cli import audit, build, check, grade, new, practice, schema, variants
 from qbank.core.errors import Problem, UserError
 from qbank.core.lifetime import Terminated, sigterm_raises
+from qbank.speedups import install_all
 
 VERBS = {"build": build, "variants": variants, "check": check, "practice": practice, "grade": grade,
          "audit": audit, "new": new, "schema": schema}  # fmt: skip
@@ -111,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not getattr(args, "verb", None):
                 parser.print_help(sys.stderr)
                 raise ArgumentError(f"qbank: a COMMAND is required ({', '.join(VERBS)})")
+            install_all()  # speed-ups each behind its version guard and off switch (QBANK_SPEEDUPS=off)
             return int(args.run(args, ["qbank", *args_list]) or 0)
     except ArgumentError as exc:
         print_problems([Problem("<command line>", 0, "", str(exc))])

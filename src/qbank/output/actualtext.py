@@ -12,12 +12,12 @@ glyph's text as visual too, so WeasyPrint's logical-order text of a ligature cam
 each multi-character glyph of its right-to-left runs is stored in visual order, as its letters are drawn.
 
 Lines without marks or right-to-left letters are drawn exactly as before (the same bytes). `install()` turns
-it on, `uninstall()` off.
+it on (only over the WeasyPrint versions it was checked against: see CHECKED), `uninstall()` off. This is a
+correctness patch, not a speed-up: it has no off switch, and `qbank.output.pdf.write_pdf` installs it.
 """
 
 from __future__ import annotations
 
-import inspect
 import unicodedata
 import weakref
 from typing import Any
@@ -26,9 +26,10 @@ import pydyf
 from weasyprint.draw import text as weasy_text
 from weasyprint.text.ffi import ffi
 
+from qbank.speedups import version_refusal
+
 _ORIGINAL = weasy_text.draw_first_line
-# The drawer this module wraps, as in WeasyPrint 62-70; another signature leaves WeasyPrint's own in place.
-_SIGNATURE = ("stream", "textbox", "text_overflow", "block_ellipsis", "matrix")
+CHECKED = ("70.0",)  # WeasyPrint versions whose line drawer this wraps (tests/test_fonts.py)
 _RTL = frozenset({"R", "AL"})
 _VISUAL: weakref.WeakKeyDictionary[Any, set[int]] = weakref.WeakKeyDictionary()  # per font: glyphs made visual
 
@@ -81,11 +82,13 @@ def _visual_ligatures(stream: Any, textbox: Any) -> None:
                 done.add(glyph)
 
 
-def install() -> None:
-    """Make WeasyPrint draw HTML text lines through `draw_first_line` (idempotent; only over the drawer it was
-    written for)."""
-    if tuple(inspect.signature(_ORIGINAL).parameters) == _SIGNATURE:
+def install() -> str | None:
+    """Make WeasyPrint draw HTML text lines through `draw_first_line` (idempotent); on a WeasyPrint version
+    not in CHECKED leave its own drawer and say why."""
+    refusal = version_refusal("weasyprint", CHECKED)
+    if refusal is None:
         weasy_text.draw_first_line = draw_first_line
+    return refusal
 
 
 def uninstall() -> None:

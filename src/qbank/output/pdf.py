@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import gc
 import hashlib
-import html as html_module
 import logging
 import os
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import metadata
@@ -23,21 +20,12 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from qbank.output import actualtext
-from qbank.speedups import svgpath, svgtext
+from qbank.output import actualtext, svgtext
+from qbank.speedups import dataurls, gcpause
 
-svgpath.install()  # same drawing operations as WeasyPrint's path parser, faster for formula glyphs
-svgtext.install()  # figure labels drawn as one shaped run each, not letter by letter
-actualtext.install()  # lines of shaped scripts (Devanagari, Arabic, ...) read back as written
+__all__ = ["PdfError", "RestrictedFetcher", "install_drawers", "pdf_environment", "write_pdf"]
 
-__all__ = ["PdfError", "RestrictedFetcher", "pdf_environment", "write_pdf"]
-
-# A data: URL in a src attribute (formulas are SVG data URLs): handed to WeasyPrint as a short reference, because
-# its pure-Python HTML parser reads a long attribute value character by character (a key's HTML is ~90% formula
-# data, and parsing it took twice as long). The fetcher serves each reference as the data URL itself, so the PDF
-# is byte-identical.
-_DATA_SRC = re.compile(r'(?<![\w-])src="(data:[^"]*)"')
-_SHORT = "qbank-data:"
+_DRAWERS = {"installed": False}
 
 
 class PdfError(RuntimeError):
@@ -54,7 +42,7 @@ class RestrictedFetcher(URLFetcher):
     def __init__(self, allowed_roots: Sequence[Path], data_urls: Sequence[str] = ()) -> None:
         super().__init__(timeout=5, allow_redirects=False)
         self.roots = [Path(os.path.realpath(root)) for root in allowed_roots]
-        self.data_urls = data_urls  # what `qbank-data:N` stands for (see `_shorten_data_urls`)
+        self.data_urls = data_urls  # what `qbank-data:N` stands for (see `qbank.speedups.dataurls`)
         self.failures: list[str] = []
 
     def _refuse(self, url: str, why: str) -> ValueError:
@@ -64,9 +52,7 @@ class RestrictedFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         """Fetch `url` if it is a data: URL or a file inside the allowed roots, else raise."""
-        number = url[len(_SHORT) :] if url.startswith(_SHORT) else ""
-        if number.isdigit() and int(number) < len(self.data_urls):
-            url = self.data_urls[int(number)]
+        url = dataurls.resolve(url, self.data_urls)
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)
@@ -118,19 +104,29 @@ def _collect_errors() -> Iterator[_ErrorLog]:
         logger.removeHandler(handler)
 
 
+def install_drawers() -> None:
+    """Put qbank's text drawers in WeasyPrint (each behind its version guard): shaped lines read back as written
+    (`actualtext`), figure labels drawn as one run each (`svgtext`). Done by the first `write_pdf` of a process."""
+    _DRAWERS["installed"] = True
+    actualtext.install()
+    svgtext.install()
+
+
 def write_pdf(html: str, *, base_dir: Path, allowed_roots: Sequence[Path]) -> bytes:
     """Render html to deterministic PDF bytes; raise PdfError listing every resource refused or not loaded."""
+    if not _DRAWERS["installed"]:
+        install_drawers()
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    short_html, data_urls = _shorten_data_urls(html)
+    short_html, data_urls = dataurls.shorten(html)
     fetcher = RestrictedFetcher(allowed_roots, data_urls)
     base_url = Path(os.path.abspath(base_dir)).as_uri() + "/"
-    with _collect_errors() as log, _without_cyclic_gc():
+    with _collect_errors() as log, gcpause.paused():
         document = weasyprint.HTML(string=short_html, base_url=base_url, url_fetcher=fetcher).render()
         attached = attachments(document)
         fetcher.failures.extend(attached)
         pdf = b"" if attached else document.write_pdf(pdf_identifier=identifier)  # attachments: never fetched
     logged = [message for message in log.messages if "qbank refused" not in message]
-    problems = [_expand_references(problem, data_urls) for problem in dict.fromkeys(fetcher.failures + logged)]
+    problems = [dataurls.expand_references(problem, data_urls) for problem in dict.fromkeys(fetcher.failures + logged)]
     if problems:
         listing = "\n".join(f"  - {problem}" for problem in problems)
         message = f"{len(problems)} resource(s) or glyph(s) refused or failed while making the PDF:\n{listing}"
@@ -151,44 +147,6 @@ def attachments(document: weasyprint.Document) -> list[str]:
 def _titled(title: str | None) -> str:
     """` title=...` for a message, when there is a title."""
     return f" title={title!r}" if title else ""
-
-
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Run a render with Python's cyclic garbage collector paused, then collect what it left.
-
-    WeasyPrint allocates a great many objects per document, so the collector kept running mid-render, now and
-    then over the process's long-lived caches too: pausing it made paper + key 10-20% faster with the same
-    peak memory (measured on the seed exam; the render's own garbage is collected right after)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-        gc.collect(0)  # everything the render allocated is still in the youngest generation
-
-
-def _shorten_data_urls(html: str) -> tuple[str, list[str]]:
-    """`html` with each data: URL of a src attribute as `qbank-data:N`, and the URLs (each distinct one once)."""
-    index: dict[str, str] = {}
-
-    def shorten(match: re.Match[str]) -> str:
-        url = html_module.unescape(match.group(1))  # the attribute's value as the parser would read it
-        return f'src="{index.setdefault(url, f"{_SHORT}{len(index)}")}"'
-
-    return _DATA_SRC.sub(shorten, html), list(index)
-
-
-def _expand_references(message: str, data_urls: Sequence[str]) -> str:
-    """A problem report with each `qbank-data:N` shown as the start of the data: URL it stands for."""
-
-    def expand(match: re.Match[str]) -> str:
-        number = int(match.group(1))
-        return data_urls[number][:80] + "..." if number < len(data_urls) else match.group()
-
-    return re.sub(re.escape(_SHORT) + r"(\d+)", expand, message)
 
 
 def _c_version(library: str, function: str) -> str | None:

@@ -1,11 +1,14 @@
-"""A faster drawer for plain SVG <text> runs: one Pango layout per run instead of one per letter.
+"""Figure labels drawn as one shaped run each (one Pango layout per run) instead of letter by letter.
 
 WeasyPrint 70 lays out and draws every letter of an SVG <text> separately (so per-letter x/y/dx/dy/rotate
 lists work). A run with at most one x and one y, no dx/dy/rotate lists, no letter-spacing, no textLength
 and no baseline alignment (every label qbank's figure helpers write) is drawn here as one shaped run, with
 the same font, the same start point and the same bounding box extent (so text-anchor centring works as
-before), kerned as HTML text is. Anything else goes to WeasyPrint's own drawer. Measured on the three
-figures of the deep-learning paper: 0.41 s -> 0.28 s. `install()` registers it.
+before), kerned as HTML text is, and read back as words (drawn letter by letter, a label loses its spaces when the text
+is extracted). Anything else goes to WeasyPrint's own drawer. It draws differently from WeasyPrint (whole-run
+kerning moves a long label's glyphs by up to about a point), so it is not a speed-up (those give identical
+output) but a part of how qbank draws figures: every set built so far was drawn with it.
+`qbank.output.pdf.write_pdf` installs it, over the WeasyPrint versions it was checked against (CHECKED).
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ from weasyprint.svg.text import Style, TextBox
 from weasyprint.svg.text import text as _ORIGINAL
 from weasyprint.svg.utils import normalize, size
 from weasyprint.text.line_break import split_first_line
+
+from qbank.speedups import version_refusal
+
+CHECKED = ("70.0",)  # WeasyPrint versions whose SVG text drawer this replaces for plain runs (tests/test_pdf.py)
 
 _PER_LETTER = ("dx", "dy", "rotate", "textLength", "display-anchor", "dominant-baseline", "alignment-baseline")
 _WEIGHTS = {"normal": 400, "bold": 700}
@@ -62,7 +69,7 @@ def _style(svg: Any, node: Any, font_size: float) -> Style:
     return style
 
 
-def fast_text(svg: Any, node: Any, font_size: float) -> None:
+def label_text(svg: Any, node: Any, font_size: float) -> None:
     """Draw a text node: one shaped run when it is plain, WeasyPrint's per-letter drawer otherwise."""
     if not _is_plain_run(svg, node, font_size):
         return _ORIGINAL(svg, node, font_size)
@@ -94,14 +101,18 @@ def fast_text(svg: Any, node: Any, font_size: float) -> None:
     return None
 
 
-def install() -> None:
-    """Make WeasyPrint draw SVG text with `fast_text` (idempotent)."""
-    _replace(_ORIGINAL, fast_text)
+def install() -> str | None:
+    """Make WeasyPrint draw SVG text with `label_text` (idempotent); on a WeasyPrint version not in CHECKED leave
+    its own drawer and say why."""
+    refusal = version_refusal("weasyprint", CHECKED)
+    if refusal is None:
+        _replace(_ORIGINAL, label_text)
+    return refusal
 
 
 def uninstall() -> None:
     """Restore WeasyPrint's own SVG text drawer."""
-    _replace(fast_text, _ORIGINAL)
+    _replace(label_text, _ORIGINAL)
 
 
 def _replace(old: Any, new: Any) -> None:

@@ -63,13 +63,10 @@ class Typeset:
 
 
 def _ziamath() -> ModuleType:
-    """ziamath, imported on the first formula (it takes ~0.3 s), set up for WeasyPrint and sped up."""
+    """ziamath, imported on the first formula (it takes ~0.3 s), set up for WeasyPrint."""
     import ziamath
 
-    from qbank.speedups import ziafast
-
     ziamath.config.svg2 = False  # svg2 mode gives duplicate ids and stray glyphs in WeasyPrint
-    ziafast.install()
     return ziamath
 
 

@@ -25,6 +25,7 @@ from qbank.spec.exam import Exam, load_exam
 from qbank.output.fontrecord import embedded_fonts
 from qbank.render.leaks import paper_leaks
 from qbank.core.lifetime import guard_worker
+from qbank.speedups import install_all
 from qbank.output.manifest import paper_record
 from qbank.output.pdf import PdfError, write_pdf
 from qbank.render.question import PageRenderer, formatted_answers
@@ -91,6 +92,7 @@ def max_rss_mb() -> float:
 def init_worker(spec: JobSpec, build_pid: int | None = None) -> None:
     """Load the exam and the page templates once per worker process (which ends with the build `build_pid`)."""
     _STATE.clear()
+    install_all()
     if build_pid is not None:
         guard_worker(build_pid)
     try:

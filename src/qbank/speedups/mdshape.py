@@ -10,7 +10,8 @@ tabs (column arithmetic), a `<` that may open an autolink (`<scheme:` or `<...@`
 `<mask>` is text), `](`, `][` or `]:` (links and reference definitions; without them a bracket is literal
 text) or placeholder code points are rendered whole. With markdown-it's
 commonmark preset (no linkify, no typographer) the result is the same string the whole text renders to;
-tests compare both over the banks and fuzzed texts.
+tests compare both over the banks and fuzzed texts. `render_markdown` renders whole until `install()` (called by
+`qbank.speedups.install_all`, after the version guard) turns the skeleton path on.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from itertools import count
 
-__all__ = ["render_by_shape"]
+__all__ = ["install", "installed", "render_by_shape", "render_markdown", "uninstall"]
 
 _BASE = 0xF0000  # Supplementary Private Use Area-A: 65,534 placeholders
 _LAST = 0xFFFFD
@@ -37,6 +38,29 @@ _RENDER_WHOLE = re.compile(
 # `&frac12`); swapped, any other run of digits.
 _RUNS = re.compile(r"([\n&\d](?:(?<=\n)[ >*+\-.)0-9]*|(?<=&)#?[0-9A-Za-z]+|(?<=\d)\d*))")
 _PLACEHOLDER = re.compile("([\U000f0000-\U000ffffd])")
+
+
+_STATE = {"on": False}
+
+
+def install() -> None:
+    """Render Markdown by shape from now on."""
+    _STATE["on"] = True
+
+
+def uninstall() -> None:
+    """Render every text whole."""
+    _STATE["on"] = False
+
+
+def installed() -> bool:
+    """Whether Markdown is rendered by shape."""
+    return _STATE["on"]
+
+
+def render_markdown(text: str, render: Callable[[str], str]) -> str:
+    """`render(text)`: by shape when installed, else whole."""
+    return render_by_shape(text, render) if _STATE["on"] else render(text)
 
 
 def render_by_shape(text: str, render: Callable[[str], str]) -> str:

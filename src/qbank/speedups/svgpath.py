@@ -6,7 +6,8 @@ formulas spends seconds there. Formula glyphs use only absolute `M`, `L`, `Q` an
 decimal numbers. For such paths this module compiles the data once (cached by the data string) into the
 very same content-stream lines pydyf would write (same float arithmetic, same number formatting) and the
 same marker vertices, and appends them in one step; any other path goes to WeasyPrint's own drawer.
-`install()` registers it; tests compare PDFs made with and without it byte for byte.
+`install()` registers it (`qbank.speedups.install_all`, after the version guard); tests compare PDFs made with
+and without it byte for byte.
 """
 
 from __future__ import annotations
@@ -132,6 +133,11 @@ def _draw(commands: list[tuple[str, list[float]]]) -> Compiled:
             vertices.append(current)
         last = letter
     return tuple(line.encode("ascii") for line in lines), tuple(vertices)
+
+
+def installed() -> bool:
+    """Whether WeasyPrint draws <path> elements with `fast_path`."""
+    return weasy_svg.TAGS["path"] is fast_path
 
 
 def install() -> None:

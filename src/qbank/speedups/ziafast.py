@@ -10,15 +10,14 @@ Profiling formula typesetting shows three hot spots in ziamath itself, none of w
   without stretchy operators (`rowymin`/`rowymax`), which only a stretchy `<mo>` reads. Nested rows
   multiply that work. `_get_height_nostretch` skips the first layout when nothing in the row can stretch.
 
-`install()` applies them once, and only to the ziamath version they were checked against; tests compare
-typeset formulas with and without them (tests/test_ziafast.py).
+`install()` applies them (`qbank.speedups.install_all` first checks the ziamath version and the off switch);
+tests compare typeset formulas with and without them (tests/test_ziafast.py).
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from importlib.metadata import version
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -29,8 +28,6 @@ from ziamath.nodes.nodetools import elementtext
 
 __all__ = ["install", "installed", "uninstall"]
 
-CHECKED_VERSION = "0.13"
-SUPPORTED = version("ziamath") == CHECKED_VERSION
 _NAMED_SIZES = {
     name: f"{eighteenths / 18}em"
     for name, eighteenths in [
@@ -143,14 +140,11 @@ def installed() -> bool:
     return mnode.Mnode.size_px is _size_px
 
 
-def install() -> bool:
-    """Apply the speed-ups if this is the ziamath they were checked against; say whether they are on."""
-    if installed() or not SUPPORTED:
-        return installed()
+def install() -> None:
+    """Apply the speed-ups (idempotent)."""
     styles.parse_style = mnode.parse_style = _parse_style
     mnode.Mnode.size_px = _size_px  # type: ignore[method-assign]
     mrow.Mrow._get_height_nostretch = _get_height_nostretch  # type: ignore[method-assign]
-    return True
 
 
 def uninstall() -> None:

@@ -1,0 +1,153 @@
+"""The speed-ups contract: installed only by an explicit call, each behind a version guard and an off switch,
+and each giving a byte-identical set when it is off or refused."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import qbank.speedups
+from qbank.output import actualtext, svgtext
+from qbank.render import markup, mathsvg
+from qbank.speedups import SPEEDUPS, dataurls, gcpause, install_all, report, svgpath
+
+from .conftest import DL_EXAM, ROOT, SAMPLE_EXAM
+
+NAMES = [speedup.name for speedup in SPEEDUPS]
+
+# Imports every qbank module, then prints each patchable function that is not the library's own.
+UNPATCHED = """
+import importlib, pkgutil, qbank
+for module in pkgutil.walk_packages(qbank.__path__, "qbank."):
+    if not module.name.endswith("__main__"):
+        importlib.import_module(module.name)
+import weasyprint.svg, weasyprint.svg.text, weasyprint.draw.text
+from ziamath import styles
+from ziamath.nodes import mnode, mrow
+functions = {f"TAGS[{tag!r}]": drawer for tag, drawer in weasyprint.svg.TAGS.items()}
+functions.update({"svg.text": weasyprint.svg.text, "draw_first_line": weasyprint.draw.text.draw_first_line,
+                  "parse_style": styles.parse_style, "mnode.parse_style": mnode.parse_style,
+                  "size_px": mnode.Mnode.size_px, "nostretch": mrow.Mrow._get_height_nostretch})
+print(sorted(name for name, f in functions.items() if not f.__module__.startswith(("weasyprint", "ziamath"))))
+print(sorted(s.name for s in qbank.speedups.SPEEDUPS if s.installed()))
+"""
+
+
+def test_importing_every_qbank_module_patches_nothing() -> None:
+    result = subprocess.run([sys.executable, "-c", UNPATCHED], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})  # fmt: skip
+    assert result.stdout.split("\n")[:2] == ["[]", "[]"]
+
+
+@pytest.fixture
+def restored():
+    """The speed-ups and drawers as the test session installed them, again after the test."""
+    yield
+    install_all({})
+    actualtext.install()
+    svgtext.install()
+
+
+@pytest.mark.usefixtures("restored")
+def test_install_all_says_what_it_installed_and_what_it_left_off() -> None:
+    outcomes = install_all({"QBANK_SPEEDUP_SVGPATH": "off"})
+    assert [(o.name, o.installed) for o in outcomes] == [(name, name != "svgpath") for name in NAMES]
+    assert not svgpath.installed() and all(s.installed() for s in SPEEDUPS if s.name != "svgpath")
+    assert "svgpath: off: switched off (QBANK_SPEEDUP_SVGPATH=off)" in report(outcomes)
+    outcomes = install_all({"QBANK_SPEEDUPS": "off"})
+    assert not any(o.installed for o in outcomes) and not any(s.installed() for s in SPEEDUPS)
+    assert all(line.endswith("switched off (QBANK_SPEEDUPS=off)") for line in report(outcomes))
+
+
+@pytest.mark.usefixtures("restored")
+def test_a_library_version_not_checked_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(qbank.speedups, "library_version", lambda name: "99.0")
+    outcomes = install_all({})
+    assert not any(o.installed for o in outcomes) and not any(s.installed() for s in SPEEDUPS)
+    assert "svgpath: off: guard refused: weasyprint 99.0 is not a checked version (70.0)" in report(outcomes)
+    actualtext.uninstall()
+    svgtext.uninstall()
+    assert actualtext.install() == svgtext.install() == "guard refused: weasyprint 99.0 is not a checked version (70.0)"
+    assert not any(f.__module__.startswith("qbank") for f in svgtext.weasy_svg.TAGS.values())
+    assert actualtext.weasy_text.draw_first_line is actualtext._ORIGINAL
+
+
+def _clear_caches() -> None:
+    """Forget typeset formulas and rendered Markdown, so the next build takes the path now installed."""
+    for cached in (mathsvg.typeset, mathsvg._math_html, markup._markdown_math_html, markup._inline_math_html):
+        cached.cache_clear()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("restored")
+def test_refused_speedups_leave_qbank_working_with_identical_output(run_cli, tmp_path, monkeypatch) -> None:
+    assert run_cli("build", SAMPLE_EXAM, "--seed", "5", "--out", tmp_path / "on")[0] == 0
+    monkeypatch.setattr(qbank.speedups, "library_version", lambda name: "0.1")
+    _clear_caches()
+    assert run_cli("build", SAMPLE_EXAM, "--seed", "5", "--out", tmp_path / "refused")[0] == 0
+    assert not any(s.installed() for s in SPEEDUPS)
+    assert _files(tmp_path / "refused") == _files(tmp_path / "on")
+    _clear_caches()
+
+
+@pytest.fixture(scope="module")
+def all_on(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The deep-learning exam's set (seed 2026), built by the CLI with every speed-up on."""
+    out = tmp_path_factory.mktemp("on") / "set"
+    _build(out, {})
+    return _files(out)
+
+
+def _build(out: Path, switches: dict[str, str]) -> None:
+    """`qbank build` of the deep-learning exam in a fresh process with these environment variables."""
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("QBANK_SPEEDUP")}
+    environ.update(PYTHONPATH=str(ROOT / "src"), **switches)
+    command = [sys.executable, "-m", "qbank", "build", str(DL_EXAM), "--seed", "2026", "--out", str(out)]
+    subprocess.run(command, env=environ, cwd=ROOT, check=True, capture_output=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("switch", ["QBANK_SPEEDUPS", *(speedup.switch for speedup in SPEEDUPS)])
+def test_an_off_switch_gives_a_byte_identical_set(switch: str, all_on: dict[str, bytes], tmp_path: Path) -> None:
+    _build(tmp_path / "off", {switch: "off"})
+    off = _files(tmp_path / "off")
+    assert off.keys() == all_on.keys() and {"paper.pdf", "key.pdf", "manifest.json"} <= off.keys()
+    assert [name for name in off if off[name] != all_on[name]] == []
+
+
+def test_bank_solvers_hold_no_caches() -> None:
+    cached = re.compile(r"\blru_cache\b|\bfunctools\.cache\b|^@cache\b", re.MULTILINE)
+    found = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "banks").rglob("*.py"))
+             if cached.search(path.read_text(encoding="utf-8"))]  # fmt: skip
+    assert found == []
+
+
+FORMULAS = r"""Scores $\frac{QK^T}{\sqrt{d_k}}$, a block of $3 \times 3 \times 64 = 1,728$ weights and
+
+$$\bar{\alpha}_T = \prod_{t=1}^{T} (1 - \beta_t) \approx e^{-\sum_t \beta_t}$$
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module", [dataurls, gcpause], ids=["dataurls", "gcpause"])
+def test_write_pdf_is_byte_identical_without_a_pdf_speedup(module: ModuleType, tmp_path: Path) -> None:
+    from qbank.output.pdf import write_pdf
+
+    html = f"<html><head><meta charset='utf-8'></head><body>{markup.markdown_math_html(FORMULAS)}</body></html>"
+    assert module.installed() and dataurls.shorten(html)[1]  # formulas are data: URLs, shortened
+    fast = write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
+    module.uninstall()
+    try:
+        assert write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]) == fast
+    finally:
+        module.install()
