@@ -58,6 +58,7 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/sweep.py
 	$(BIN)/python benchmarks/check.py
+	$(BIN)/python benchmarks/speedups.py
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/classset.py
 

@@ -105,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     from qbank.sets.classset import default_jobs
     from qbank.sets.workers import TASKS_PER_CHILD
+    from qbank.speedups import install_all
+
+    install_all()  # as the CLI does (workers install them too)
 
     jobs = args.jobs or default_jobs()
     shown = args.exam.resolve().relative_to(REPO) if args.exam.resolve().is_relative_to(REPO) else args.exam

@@ -145,6 +145,9 @@ def cold_child(exam_path: Path, count: int, seed: int, key_style: str) -> None:
             importlib.import_module(module)
         from qbank.render.question import PageRenderer
         from qbank.spec.exam import load_exam
+        from qbank.speedups import install_all
+
+        install_all()  # as the CLI does
     with clock.phase("load exam + bank"):
         exam = first_items(load_exam(exam_path), count)
         renderer = PageRenderer(key_style=key_style)
@@ -261,6 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Warm: one process; a first render (not counted), then N renders with new seeds.
     from qbank.render.question import PageRenderer
     from qbank.spec.exam import load_exam
+    from qbank.speedups import install_all
+
+    install_all()  # as the CLI does
 
     full = load_exam(exam_path)
     exam = first_items(full, args.questions)

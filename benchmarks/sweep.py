@@ -20,6 +20,7 @@ from qbank.render.templating import compile_template
 from qbank.solve.variant import make_variant
 from qbank.spec.bank import load_bank
 from qbank.spec.validate import Question
+from qbank.speedups import install_all
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SOLVED = 20_000  # variants/s drawn+solved
@@ -263,6 +264,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the sweep benchmark and print its figures."""
     args = parse_args(argv)
+    install_all()  # as the CLI does
     budget = args.seconds
     pinned = "not pinned; single process" if args.no_pin else pin_one_core()
     bank_dir = args.bank or default_bank()
