@@ -151,3 +151,27 @@ def test_write_pdf_is_byte_identical_without_a_pdf_speedup(module: ModuleType, t
         assert write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]) == fast
     finally:
         module.install()
+
+
+# A class-set worker, started fresh, installs the speed-ups its environment allows when it is initialized.
+WORKER = """
+import sys
+from pathlib import Path
+from qbank.sets import workers
+from qbank.spec.exam import load_exam
+from qbank.speedups import SPEEDUPS
+exam_path = Path(sys.argv[1])
+before = [s.name for s in SPEEDUPS if s.installed()]
+workers.init_worker(workers.JobSpec(str(exam_path), load_exam(exam_path).digest, 4, False, (), sys.argv[2], "compact"))
+print(before, [s.name for s in SPEEDUPS if s.installed()])
+"""
+
+
+@pytest.mark.parametrize(("switches", "expected"), [({}, NAMES), ({"QBANK_SPEEDUP_ZIAFAST": "off"}, NAMES[1:])])
+def test_a_class_set_worker_installs_the_speedups(switches: dict[str, str], expected: list[str], tmp_path) -> None:
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("QBANK_SPEEDUP")}
+    environ.update(PYTHONPATH=str(ROOT / "src"), **switches)
+    exam = ROOT / "exams" / "sample-classset.yaml"
+    result = subprocess.run([sys.executable, "-c", WORKER, str(exam), str(tmp_path)], env=environ, cwd=ROOT,
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    assert result.stdout.strip() == f"[] {expected}"
