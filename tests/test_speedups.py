@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -88,39 +90,54 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+def _built(run: Any, out: Path) -> dict[str, bytes]:
+    """The files of a set `run` builds at `out` (the manifest records the folder: always the same one here),
+    after which the folder is removed."""
+    run(out)
+    files = _files(out)
+    shutil.rmtree(out)
+    return files
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("restored")
 def test_refused_speedups_leave_qbank_working_with_identical_output(run_cli, tmp_path, monkeypatch) -> None:
-    assert run_cli("build", SAMPLE_EXAM, "--seed", "5", "--out", tmp_path / "on")[0] == 0
+    def build(out: Path) -> None:
+        assert run_cli("build", SAMPLE_EXAM, "--seed", "5", "--out", out)[0] == 0
+
+    on = _built(build, tmp_path / "set")
     monkeypatch.setattr(qbank.speedups, "library_version", lambda name: "0.1")
     _clear_caches()
-    assert run_cli("build", SAMPLE_EXAM, "--seed", "5", "--out", tmp_path / "refused")[0] == 0
+    refused = _built(build, tmp_path / "set")
     assert not any(s.installed() for s in SPEEDUPS)
-    assert _files(tmp_path / "refused") == _files(tmp_path / "on")
+    assert refused == on
     _clear_caches()
 
 
 @pytest.fixture(scope="module")
-def all_on(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    """The deep-learning exam's set (seed 2026), built by the CLI with every speed-up on."""
-    out = tmp_path_factory.mktemp("on") / "set"
-    _build(out, {})
-    return _files(out)
+def set_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where every deep-learning set of this module is built (the manifest records the folder)."""
+    return tmp_path_factory.mktemp("sets") / "set"
 
 
 def _build(out: Path, switches: dict[str, str]) -> None:
-    """`qbank build` of the deep-learning exam in a fresh process with these environment variables."""
+    """`qbank build` of the deep-learning exam (seed 2026) in a fresh process with these environment variables."""
     environ = {key: value for key, value in os.environ.items() if not key.startswith("QBANK_SPEEDUP")}
     environ.update(PYTHONPATH=str(ROOT / "src"), **switches)
     command = [sys.executable, "-m", "qbank", "build", str(DL_EXAM), "--seed", "2026", "--out", str(out)]
     subprocess.run(command, env=environ, cwd=ROOT, check=True, capture_output=True)
 
 
+@pytest.fixture(scope="module")
+def all_on(set_folder: Path) -> dict[str, bytes]:
+    """The deep-learning exam's set (seed 2026), built by the CLI with every speed-up on."""
+    return _built(lambda out: _build(out, {}), set_folder)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("switch", ["QBANK_SPEEDUPS", *(speedup.switch for speedup in SPEEDUPS)])
-def test_an_off_switch_gives_a_byte_identical_set(switch: str, all_on: dict[str, bytes], tmp_path: Path) -> None:
-    _build(tmp_path / "off", {switch: "off"})
-    off = _files(tmp_path / "off")
+def test_an_off_switch_gives_a_byte_identical_set(switch: str, all_on: dict[str, bytes], set_folder: Path) -> None:
+    off = _built(lambda out: _build(out, {switch: "off"}), set_folder)
     assert off.keys() == all_on.keys() and {"paper.pdf", "key.pdf", "manifest.json"} <= off.keys()
     assert [name for name in off if off[name] != all_on[name]] == []
 
