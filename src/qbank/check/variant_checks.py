@@ -77,19 +77,15 @@ def answer_problems(
     problems = []
     for name, spec in question.spec.answers.items():
         value = variant.answers[name]
-        try:
-            found = _value_problems(spec, value, formatted[name], reread)
-        except TypeError:  # an unhashable value: not cached
-            found = _value_problems.__wrapped__(spec, value, formatted[name], reread)
+        found = _value_problems(spec, value, formatted[name], reread)
         if found:
             where = f"{question.file}:{question.document.line(('answers', name))}: answers.{name}"
             problems.extend(f"{where}: {problem}" for problem in found)
     return problems
 
 
-@lru_cache(maxsize=65536)
 def _value_problems(spec: AnswerSpec, value: Any, printed: str, reread: bool) -> tuple[str, ...]:
-    """Problems of one answer value under its declaration (cached: many variants share answers)."""
+    """Problems of one answer value under its declaration."""
     try:
         found = print_problems(spec, value, printed, reread)
     except (ValueError, TypeError, ArithmeticError) as exc:
