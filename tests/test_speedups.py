@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ import pytest
 import qbank.speedups
 from qbank.output import actualtext, svgtext
 from qbank.render import markup, mathsvg
-from qbank.speedups import SPEEDUPS, dataurls, gcpause, install_all, report, svgpath
+from qbank.speedups import SPEEDUPS, install_all, report, svgpath
 
 from .conftest import DL_EXAM, ROOT, SAMPLE_EXAM
 
@@ -147,27 +146,6 @@ def test_bank_solvers_hold_no_caches() -> None:
     found = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "banks").rglob("*.py"))
              if cached.search(path.read_text(encoding="utf-8"))]  # fmt: skip
     assert found == []
-
-
-FORMULAS = r"""Scores $\frac{QK^T}{\sqrt{d_k}}$, a block of $3 \times 3 \times 64 = 1,728$ weights and
-
-$$\bar{\alpha}_T = \prod_{t=1}^{T} (1 - \beta_t) \approx e^{-\sum_t \beta_t}$$
-"""
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("module", [dataurls, gcpause], ids=["dataurls", "gcpause"])
-def test_write_pdf_is_byte_identical_without_a_pdf_speedup(module: ModuleType, tmp_path: Path) -> None:
-    from qbank.output.pdf import write_pdf
-
-    html = f"<html><head><meta charset='utf-8'></head><body>{markup.markdown_math_html(FORMULAS)}</body></html>"
-    assert module.installed() and dataurls.shorten(html)[1]  # formulas are data: URLs, shortened
-    fast = write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path])
-    module.uninstall()
-    try:
-        assert write_pdf(html, base_dir=tmp_path, allowed_roots=[tmp_path]) == fast
-    finally:
-        module.install()
 
 
 # A class-set worker, started fresh, installs the speed-ups its environment allows when it is initialized.

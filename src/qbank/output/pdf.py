@@ -21,7 +21,6 @@ import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from qbank.output import actualtext, svgtext
-from qbank.speedups import dataurls, gcpause
 
 __all__ = ["PdfError", "RestrictedFetcher", "install_drawers", "pdf_environment", "write_pdf"]
 
@@ -39,10 +38,9 @@ class PdfError(RuntimeError):
 class RestrictedFetcher(URLFetcher):
     """Serve `data:` URLs and `file:` URLs whose real path lies inside an allowed root; refuse the rest."""
 
-    def __init__(self, allowed_roots: Sequence[Path], data_urls: Sequence[str] = ()) -> None:
+    def __init__(self, allowed_roots: Sequence[Path]) -> None:
         super().__init__(timeout=5, allow_redirects=False)
         self.roots = [Path(os.path.realpath(root)) for root in allowed_roots]
-        self.data_urls = data_urls  # what `qbank-data:N` stands for (see `qbank.speedups.dataurls`)
         self.failures: list[str] = []
 
     def _refuse(self, url: str, why: str) -> ValueError:
@@ -52,7 +50,6 @@ class RestrictedFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         """Fetch `url` if it is a data: URL or a file inside the allowed roots, else raise."""
-        url = dataurls.resolve(url, self.data_urls)
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)
@@ -117,16 +114,15 @@ def write_pdf(html: str, *, base_dir: Path, allowed_roots: Sequence[Path]) -> by
     if not _DRAWERS["installed"]:
         install_drawers()
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    short_html, data_urls = dataurls.shorten(html)
-    fetcher = RestrictedFetcher(allowed_roots, data_urls)
+    fetcher = RestrictedFetcher(allowed_roots)
     base_url = Path(os.path.abspath(base_dir)).as_uri() + "/"
-    with _collect_errors() as log, gcpause.paused():
-        document = weasyprint.HTML(string=short_html, base_url=base_url, url_fetcher=fetcher).render()
+    with _collect_errors() as log:
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
         attached = attachments(document)
         fetcher.failures.extend(attached)
         pdf = b"" if attached else document.write_pdf(pdf_identifier=identifier)  # attachments: never fetched
     logged = [message for message in log.messages if "qbank refused" not in message]
-    problems = [dataurls.expand_references(problem, data_urls) for problem in dict.fromkeys(fetcher.failures + logged)]
+    problems = list(dict.fromkeys(fetcher.failures + logged))
     if problems:
         listing = "\n".join(f"  - {problem}" for problem in problems)
         message = f"{len(problems)} resource(s) or glyph(s) refused or failed while making the PDF:\n{listing}"

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from qbank.core.limits import MARKUP_MAX_DEPTH, TABLE_MAX_CELLS, TABLE_MAX_COLUMNS
 from qbank.render.mathsvg import MathError, math_html, mathml
-from qbank.speedups.mdshape import render_markdown
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -155,7 +154,7 @@ def _markdown_math_html(text: str, size_px: float) -> str:
     """markdown_math_html, cached by text: a text with nothing drawn in it, or a variant rendered again, is
     a lookup (a typeset formula is cached too, but splitting and Markdown cost ~0.5 ms a text)."""
     stripped, spans = split_math(text)
-    rendered = render_markdown(stripped, _parser().render)
+    rendered = _parser().render(stripped)
     check_markup(rendered)
     if not spans:
         return rendered

@@ -71,9 +71,6 @@ class Outcome:
 SPEEDUPS: tuple[SpeedUp, ...] = (
     SpeedUp("ziafast", "ziamath", ("0.13",), "qbank.speedups.ziafast", "ziamath layout without repeated work"),
     SpeedUp("svgpath", "weasyprint", ("70.0",), "qbank.speedups.svgpath", "formula glyph paths drawn in one step"),
-    SpeedUp("dataurls", "weasyprint", ("70.0",), "qbank.speedups.dataurls", "formula data: URLs parsed as references"),
-    SpeedUp("gcpause", "weasyprint", ("70.0",), "qbank.speedups.gcpause", "cyclic GC paused during a render"),
-    SpeedUp("mdshape", "markdown-it-py", ("4.3.0",), "qbank.speedups.mdshape", "Markdown rendered once per shape"),
 )
 
 
