@@ -40,6 +40,7 @@ print(sorted(s.name for s in qbank.speedups.SPEEDUPS if s.installed()))
 """
 
 
+@pytest.mark.slow  # a fresh process importing every module: ~3 s
 def test_importing_every_qbank_module_patches_nothing() -> None:
     result = subprocess.run([sys.executable, "-c", UNPATCHED], capture_output=True, text=True, check=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "src")})  # fmt: skip
@@ -162,6 +163,7 @@ print(before, [s.name for s in SPEEDUPS if s.installed()])
 """
 
 
+@pytest.mark.slow  # a fresh process loading an exam: ~3 s each
 @pytest.mark.parametrize(("switches", "expected"), [({}, NAMES), ({"QBANK_SPEEDUP_ZIAFAST": "off"}, NAMES[1:])])
 def test_a_class_set_worker_installs_the_speedups(switches: dict[str, str], expected: list[str], tmp_path) -> None:
     environ = {key: value for key, value in os.environ.items() if not key.startswith("QBANK_SPEEDUP")}
