@@ -10,9 +10,13 @@ from collections.abc import Sequence
 
 from qbank import __version__
 from qbank.cli import audit, build, check, grade, new, practice, schema, variants
+from qbank.cli.arguments import form_count, positive_int, seed_argument
 from qbank.core.errors import Problem, UserError
 from qbank.core.lifetime import Terminated, sigterm_raises
 from qbank.speedups import install_all
+
+__all__ = ["ArgumentError", "Parser", "entry", "form_count", "main", "make_parser", "positive_int", "print_problems",
+           "seed_argument"]  # fmt: skip
 
 VERBS = {"build": build, "variants": variants, "check": check, "practice": practice, "grade": grade,
          "audit": audit, "new": new, "schema": schema}  # fmt: skip
@@ -63,35 +67,6 @@ def make_parser() -> Parser:
         module.add_arguments(verb)
         verb.set_defaults(run=module.run)
     return parser
-
-
-def seed_argument(text: str) -> int:
-    """A non-negative integer seed."""
-    try:
-        value = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    """A positive integer count."""
-    value = seed_argument(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def form_count(text: str) -> int:
-    """A number of forms: 1 to MAX_FORMS (A..Z, AA..ZZ)."""
-    from qbank.spec.roster import MAX_FORMS
-
-    value = positive_int(text)
-    if value > MAX_FORMS:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_FORMS}, got {value}")
-    return value
 
 
 def print_problems(problems: Sequence[Problem]) -> None:

@@ -24,7 +24,7 @@ def set_digest_argument(text: str) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank audit`."""
-    from qbank.cli import positive_int
+    from qbank.cli.arguments import positive_int
 
     parser.add_argument("set", type=Path, help="a set folder or its manifest.json")
     parser.add_argument("--paper", default=None, help="rebuild only this paper (a roll number or form letter)")

@@ -19,7 +19,7 @@ EXAMPLES = """example:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank build`."""
-    from qbank.cli import positive_int, seed_argument
+    from qbank.cli.arguments import positive_int, seed_argument
 
     parser.add_argument("exam", type=Path, help="the exam YAML file")
     parser.add_argument("--seed", type=seed_argument, required=True, help="exam seed (a whole number >= 0)")

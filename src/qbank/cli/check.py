@@ -27,7 +27,7 @@ SHOWN_FAILURES = 10
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank check`."""
-    from qbank.cli import form_count, positive_int, seed_argument
+    from qbank.cli.arguments import form_count, positive_int, seed_argument
 
     parser.add_argument("path", type=Path, help="a bank folder, its bank.yaml, one question file, or an exam file")
     parser.add_argument("--seeds", type=positive_int, default=1000, help="seeds per question (default 1000)")

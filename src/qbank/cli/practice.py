@@ -13,7 +13,7 @@ EXAMPLES = """example:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank practice`."""
-    from qbank.cli import positive_int, seed_argument
+    from qbank.cli.arguments import positive_int, seed_argument
 
     parser.add_argument("bank", type=Path, help="a bank folder (or its bank.yaml)")
     parser.add_argument("--topics", default="", help="comma-separated topics (default: every topic)")
