@@ -11,6 +11,7 @@ import pytest
 
 from qbank.core.errors import UserError
 from qbank.draw.params import draw_params
+from qbank.preflight.checks import checked_bank
 from qbank.spec.bank import load_bank
 
 from .planted import write_bank
@@ -35,7 +36,7 @@ def _bank(root: Path, params: str, constraints: list[str], extra: str = "") -> P
 
 def _load_error(bank: Path) -> str:
     with pytest.raises(UserError) as caught:
-        load_bank(bank)
+        checked_bank(bank)
     (problem,) = caught.value.problems
     return str(problem)
 

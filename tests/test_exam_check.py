@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from qbank.check.exam_sweep import form_clashes
+from qbank.preflight import scenarios as scenario_preflight
 from qbank.render.paper import solve_paper
-from qbank.spec import scenario
 from qbank.spec.exam import load_exam
 
 from .conftest import ROOT
@@ -48,7 +48,7 @@ def test_check_reports_scenario_values_a_question_refuses_with_the_replay(sample
     path = make_scenario_bank(sample_copy)
     path.write_text(path.read_text().replace("layers: {type: int, min: 2, max: 24, step: 2}",
                                              "layers: {type: derived, expr: 'heads * 4'}"))  # fmt: skip
-    monkeypatch.setattr(scenario, "SAMPLED_SEEDS", 0)  # past the load-time sample: only the sweep can see it
+    monkeypatch.setattr(scenario_preflight, "SAMPLED_SEEDS", 0)  # past the preflight sample: only the sweep can see it
     monkeypatch.chdir(sample_copy)
     status, out, err = run_cli("check", path, "--seeds", "30", "--jobs", "1")
     assert status == 1, err

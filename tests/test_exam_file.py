@@ -12,15 +12,16 @@ import pytest
 from qbank.cli import make_parser
 from qbank.core.errors import UserError
 from qbank.draw.layout import paper_layout
+from qbank.draw.scenarios import draw_scenarios
 from qbank.output.manifest import paper_record
 from qbank.output.pdf import write_pdf
+from qbank.preflight import scenarios as scenario_preflight
+from qbank.preflight.checks import checked_exam
 from qbank.render.paper import page_context, solve_paper
 from qbank.render.question import PageRenderer
 from qbank.sets.classset import answer_header
-from qbank.spec import scenario
 from qbank.spec.exam import load_exam
 from qbank.spec.roster import form_ids
-from qbank.spec.scenario import draw_scenarios
 
 from .classsets import roster_rows, write_roster
 from .conftest import SAMPLE_EXAM
@@ -176,7 +177,7 @@ def test_scenario_values_outside_a_questions_declaration_are_located_at_load(sam
 def test_derived_scenario_values_are_checked_on_sample_draws(sample_copy):
     path = scenario_exam(sample_copy, "{type: derived, expr: 'heads * 4'}")  # 32 when heads is 8
     with pytest.raises(UserError) as raised:
-        load_exam(path)
+        checked_exam(path)
     message = str(raised.value.problems[0])
     assert "sections[0].questions[1].scenario: scenario 'model'" in message
     assert re.search(r"drawn for seed \d+, 32 is outside its range 2\.\.24", message), message
@@ -184,8 +185,8 @@ def test_derived_scenario_values_are_checked_on_sample_draws(sample_copy):
 
 def test_build_refuses_a_drawn_scenario_value_the_load_sample_missed(sample_copy, monkeypatch):
     path = scenario_exam(sample_copy, "{type: derived, expr: 'heads * 4'}")
-    monkeypatch.setattr(scenario, "SAMPLED_SEEDS", 0)  # as if no sample draw had shown the bad value
-    exam = load_exam(path)
+    monkeypatch.setattr(scenario_preflight, "SAMPLED_SEEDS", 0)  # as if no sample draw had shown the bad value
+    exam = checked_exam(path)
     seed = next(s for s in range(50) if paper_layout(exam, s, "main") and _heads(exam, s) == 8)
     with pytest.raises(UserError) as raised:
         solve_paper(exam, seed)

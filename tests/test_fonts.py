@@ -17,7 +17,7 @@ from fontTools.ttLib import TTFont
 from qbank.audit.compare import environment_changes
 from qbank.core.errors import UserError
 from qbank.output import actualtext
-from qbank.output.fontfiles import BOLD, REGULAR, TEXT_FAMILIES, cmap, face
+from qbank.render.fontfiles import BOLD, REGULAR, TEXT_FAMILIES, cmap, face
 from qbank.output.fontrecord import embedded_fonts, missing_fonts
 from qbank.preflight.fontcover import uncovered
 
@@ -109,7 +109,7 @@ def test_a_roster_name_no_font_covers_is_one_located_error_before_rendering(samp
 
 
 def test_without_cjk_fonts_the_error_names_the_missing_family(sample_copy, run_cli, monkeypatch):
-    from qbank.output import fontfiles
+    from qbank.render import fontfiles
     from qbank.preflight import fontcover
 
     faces = tuple(f for f in fontfiles.installed_faces() if "CJK" not in f.family)

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from qbank.core.errors import Problem, UserError
+from qbank.preflight.checks import checked_exam, question_problems
 from qbank.spec import exam as exam_module
-from qbank.spec.bank import Bank, load_bank, satisfiability_problems
-from qbank.spec.exam import load_exam
+from qbank.spec.bank import Bank, load_bank
 from qbank.spec.load import load_yaml_text
 from qbank.spec.validate import Question, validate_question
 
@@ -121,7 +121,7 @@ def sample_bank() -> Bank:
 
 
 def load_question_text(text: str) -> Question | None:
-    """What `qbank check` does with one question file: parse, validate, try the satisfiability draw."""
+    """What `qbank check` does with one question file: parse, validate, preflight (templates, labels, draws)."""
     try:
         document = load_yaml_text(text, "fuzz.yaml")
         result = validate_question(document, text.encode("utf-8", "surrogatepass"), sample_bank().registries)
@@ -132,7 +132,7 @@ def load_question_text(text: str) -> Question | None:
         assert result, "validation failed without saying why"
         assert_located(result)
         return None
-    assert_located(satisfiability_problems(result))
+    assert_located(question_problems(result))
     return result
 
 
@@ -192,11 +192,11 @@ def cached_bank(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def load_exam_text(text: str, folder: Path) -> None:
-    """Load one exam file: only located user errors may come out."""
+    """Load and preflight one exam file (as `build` does): only located user errors may come out."""
     path = folder / "exam.yaml"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     try:
-        load_exam(path)
+        checked_exam(path)
     except UserError as exc:
         assert exc.problems
         assert_located(exc.problems)

@@ -14,7 +14,7 @@ import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from qbank.output.fontfiles import TEXT_FAMILIES
+from qbank.render.fontfiles import TEXT_FAMILIES
 
 from .classsets import manifest, pdf_text
 from .conftest import ROOT

@@ -6,14 +6,15 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from qbank.preflight.checks import checked_bank
 from qbank.solve.variant import Variant, make_variant
-from qbank.spec.bank import Bank, load_bank
+from qbank.spec.bank import Bank
 
 
 @lru_cache(maxsize=8)
 def cached_bank(bank_dir: str) -> Bank:
-    """Load a bank once per test session."""
-    return load_bank(Path(bank_dir))
+    """Load and preflight a bank once per test session."""
+    return checked_bank(Path(bank_dir))
 
 
 def bank_variants(bank_dir: str | Path, question_id: str, count: int = 200) -> Iterator[Variant]:

@@ -28,11 +28,11 @@ def regenerate_data(manifest: Mapping[str, Any]) -> dict[str, Any]:
     """The data part of an exam or class set's manifest, drawn and solved again from its (relocated) recipe
     without rendering anything: every paper record, the exam and bank records, seed, kind and recipe."""
     from qbank.output.manifest import manifest_data, paper_record
+    from qbank.preflight.checks import checked_exam
     from qbank.render.paper import solve_paper
-    from qbank.spec.exam import load_exam
 
     recipe = manifest["recipe"]
-    exam = load_exam(Path(recipe["exam"]))
+    exam = checked_exam(Path(recipe["exam"]))
     seed, canonical = recipe["seed"], recipe["canonical"]
     class_set = manifest["kind"] == "class"
     wanted = [(p["id"], p["student"]) for p in recipe["papers"]] if class_set else [("main", None)]

@@ -23,11 +23,13 @@ from qbank.check.variant_checks import check_variant
 from qbank.core.errors import LocatedError, Problem, UserError
 from qbank.core.lifetime import guard_worker
 from qbank.draw.layout import paper_layout
-from qbank.draw.params import draw_params, thaw
+from qbank.draw.params import draw_params, draw_plan, thaw
+from qbank.draw.scenarios import draw_scenarios
+from qbank.preflight.checks import checked_exam
 from qbank.solve.variant import make_variant
-from qbank.spec.exam import Exam, Part, load_exam
+from qbank.spec.exam import Exam, Part
 from qbank.spec.roster import form_ids
-from qbank.spec.scenario import draw_scenarios, given_problems
+from qbank.spec.scenario import given_problems
 
 THOROUGH_PER_PLACEMENT = 20  # distinct variants of each placement rendered through Jinja and checked for leaks
 SUGGESTED_SEEDS = 3  # seeds a failed `forms_differ` build suggests instead
@@ -101,7 +103,7 @@ def drawn_papers(exam: Exam, seed: int, ids: Sequence[str]) -> dict[str, list[tu
             for part in item.parts:
                 given = scenarios[part.scenario].params if part.scenario else None
                 draw = draw_params(part.question, seed, paper_id, given=given, stream=part.placement or None)
-                if part.question.draw_plan.random or given:
+                if draw_plan(part.question).random or given:
                     drawn.append((item.number, part, thaw(draw.params)))
         papers[paper_id] = drawn
     return papers
@@ -226,7 +228,7 @@ def _task(path: str, start: int, stop: int, forms: int | None) -> ExamReport:
 
 def sweep_exam(path: Path, seeds: int, first_seed: int, forms: int | None, jobs: int) -> tuple[Exam, ExamReport]:
     """Load the exam (every spec error first) and sweep `seeds` seeds in `jobs` worker processes."""
-    exam = load_exam(path)
+    exam = checked_exam(path)
     key = str(path)
     _EXAMS[key] = exam
     parts = max(1, min(jobs * 2, seeds // MIN_CHUNK)) if jobs > 1 else 1

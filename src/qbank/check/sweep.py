@@ -173,9 +173,9 @@ _LOADED: dict[str, dict[str, Question]] = {}
 
 def load(path: str | Path) -> list[Question]:
     """Load what a CLI path names (bank, bank.yaml or one question) and keep it for forked workers."""
-    from qbank.spec.bank import load_questions
+    from qbank.preflight.checks import checked_questions
 
-    _, questions = load_questions(Path(path))
+    _, questions = checked_questions(Path(path))
     _LOADED[str(path)] = {q.id: q for q in questions}
     return questions
 

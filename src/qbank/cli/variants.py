@@ -8,9 +8,9 @@ from pathlib import Path
 
 from qbank.core.errors import UserError
 from qbank.draw.params import thaw
+from qbank.preflight.checks import checked_questions
 from qbank.render.question import formatted_answers
 from qbank.solve.variant import make_variant
-from qbank.spec.bank import load_questions
 
 HELP = "draw and solve K variants of a question (or every question of a bank) and print them"
 EXAMPLES = """example:
@@ -21,7 +21,7 @@ Variant i uses exam seed SEED+i on paper 'main': exactly what `qbank build --see
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank variants`."""
-    from qbank.cli import positive_int, seed_argument
+    from qbank.cli.arguments import positive_int, seed_argument
 
     parser.add_argument("path", type=Path, help="a question file, a bank folder or its bank.yaml")
     parser.add_argument("--seed", type=seed_argument, default=0, help="first exam seed (default 0)")
@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Print the variants."""
-    _, questions = load_questions(args.path)
+    _, questions = checked_questions(args.path)
     problems = []
     seeds = [args.seed] if args.canonical else range(args.seed, args.seed + args.count)
     for question in questions:

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from qbank.draw.params import DrawError, _nest, freeze
+from qbank.core.frozen import freeze
+from qbank.draw.plan import DrawError, _nest, draw_plan
 from qbank.expressions.expression import ExpressionError
 from qbank.spec.models import ChoiceParam, FloatParam, IntParam, SampleParam
 from qbank.spec.validate import Question
@@ -91,7 +92,7 @@ def _values(param: IntParam | FloatParam | ChoiceParam | SampleParam) -> list[An
 def failed_constraints(question: Question, values: Mapping[str, Any]) -> frozenset[int]:
     """Indices of the constraints these values violate (an expression that fails counts as violated)."""
     failed = []
-    for index, check in enumerate(question.draw_plan.checks):
+    for index, check in enumerate(draw_plan(question).checks):
         try:
             ok = check(values)
         except ExpressionError:
@@ -115,7 +116,7 @@ def enumerate_space(question: Question, given: Mapping[str, Any] | None = None) 
 def _walk(question: Question, given: Mapping[str, Any] | None) -> Enumeration:
     """Every assignment: the constraints it fails, and for satisfying ones the values of scalar parameters."""
     params = question.spec.params
-    steps = question.draw_plan.steps
+    steps = draw_plan(question).steps
     lists = []
     for name, drawn, shared, _ in steps:
         if drawn:

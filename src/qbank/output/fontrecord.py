@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from qbank.output.fontfiles import BOLD, REGULAR, face
+from qbank.render.fontfiles import BOLD, REGULAR, face
 
 FontRecord = dict[str, str | None]
 # Weight words of a Pango font description (as WeasyPrint names fonts: words joined by '-'), in fontconfig units.

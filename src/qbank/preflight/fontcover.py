@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from qbank.core.errors import Problem, UserError
-from qbank.output.fontfiles import BOLD, REGULAR, TEXT_FAMILIES, face, face_cmap
+from qbank.render.fontfiles import BOLD, REGULAR, TEXT_FAMILIES, face, face_cmap
 from qbank.spec.exam import Exam
 from qbank.spec.load import Document, KeyPath, load_yaml_file
 from qbank.spec.roster import Student

@@ -12,10 +12,11 @@ from qbank import __version__
 from qbank.core.errors import LocatedError, Problem, UserError
 from qbank.draw.layout import paper_layout
 from qbank.draw.params import Draw
+from qbank.draw.scenarios import draw_scenarios
 from qbank.render.question import RenderedPart, render_part
 from qbank.solve.variant import Variant, make_variant
 from qbank.spec.exam import Exam, Item, Part
-from qbank.spec.scenario import draw_scenarios, given_problems
+from qbank.spec.scenario import given_problems
 
 PAPER_FIELD_VALUES = {"subject number": "code", "subject name": "name", "course code": "code", "course": "name"}
 # The paper id whose streams draw an exam set's practice sheet: other variants than the students' paper ("main").

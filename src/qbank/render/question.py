@@ -138,16 +138,6 @@ class PageRenderer:
                 return str(folder / f"{kind}.html.j2")
         return f"{kind}.html.j2"
 
-    def pdf(self, kind: str, html: str, allowed_roots: Sequence[Path]) -> bytes:
-        """The PDF of a rendered page; each resource refused or failed is a problem at the page template."""
-        from qbank.output.pdf import PdfError, write_pdf  # WeasyPrint loads only for the verbs that write PDFs
-
-        try:
-            return write_pdf(html, base_dir=self.template_dirs[0], allowed_roots=allowed_roots)
-        except PdfError as exc:
-            file = self.template_file(kind)
-            raise UserError([Problem(file, 0, f"{kind}.pdf", problem) for problem in exc.problems]) from None
-
     def render(self, kind: str, context: Mapping[str, Any]) -> str:
         """Render one page kind ('paper', 'key' or 'practice') to a complete HTML document."""
         if kind not in PAGE_KINDS:

@@ -12,11 +12,13 @@ from typing import Any
 from qbank.render.paper import EXAM_PRACTICE_PAPER, SolvedPaper, page_context, solve_paper
 from qbank.draw.params import thaw
 from qbank.core.errors import LocatedError, UserError
-from qbank.spec.exam import Exam, load_exam
+from qbank.spec.exam import Exam
+from qbank.preflight.checks import checked_exam
 from qbank.preflight.fontcover import check_printable
 from qbank.render.leaks import paper_leaks
 from qbank.output.manifest import build_manifest, inputs_record, manifest_bytes, paper_record, seal
 from qbank.output.outdir import bank_inputs, check_output
+from qbank.output.pages import page_pdf
 from qbank.render.question import PageRenderer, formatted_answers, render_part
 from qbank.solve.variant import make_variant
 from qbank.output.writer import write_set
@@ -75,7 +77,7 @@ def render_documents(
         html = renderer.render(kind, page_context(practice if kind == "practice" and practice else paper, kind))
         if progress:
             progress(f"rendering {kind}.pdf")
-        files[f"{kind}.pdf"] = renderer.pdf(kind, html, allowed_roots)
+        files[f"{kind}.pdf"] = page_pdf(renderer, kind, html, allowed_roots)
         if kind == "practice":
             files["practice.html"] = html.encode("utf-8")
     files["key.json"] = (json.dumps(key_sidecar(paper), indent=2, sort_keys=True) + "\n").encode("utf-8")
@@ -130,7 +132,7 @@ def build_exam(
 ) -> BuildResult:
     """Validate, draw, solve, render and write one exam set atomically into `out_dir`."""
     check_output(out_dir, force, [exam_path, *template_dirs], template_dirs)
-    exam = load_exam(exam_path)
+    exam = checked_exam(exam_path)
     inputs = [exam_path, *template_dirs, *bank_inputs(exam.bank.root, exam.bank.module_digests)]
     check_output(out_dir, force, inputs)
     check_printable(exam)  # a header field no pinned font covers is an error before anything is drawn

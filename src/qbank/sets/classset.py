@@ -19,7 +19,8 @@ from typing import Any
 from qbank.output.booklet import BOOKLET, booklet_label, merge_pdfs
 from qbank.sets.build import BuildResult
 from qbank.core.csvfiles import csv_bytes
-from qbank.spec.exam import Exam, load_exam
+from qbank.spec.exam import Exam
+from qbank.preflight.checks import checked_exam
 from qbank.check.exam_sweep import require_distinct_forms
 from qbank.preflight.fontcover import check_printable
 from qbank.output.fontrecord import merge_records
@@ -116,7 +117,7 @@ def make_class_set(
     """Render the class set described by `recipe` (or only the papers `only`) into the folder `root`; return
     its manifest (not written) and run statistics (peak memory of the workers and the booklet merge, its time)."""
     exam_path = Path(recipe["exam"])
-    exam = exam or load_exam(exam_path)
+    exam = exam or checked_exam(exam_path)
     papers = [ClassPaper(p["id"], p["student"]) for p in recipe["papers"] if only is None or p["id"] in only]
     template_dirs = tuple(recipe.get("templates", []))
     renderer = PageRenderer([Path(d) for d in template_dirs])
@@ -174,7 +175,7 @@ def build_class(
     papers, roster_record, students = (
         roster_papers(roster) if roster is not None else (form_papers(forms or 1), None, [])
     )
-    exam = load_exam(exam_path)  # every exam error is reported before a worker starts
+    exam = checked_exam(exam_path)  # every exam error is reported before a worker starts
     inputs = [*given, *bank_inputs(exam.bank.root, exam.bank.module_digests)]
     check_output(out_dir, force, inputs)
     check_printable(exam, students, display_name(roster) if roster is not None else None)  # before any render

@@ -17,6 +17,8 @@ from qbank.spec.exam import Course, Exam, ExamSpec, Item, Part, Section
 from qbank.output.fontrecord import embedded_fonts
 from qbank.output.manifest import assemble_manifest, inputs_record, manifest_bytes, paper_record, seal
 from qbank.output.outdir import bank_inputs, check_output
+from qbank.output.pages import page_pdf
+from qbank.preflight.checks import preflight
 from qbank.render.question import PageRenderer, render_part
 from qbank.solve.variant import make_variant
 from qbank.spec.validate import Question
@@ -83,11 +85,12 @@ def make_practice(
     records `built_in`, the folder the sheet goes to, when given)."""
     bank, questions = load_questions(Path(recipe["bank"]))
     chosen = choose(questions, recipe["topics"], recipe["count"], recipe["seed"])
+    preflight(bank, {question.id: question for question, _ in chosen}.values())
     paper = solve_practice(bank, chosen, recipe["topics"], recipe["seed"])
     renderer = PageRenderer([Path(d) for d in recipe.get("templates", [])])
     html = renderer.render("practice", page_context(paper, "practice", inline_solutions=recipe["inline_solutions"]))
     roots = [bank.root, *renderer.template_dirs]
-    files = {"practice.pdf": renderer.pdf("practice", html, roots),
+    files = {"practice.pdf": page_pdf(renderer, "practice", html, roots),
              "practice.html": html.encode("utf-8")}  # fmt: skip
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     extra = {"kind": "practice", "recipe": dict(recipe), "inputs": inputs_record(renderer.template_dirs)}

@@ -17,10 +17,9 @@ from qbank.spec.models import Strict
 from qbank.spec.modules import load_module
 from qbank.spec.registry import DuplicateNameError, Registries, collecting
 from qbank.spec.schema_errors import pydantic_problems
-from qbank.spec.validate import Question, validate_question
+from qbank.spec.validate import Draft, Question, draft_of, validate_question
 
 BANK_FILE = "bank.yaml"
-VALIDATION_PAPER = "qbank-validate"
 
 
 class BankSpec(Strict):
@@ -58,6 +57,15 @@ def find_bank_root(path: Path) -> Path | None:
 
 def load_bank(path: Path, only: Path | None = None) -> Bank:
     """Load a bank folder (or the bank holding `only`, a single question file); report every problem."""
+    bank, problems, _ = read_bank(path, only)
+    if problems:
+        raise UserError(sorted(problems))
+    return bank
+
+
+def read_bank(path: Path, only: Path | None = None) -> tuple[Bank, list[Problem], list[Draft]]:
+    """A bank with the questions that validate, the problems of those that do not, and the drafts of those among
+    them whose keys parsed (problems of bank.yaml and its modules are raised)."""
     root = path if path.is_dir() else path.parent
     bank_file = root / BANK_FILE
     document = load_yaml_file(bank_file)
@@ -77,15 +85,18 @@ def load_bank(path: Path, only: Path | None = None) -> Bank:
     if not files:
         raise UserError([Problem(display_name(root), 0, "", "bank has no question files under questions/")])
     questions: dict[str, Question] = {}
+    drafts: list[Draft] = []
     for file in files:
         try:
             raw = read_bytes(file)
-            loaded = validate_question(load_yaml_bytes(raw, display_name(file)), raw, registries)
+            document = load_yaml_bytes(raw, display_name(file))
+            loaded = validate_question(document, raw, registries)
         except UserError as exc:
             problems.extend(exc.problems)
             continue
         if isinstance(loaded, list):
             problems.extend(loaded)
+            drafts.extend(filter(None, [draft_of(document)]))
         elif loaded.id in questions:
             first = questions[loaded.id]
             problems.append(
@@ -96,26 +107,7 @@ def load_bank(path: Path, only: Path | None = None) -> Bank:
             )
         else:
             questions[loaded.id] = loaded
-            problems.extend(satisfiability_problems(loaded))
-    if problems:
-        raise UserError(sorted(problems))
-    return Bank(spec, root.resolve(), questions, digests, registries)
-
-
-def satisfiability_problems(question: Question) -> list[Problem]:
-    """Constraints that reject every draw, and canonical values that break a constraint, reported at load."""
-    from qbank.draw.params import DrawError, canonical_params, draw_params
-
-    problems = []
-    checks = [lambda: draw_params(question, 0, VALIDATION_PAPER)] if question.spec.params else []
-    if question.spec.canonical is not None:
-        checks.append(lambda: canonical_params(question))
-    for check in checks:
-        try:
-            check()
-        except DrawError as exc:
-            problems.append(exc.problem())
-    return problems
+    return Bank(spec, root.resolve(), questions, digests, registries), problems, drafts
 
 
 def _import_modules(root: Path, spec: BankSpec, document, problems: list[Problem]) -> dict[str, str]:
@@ -144,6 +136,12 @@ def _import_modules(root: Path, spec: BankSpec, document, problems: list[Problem
 
 def load_questions(path: Path) -> tuple[Bank, list[Question]]:
     """Load what a CLI PATH names: a bank folder, its bank.yaml, or one question file in a bank."""
+    bank = load_bank(*bank_location(path))
+    return bank, list(bank.questions.values())
+
+
+def bank_location(path: Path) -> tuple[Path, Path | None]:
+    """The bank folder a CLI PATH names, and the single question file when it names one."""
     path = Path(path)
     if not path.exists():
         raise UserError([Problem(display_name(path), 0, "", "no such file or folder")])
@@ -151,5 +149,4 @@ def load_questions(path: Path) -> tuple[Bank, list[Question]]:
     if root is None:
         raise UserError([Problem(display_name(path), 0, "", f"not inside a bank (no {BANK_FILE} here or above)")])
     single_question = path.is_file() and path.name != BANK_FILE
-    bank = load_bank(root, only=path) if single_question else load_bank(root)
-    return bank, list(bank.questions.values())
+    return root, path if single_question else None

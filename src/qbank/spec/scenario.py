@@ -1,7 +1,9 @@
 """Shared scenarios: a block of parameters drawn once per paper and read by several questions.
 
 An exam declares `scenarios: {NAME: {params, constraints}}`; a question placed with `scenario: NAME` reads
-the scenario's values for each of its parameters marked `shared: true`, and draws the others itself.
+the scenario's values for each of its parameters marked `shared: true`, and draws the others itself. Here the
+scenarios and bindings are checked as written; `qbank.preflight.scenarios` draws them, `qbank.draw.scenarios`
+draws them per paper.
 """
 
 from __future__ import annotations
@@ -11,16 +13,13 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from qbank.core.errors import Problem, UserError, join_path
-from qbank.draw.params import Draw, DrawError, draw_params
-from qbank.spec.bank import VALIDATION_PAPER
+from qbank.core.errors import Problem, join_path
 from qbank.spec.load import Document, KeyPath
 from qbank.spec.param_domain import declared_values, rejection
 from qbank.spec.registry import Registries
 from qbank.spec.validate import Question, validate_question
 
 SCENARIO_KEYS = ("params", "constraints")
-SAMPLED_SEEDS = 20  # scenario draws checked against every bound question's declarations when the exam loads
 
 
 class BoundPart(Protocol):
@@ -42,9 +41,11 @@ def shared_names(question: Question) -> set[str]:
 
 def compile_scenarios(
     raw: Mapping[str, Any], bindings: Iterable[tuple[BoundPart, KeyPath]], registries: Registries, doc: Document
-) -> Mapping[str, Question]:
-    """Validate every scenario and every binding of a question to one; report all problems located."""
+) -> tuple[Mapping[str, Question], list[tuple[BoundPart, KeyPath]], list[Problem]]:
+    """Validate every scenario and every binding of a question to one: the scenarios that validate, the bindings
+    found sound and every problem, located."""
     problems: list[Problem] = []
+    sound: list[tuple[BoundPart, KeyPath]] = []
     compiled: dict[str, Question] = {}
     for name, data in raw.items():
         result = _compile(name, data, registries, doc)
@@ -60,17 +61,18 @@ def compile_scenarios(
             known = ", ".join(sorted(raw)) or "none"
             problems.append(doc.problem(path, f"no scenario {name!r} in this exam (defined: {known})"))
         elif name in compiled:
-            problems.extend(_binding_problems(part.question, name, compiled[name], doc, path))
+            found = _binding_problems(part.question, name, compiled[name], doc, path)
+            problems.extend(found)
+            if not found:
+                sound.append((part, path))
     for name in raw:
         if name not in used:
             problems.append(doc.problem(("scenarios", name), "no question reads this scenario"))
-    if problems:
-        raise UserError(problems)
-    return MappingProxyType(compiled)
+    return MappingProxyType(compiled), sound, problems
 
 
 def _compile(name: str, data: Any, registries: Registries, doc: Document) -> Question | list[Problem]:
-    """A scenario as a parameter-only question (validated like one), checked to be satisfiable."""
+    """A scenario as a parameter-only question (validated like one)."""
     prefix = ("scenarios", name)
     if not isinstance(data, dict):
         return [doc.problem(prefix, "a scenario is a mapping with `params` (and optional `constraints`)")]
@@ -83,21 +85,18 @@ def _compile(name: str, data: Any, registries: Registries, doc: Document) -> Que
     digest_source = json.dumps(data, sort_keys=True, default=str).encode("utf-8")
     result = validate_question(doc.subdocument(prefix, synthetic), digest_source, registries)
     if isinstance(result, list):
-        return [_prefixed(problem, prefix) for problem in result]
-    try:
-        draw_params(result, 0, VALIDATION_PAPER, stream=stream_name(name))
-    except DrawError as exc:
-        return [_prefixed(exc.problem(), prefix)]
+        return [prefixed(problem, prefix) for problem in result]
     return result
 
 
-def _prefixed(problem: Problem, prefix: KeyPath) -> Problem:
+def prefixed(problem: Problem, prefix: KeyPath) -> Problem:
     """A problem found in a scenario, with the key path written from the top of the exam file."""
     return Problem(problem.file, problem.line, join_path(*prefix, problem.path), problem.message)
 
 
 def _binding_problems(question: Question, name: str, scenario: Question, doc: Document, path: KeyPath) -> list[Problem]:
-    """A bound question must declare (`shared: true`) every scenario name it reads, and read at least one."""
+    """A bound question must declare (`shared: true`) every scenario name it reads, read at least one, and accept
+    every value the scenario declares for it."""
     provided = set(scenario.spec.params)
     shared = shared_names(question)
     problems = []
@@ -122,19 +121,7 @@ def _binding_problems(question: Question, name: str, scenario: Question, doc: Do
             problems.append(
                 doc.problem(path, _outside(question, name, param, f"as declared in the scenario, {reason}"))
             )
-    if problems:
-        return problems
-    try:
-        for seed in range(SAMPLED_SEEDS):
-            values = draw_params(scenario, seed, VALIDATION_PAPER, stream=stream_name(name)).params
-            outside = given_problems(question, name, values, f"seed {seed}")
-            if outside:
-                return [doc.problem(path, problem.message) for problem in outside]
-            if seed == 0:
-                draw_params(question, 0, VALIDATION_PAPER, given=values)
-    except DrawError as exc:
-        return [exc.problem()]
-    return []
+    return problems
 
 
 def _outside(question: Question, name: str, param: str, reason: str) -> str:
@@ -155,10 +142,3 @@ def given_problems(question: Question, name: str, values: Mapping[str, Any], whi
             problems.append(Problem(question.file, line, f"params.{param}",
                                     _outside(question, name, param, f"drawn for {which}, {reason}")))  # fmt: skip
     return problems
-
-
-def draw_scenarios(
-    scenarios: Mapping[str, Question], names: Iterable[str], seed: int, paper_id: str
-) -> dict[str, Draw]:
-    """Draw each named scenario once for a paper, from its own stream."""
-    return {name: draw_params(scenarios[name], seed, paper_id, stream=stream_name(name)) for name in sorted(set(names))}

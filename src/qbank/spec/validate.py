@@ -1,21 +1,22 @@
-"""Validate stage: turn a loaded YAML document into a checked, compiled `Question`."""
+"""Validate stage: turn a loaded YAML document into a checked, compiled `Question`.
+
+Only what the document itself says is checked here; what needs drawing, typesetting or the template language
+(satisfiable constraints, label math, template names and `steps` reads) is `qbank.preflight`'s, run for the
+questions about to be used.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import math
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
 from qbank.core.errors import Problem
 from qbank.core.responses import normal_text
 from qbank.expressions.expression import Expression, ExpressionError, compile_expression
-from qbank.render import templating
-from qbank.render.markup import inline_math_problems
-from qbank.render.steps_reads import steps_problems
 from qbank.spec.load import Document
 from qbank.spec.models import (
     RANDOM_KINDS,
@@ -33,13 +34,8 @@ from qbank.spec.registry import Entry, Registries
 from qbank.spec.schema_errors import pydantic_problems
 from qbank.spec.steps_decl import Record, parse_steps
 
-if TYPE_CHECKING:
-    from qbank.draw.params import DrawPlan
-
 FORMAT_KEYS = {"int": set(), "fixed": {"decimals"}, "sig": {"sig"}, "vector": {"decimals"},
                "matrix": {"decimals"}, "text": set()}  # fmt: skip
-TEXT_CONTEXT = {"params"}
-SOLUTION_CONTEXT = {"params", "steps", "answers", "values"}
 
 
 @dataclass(frozen=True)
@@ -72,12 +68,25 @@ class Question:
         """The question id."""
         return self.spec.id
 
-    @cached_property
-    def draw_plan(self) -> DrawPlan:
-        """The parameters compiled into draw steps, built on first use."""
-        from qbank.draw.params import compile_draw_plan  # qbank.draw.params imports this module
 
-        return compile_draw_plan(self)
+class Draft(NamedTuple):
+    """A question file whose keys parsed but that failed a cross-field check: what preflight can still check in it
+    (template names and `steps` reads, label math), so that every problem of a bank is reported at once."""
+
+    spec: QuestionSpec
+    document: Document
+    steps: Record | None = None
+
+
+def draft_of(document: Document) -> Draft | None:
+    """The Draft of a question document whose keys parse (None if they do not)."""
+    if not isinstance(document.data, dict):
+        return None
+    try:
+        spec = QuestionSpec.model_validate(document.data)
+    except ValidationError:
+        return None
+    return Draft(spec, document, parse_steps(spec.steps, document, []))  # its problems are reported already
 
 
 def validate_question(document: Document, file_bytes: bytes, registries: Registries) -> Question | list[Problem]:
@@ -98,14 +107,13 @@ def validate_question(document: Document, file_bytes: bytes, registries: Registr
     if spec.answers and spec.solver is None:
         problems.append(document.problem(("solver",), "required when the question declares answers"))
     figure = _lookup(registries.figures, spec.figure, ("figure",), document, problems)
-    _check_templates(spec, document, problems)
     steps = parse_steps(spec.steps, document, problems)
     if spec.steps is not None and spec.solver is None:
         problems.append(document.problem(("steps",), "declared steps need a `solver` to return them"))
+    if problems:
+        return problems
     digest = hashlib.sha256(file_bytes).hexdigest()
-    question = Question(spec, document.file, digest, constraints, derived, solver, figure, document, distinct, steps)
-    problems.extend(steps_problems(question))  # solution template reads vs the `steps:` declaration
-    return problems or question
+    return Question(spec, document.file, digest, constraints, derived, solver, figure, document, distinct, steps)
 
 
 def _lookup(registry, name, path, document, problems) -> Entry | None:
@@ -248,8 +256,7 @@ def _check_canonical(spec: QuestionSpec, doc: Document, problems: list[Problem])
 
 
 def _check_answers(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> None:
-    """Each answer format takes only its own keys; labels, units and rubric lines hold valid $math$; rubric
-    points add up to the marks."""
+    """Each answer format takes only its own keys; rubric points add up to the marks."""
     for name, answer in spec.answers.items():
         needed = FORMAT_KEYS[answer.format]
         for key in ("decimals", "sig"):
@@ -274,23 +281,7 @@ def _check_answers(spec: QuestionSpec, doc: Document, problems: list[Problem]) -
                     problems.append(doc.problem(("answers", name, "accept", key), message))
         if answer.percent is not None and answer.format == "text":
             problems.append(doc.problem(("answers", name, "percent"), "not used by format 'text'"))
-    labels = [(("answers", name, "label"), answer.label) for name, answer in spec.answers.items()]
-    labels += [(("answers", name, "unit"), answer.unit) for name, answer in spec.answers.items()]
-    labels += [(("rubric", i, "text"), item.text) for i, item in enumerate(spec.rubric)]
-    for path, text in labels:
-        if "$" in text:
-            problems.extend(doc.problem(path, message) for message in inline_math_problems(text))
     if spec.rubric:
         total = sum(item.points for item in spec.rubric)
         if not math.isclose(total, spec.marks):
             problems.append(doc.problem(("rubric",), f"points add up to {total:g}, but marks is {spec.marks:g}"))
-
-
-def _check_templates(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> None:
-    """Templates must parse and use only names they can see."""
-    params = set(spec.params)
-    for key, allowed in (("text", params | TEXT_CONTEXT), ("solution", params | SOLUTION_CONTEXT)):
-        source = getattr(spec, key)
-        first_line = doc.block_starts.get((key,), doc.line((key,)))
-        for line, message in templating.template_problems(source, allowed, set(spec.answers)):
-            problems.append(Problem(doc.file, first_line + line - 1, key, message))

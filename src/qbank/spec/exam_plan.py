@@ -1,0 +1,151 @@
+"""An exam's plan: question references resolved into numbered items, parts and pools, placement by placement."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+from qbank.core.errors import Problem, UserError
+from qbank.spec.bank import Bank
+from qbank.spec.exam_spec import ExamSpec, QuestionRef
+from qbank.spec.load import Document
+from qbank.spec.validate import Question
+
+
+@dataclass(frozen=True)
+class Part:
+    """One question on the paper with its marks, its label within its number ('a', 'b', or ''), the
+    shared scenario it reads (if any) and its placement key (see `key`)."""
+
+    label: str
+    question: Question
+    marks: float
+    scenario: str | None = None
+    placement: str = ""
+
+    @property
+    def key(self) -> str:
+        """This placement's name and random stream: the question id, then `id#2`, `id#3`, ... for repeats."""
+        return self.placement or self.question.id
+
+
+@dataclass(frozen=True)
+class Item:
+    """One numbered question of the paper."""
+
+    number: int
+    section: int
+    parts: tuple[Part, ...]
+
+    @property
+    def marks(self) -> float:
+        """Total marks of the numbered question."""
+        return sum(p.marks for p in self.parts)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """`pick` questions drawn per paper from `candidates`; each becomes its own numbered question."""
+
+    section: int
+    entry: int
+    candidates: tuple[Part, ...]
+    pick: int
+
+    @property
+    def stream(self) -> str:
+        """The name of the random stream that picks this pool's questions."""
+        return f"pool:{self.section}:{self.entry}"
+
+
+Entry = Item | Pool
+
+
+Binding = tuple[Part, tuple[str | int, ...]]
+
+
+def plan_sections(spec: ExamSpec, bank: Bank, doc: Document) -> tuple[tuple[tuple[Entry, ...], ...], list[Binding]]:
+    """Resolve question ids into items and pools per section (a question placed again, or `repeat`ed, is a new
+    placement with its own stream), and list the parts bound to a scenario (with where the binding is written);
+    every unknown id is reported."""
+    problems: list[Problem] = []
+    bindings: list[Binding] = []
+    seen: dict[str, int] = {}
+    plan: list[tuple[Entry, ...]] = []
+    for s_index, section in enumerate(spec.sections):
+        entries: list[Entry] = []
+        for q_index, entry in enumerate(section.questions):
+            where = ("sections", s_index, "questions", q_index)
+            given = [key for key in ("id", "parts", "pool") if getattr(entry, key) is not None]
+            if len(given) != 1:
+                problems.append(doc.problem(where, "give either `id` or `parts` or `pool` (exactly one)"))
+                continue
+            if entry.pick is not None and entry.pool is None:
+                problems.append(doc.problem((*where, "pick"), "`pick` goes with `pool`"))
+            if entry.parts is not None:
+                if entry.marks is not None:
+                    problems.append(doc.problem((*where, "marks"), "marks go on each part"))
+                refs = [(r, (*where, "parts", i), r.scenario or entry.scenario) for i, r in enumerate(entry.parts)]
+            elif entry.pool is not None:
+                refs = [(QuestionRef(id=qid, marks=entry.marks), (*where, "pool", i), entry.scenario)
+                        for i, qid in enumerate(entry.pool)]  # fmt: skip
+            else:
+                refs = [(QuestionRef(id=entry.id or "", marks=entry.marks), where, entry.scenario)]
+            if entry.repeat is not None and entry.id is None:
+                problems.append(doc.problem((*where, "repeat"), "`repeat` goes with `id`"))
+            label_of = (lambda i: chr(ord("a") + i)) if entry.parts is not None else (lambda i: "")
+            parts = [_part(ref, path, scenario, label_of(i), bank, doc, problems)
+                     for i, (ref, path, scenario) in enumerate(refs)]  # fmt: skip
+            for part, (ref, path, _) in zip(parts, refs, strict=True):
+                if part is not None and part.scenario is not None:
+                    scenario_path = (*path, "scenario") if ref.scenario or path == where else (*where, "scenario")
+                    bindings.append((part, scenario_path))
+            resolved = tuple(part for part in parts if part is not None)
+            if len(resolved) != len(parts):
+                continue
+            if entry.pool is None and entry.id is not None:
+                entries.extend(Item(0, s_index, (_placed(resolved[0], seen),)) for _ in range(entry.repeat or 1))
+                continue
+            resolved = tuple(_placed(part, seen) for part in resolved)
+            if entry.pool is None:
+                entries.append(Item(0, s_index, resolved))
+                continue
+            pick = entry.pick if entry.pick is not None else 0
+            if entry.pick is None:
+                problems.append(doc.problem(where, "a pool needs `pick` (how many of its questions each paper gets)"))
+            elif pick > len(resolved):
+                size = f"{len(resolved)} question{'s' if len(resolved) != 1 else ''}"
+                problems.append(doc.problem((*where, "pick"), f"pick {pick} is larger than the pool of {size}"))
+            marks = sorted({part.marks for part in resolved})
+            if len(marks) > 1:
+                listed = ", ".join(f"{p.question.id} {p.marks:g}" for p in resolved)
+                problems.append(doc.problem((*where, "pool"), f"pool questions carry different marks ({listed}); "
+                                            "give `marks` on the pool"))  # fmt: skip
+            entries.append(Pool(s_index, q_index, resolved, pick))
+        plan.append(tuple(entries))
+    if problems:
+        raise UserError(problems)
+    return tuple(plan), bindings
+
+
+def _placed(part: Part, seen: dict[str, int]) -> Part:
+    """The part as the next placement of its question: the first keeps the question id (its stream, so seeds of
+    exams without repeats never change), the k-th is named `id#k`."""
+    count = seen[part.question.id] = seen.get(part.question.id, 0) + 1
+    return part if count == 1 else dataclasses.replace(part, placement=f"{part.question.id}#{count}")
+
+
+def _part(ref: QuestionRef, path: tuple[str | int, ...], scenario: str | None, label: str, bank: Bank,
+          doc: Document, problems: list[Problem]) -> Part | None:  # fmt: skip
+    """Resolve one question reference into a Part (None, with a problem recorded, if the id is unknown)."""
+    id_path = (*path, "id") if path[-2:-1] != ("pool",) else path
+    question = bank.questions.get(ref.id)
+    if question is None:
+        problems.append(doc.problem(id_path, f"no question {ref.id!r} in bank {bank.spec.name!r}"))
+        return None
+    marks = ref.marks if ref.marks is not None else question.spec.marks
+    if question.spec.rubric and not math.isclose(marks, question.spec.marks):
+        problems.append(doc.problem(id_path, f"marks {marks:g} differ from the {question.spec.marks:g} "
+                                    "its rubric adds up to"))  # fmt: skip
+    return Part(label, question, marks, scenario)
