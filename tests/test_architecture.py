@@ -7,6 +7,8 @@ and inside functions alike (a lazy import is still a dependency), relative forms
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,3 +185,25 @@ def test_the_root_package_imports_nothing_of_qbank():
 def test_no_module_over_300_lines():
     long = {str(p.relative_to(ROOT)): n for p in PACKAGE.rglob("*.py") if (n := len(p.read_text().splitlines())) > 300}
     assert not long, f"modules over {MAX_LINES} lines (split them): {long}"
+
+
+def test_each_stage_init_names_and_exports_what_it_hands_on():
+    bare = []
+    for stage in STAGES:
+        init = PACKAGE / stage / "__init__.py"
+        if stage == "sets" and not init.exists():
+            continue  # a namespace package: the repository's .gitignore (`sets/`) hides a new file there
+        tree = ast.parse(init.read_text())
+        docstring = ast.get_docstring(tree) or ""
+        exported = [n for n in tree.body if isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "__all__"
+                                                                              for t in n.targets)]  # fmt: skip
+        if len(docstring.split()) < 8 or (stage not in ("speedups", "cli") and not exported):
+            bare.append(stage)
+    assert not bare, f"stage __init__ without a docstring naming what it hands on, or without __all__: {bare}"
+
+
+def test_stage_packages_stay_light():
+    stages = ", ".join(f"qbank.{stage}" for stage in STAGES if (PACKAGE / stage / "__init__.py").exists())
+    code = f"import sys, {stages}; print(sorted(m for m in ('weasyprint', 'pikepdf') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
