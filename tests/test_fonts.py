@@ -17,9 +17,9 @@ from fontTools.ttLib import TTFont
 from qbank.audit.compare import environment_changes
 from qbank.core.errors import UserError
 from qbank.output import actualtext
-from qbank.render.fontfiles import BOLD, REGULAR, TEXT_FAMILIES, cmap, face
 from qbank.output.fontrecord import embedded_fonts, missing_fonts
 from qbank.preflight.fontcover import uncovered
+from qbank.render.fontfiles import BOLD, REGULAR, TEXT_FAMILIES, cmap, face
 
 from .conftest import ROOT
 
@@ -109,8 +109,8 @@ def test_a_roster_name_no_font_covers_is_one_located_error_before_rendering(samp
 
 
 def test_without_cjk_fonts_the_error_names_the_missing_family(sample_copy, run_cli, monkeypatch):
-    from qbank.render import fontfiles
     from qbank.preflight import fontcover
+    from qbank.render import fontfiles
 
     faces = tuple(f for f in fontfiles.installed_faces() if "CJK" not in f.family)
     monkeypatch.setattr(fontfiles, "installed_faces", lambda: faces)

@@ -9,19 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qbank.render.paper import EXAM_PRACTICE_PAPER, SolvedPaper, page_context, solve_paper
-from qbank.draw.params import thaw
 from qbank.core.errors import LocatedError, UserError
-from qbank.spec.exam import Exam
-from qbank.preflight.checks import checked_exam
-from qbank.preflight.fontcover import check_printable
-from qbank.render.leaks import paper_leaks
+from qbank.draw.params import thaw
 from qbank.output.manifest import build_manifest, inputs_record, manifest_bytes, paper_record, seal
 from qbank.output.outdir import bank_inputs, check_output
 from qbank.output.pages import page_pdf
+from qbank.output.writer import write_set
+from qbank.preflight.checks import checked_exam
+from qbank.preflight.fontcover import check_printable
+from qbank.render.leaks import paper_leaks
+from qbank.render.paper import EXAM_PRACTICE_PAPER, SolvedPaper, page_context, solve_paper
 from qbank.render.question import PageRenderer, formatted_answers, render_part
 from qbank.solve.variant import make_variant
-from qbank.output.writer import write_set
+from qbank.spec.exam import Exam
 
 Progress = Callable[[str], None]
 PRACTICE_REDRAWS = 8  # draws of a practice question that keeps coinciding with the paper's (see solve_exam_practice)

@@ -16,23 +16,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qbank.output.booklet import BOOKLET, booklet_label, merge_pdfs
-from qbank.sets.build import BuildResult
-from qbank.core.csvfiles import csv_bytes
-from qbank.spec.exam import Exam
-from qbank.preflight.checks import checked_exam
 from qbank.check.exam_sweep import require_distinct_forms
-from qbank.preflight.fontcover import check_printable
-from qbank.output.fontrecord import merge_records
+from qbank.core.csvfiles import csv_bytes
 from qbank.core.lifetime import guard_worker
-from qbank.spec.load import display_name
+from qbank.core.progress import Progress
+from qbank.output.booklet import BOOKLET, booklet_label, merge_pdfs
+from qbank.output.fontrecord import merge_records
 from qbank.output.manifest import assemble_manifest, inputs_record, manifest_bytes, seal
 from qbank.output.outdir import bank_inputs, check_output
-from qbank.core.progress import Progress
-from qbank.render.question import PageRenderer
-from qbank.spec.roster import Student, form_ids, read_roster
-from qbank.sets.workers import JobSpec, run_jobs
 from qbank.output.writer import Staging, write_durable
+from qbank.preflight.checks import checked_exam
+from qbank.preflight.fontcover import check_printable
+from qbank.render.question import PageRenderer
+from qbank.sets.build import BuildResult
+from qbank.sets.workers import JobSpec, run_jobs
+from qbank.spec.exam import Exam
+from qbank.spec.load import display_name
+from qbank.spec.roster import Student, form_ids, read_roster
 
 GRADEBOOK = "answers.csv"
 

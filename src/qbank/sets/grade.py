@@ -15,9 +15,9 @@ from typing import Any
 
 from qbank.core.csvfiles import csv_bytes
 from qbank.core.errors import Problem, UserError
+from qbank.sets.verdicts import Cell, detail_csv, grade_cell
 from qbank.spec.models import AnswerSpec
 from qbank.spec.roster import Table, field_problems, reserved_column
-from qbank.sets.verdicts import Cell, detail_csv, grade_cell
 
 
 @dataclass(frozen=True)

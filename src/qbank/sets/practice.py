@@ -8,21 +8,21 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from qbank.render.paper import SolvedPaper, SolvedPart, page_context
-from qbank.spec.bank import Bank, load_questions
-from qbank.sets.build import BuildResult
-from qbank.draw.params import generator, stream_seed
 from qbank.core.errors import LocatedError, Problem, UserError
-from qbank.spec.exam import Course, Exam, ExamSpec, Item, Part, Section
+from qbank.draw.params import generator, stream_seed
 from qbank.output.fontrecord import embedded_fonts
 from qbank.output.manifest import assemble_manifest, inputs_record, manifest_bytes, paper_record, seal
 from qbank.output.outdir import bank_inputs, check_output
 from qbank.output.pages import page_pdf
-from qbank.preflight.checks import preflight
-from qbank.render.question import PageRenderer, render_part
-from qbank.solve.variant import make_variant
-from qbank.spec.validate import Question
 from qbank.output.writer import write_set
+from qbank.preflight.checks import preflight
+from qbank.render.paper import SolvedPaper, SolvedPart, page_context
+from qbank.render.question import PageRenderer, render_part
+from qbank.sets.build import BuildResult
+from qbank.solve.variant import make_variant
+from qbank.spec.bank import Bank, load_questions
+from qbank.spec.exam import Course, Exam, ExamSpec, Item, Part, Section
+from qbank.spec.validate import Question
 
 PRACTICE_PAPER = "practice"
 ORDER_STREAM = "practice:order"

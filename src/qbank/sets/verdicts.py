@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from qbank.core.csvfiles import csv_bytes
+from qbank.core.responses import Unreadable, accepted_texts, read_response, strip_text_marker, visible
 from qbank.solve.formats import matches, tolerance_of
 from qbank.spec.models import AnswerSpec
-from qbank.core.responses import Unreadable, accepted_texts, read_response, strip_text_marker, visible
 
 VERDICTS = ("right", "wrong", "blank", "unreadable")
 DETAIL_COLUMNS = ("line", "paper", "name", "question", "answer", "column", "typed", "read_as", "key", "accepted",

@@ -19,17 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qbank.render.paper import SolvedPaper, page_context, solve_paper
 from qbank.core.errors import Problem, UserError
-from qbank.spec.exam import Exam, load_exam
-from qbank.output.fontrecord import embedded_fonts
-from qbank.render.leaks import paper_leaks
 from qbank.core.lifetime import guard_worker
-from qbank.speedups import install_all
+from qbank.output.fontrecord import embedded_fonts
 from qbank.output.manifest import paper_record
 from qbank.output.pdf import PdfError, write_pdf
-from qbank.render.question import PageRenderer, formatted_answers
 from qbank.output.writer import write_durable
+from qbank.render.leaks import paper_leaks
+from qbank.render.paper import SolvedPaper, page_context, solve_paper
+from qbank.render.question import PageRenderer, formatted_answers
+from qbank.spec.exam import Exam, load_exam
+from qbank.speedups import install_all
 
 TASKS_PER_CHILD = 25
 _STATE: dict[str, Any] = {}
