@@ -17,6 +17,10 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qbank.output.recipes import ClassSetRecipe
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS_PER_STUDENT = 0.3
@@ -28,44 +32,45 @@ def max_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def recipe_for(exam: Path, students: int, seed: int, key_style: str) -> dict:
+def recipe_for(exam: Path, students: int, seed: int, key_style: str) -> ClassSetRecipe:
     """A class-set recipe for `students` synthetic students."""
-    papers = [{"id": f"26CS{i:04d}", "student": {"roll": f"26CS{i:04d}", "name": f"Student {i}"}}
-              for i in range(1, students + 1)]  # fmt: skip
-    return {"kind": "class", "exam": str(exam), "seed": seed, "canonical": False, "key": key_style, "templates": [],
-            "roster": None,
-            "forms": None, "columns": ["roll", "name"], "papers": papers}  # fmt: skip
+    from qbank.output.recipes import ClassPaper, ClassSetRecipe
+
+    papers = tuple(ClassPaper(f"26CS{i:04d}", {"roll": f"26CS{i:04d}", "name": f"Student {i}"})
+                   for i in range(1, students + 1))  # fmt: skip
+    return ClassSetRecipe(str(exam), seed, papers, ("roll", "name"), key=key_style, csv_bom=False)
 
 
 def run(exam: Path, students: int, jobs: int, seed: int, key_style: str, keep_keys: Path | None = None) -> dict:
     """Build one class set into a temporary folder (moving its keys to `keep_keys` if given); return its figures."""
-    from qbank.core.progress import Progress
-    from qbank.sets.classset import make_class_set
+    from qbank.output.produce import produce
 
-    folder = Path(tempfile.mkdtemp(prefix="qbank-bench-"))
+    folder = Path(tempfile.mkdtemp(prefix="qbank-bench-")) / "set"
     self_before = time.process_time()
     started = time.perf_counter()
     try:
-        with Progress(students, "papers", enabled=False) as progress:
-            manifest, stats = make_class_set(recipe_for(exam, students, seed, key_style), folder, jobs, progress)
+        made = produce(recipe_for(exam, students, seed, key_style), folder, jobs=jobs)
+        manifest, stats = made.manifest, made.stats
         wall = time.perf_counter() - started
         size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
         if keep_keys is not None:
             shutil.move(folder / "keys", keep_keys)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    workers = stats["worker_peak_rss_mb"]
+        shutil.rmtree(folder.parent, ignore_errors=True)
+    workers = stats.worker_peak_rss_mb
     # CPU of the papers themselves (in the workers) plus this process (booklet, gradebook); not worker start-up
-    return {"students": students, "wall": wall, "cpu": stats["worker_cpu_seconds"] + time.process_time() - self_before,
+    return {"students": students, "wall": wall, "cpu": stats.worker_cpu_seconds + time.process_time() - self_before,
             "workers": len(workers), "worker_peak": max(workers.values()), "worker_low": min(workers.values()),
-            "files": len(manifest["files"]), "bytes": size, "booklet": stats["booklet_peak_rss_mb"],
-            "booklet_s": stats["booklet_seconds"]}  # fmt: skip
+            "files": len(manifest["files"]), "bytes": size, "booklet": stats.booklet_peak_rss_mb,
+            "booklet_s": stats.booklet_seconds}  # fmt: skip
 
 
 def booklet_run(keys: Path, students: int) -> dict:
     """Merge `keys` (replicated round-robin as symbolic links) into the key booklet of a class of `students`,
     in its own process as a parallel build does; return its figures."""
-    from qbank.sets.classset import ClassPaper, merge_booklet
+    from qbank.output.class_set import merge_booklet
+    from qbank.output.recipes import ClassPaper
+    from qbank.output.writer import StagedFolder
 
     sources = sorted(keys.glob("*.pdf"))
     folder = Path(tempfile.mkdtemp(prefix="qbank-booklet-"))
@@ -77,7 +82,7 @@ def booklet_run(keys: Path, students: int) -> dict:
             (folder / "keys" / f"{roll}.pdf").symlink_to(sources[i % len(sources)])
             papers.append(ClassPaper(roll, {"roll": roll, "name": f"Student {i + 1}"}))
         started = time.perf_counter()
-        _, peak = merge_booklet(folder, papers, jobs=2)
+        _, peak = merge_booklet(StagedFolder(folder), papers, jobs=2)
         wall = time.perf_counter() - started
         size = (folder / "key-booklet.pdf").stat().st_size
     finally:
@@ -103,8 +108,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print its figures."""
     args = parse_args(argv)
+    from qbank.output.pool import TASKS_PER_CHILD
     from qbank.sets.classset import default_jobs
-    from qbank.sets.workers import TASKS_PER_CHILD
     from qbank.speedups import install_all
 
     install_all()  # as the CLI does (workers install them too)

@@ -121,10 +121,10 @@ def split_solve_paper(clock: Clock) -> Iterator[None]:
 def render_pair(exam: Exam, renderer: PageRenderer, seed: int, clock: Clock) -> dict[str, Any]:
     """Draw, solve and render paper and key for `seed` to PDF bytes (as `qbank build` does); return sizes."""
     from qbank.output.pdf import write_pdf
-    from qbank.render.paper import page_context, solve_paper
-    from qbank.sets.build import allowed_roots_for
+    from qbank.render.page import page_context
+    from qbank.render.paper import solve_paper
 
-    roots = allowed_roots_for(exam, renderer)
+    roots = [exam.bank.root, *renderer.template_dirs]  # as qbank.output.documents.Documents allows
     with split_solve_paper(clock):
         paper = solve_paper(exam, seed, "main")
     sizes = {}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qbank.render.paper import page_context, solve_paper
+from qbank.render.page import page_context
+from qbank.render.paper import solve_paper
 from qbank.render.question import PageRenderer
 from qbank.spec.exam import load_exam
 

@@ -144,7 +144,8 @@ def test_canonical_build_uses_canonical_values(tmp_path):
 
 
 def test_key_styles_restate_the_question_only_in_full(tmp_path):
-    from qbank.render.paper import page_context, solve_paper
+    from qbank.render.page import page_context
+    from qbank.render.paper import solve_paper
     from qbank.render.question import PageRenderer
     from qbank.spec.exam import load_exam
 
@@ -186,14 +187,15 @@ def test_the_cli_key_styles_match_the_renderers():
 def test_answer_space_has_the_declared_number_of_lines_in_splittable_blocks():
     import re
 
-    from qbank.render.paper import page_context, solve_paper
+    from qbank.render.page import page_context
+    from qbank.render.paper import solve_paper
     from qbank.render.question import PageRenderer
     from qbank.spec.exam import load_exam
 
     paper = solve_paper(load_exam(SAMPLE_EXAM), 7, "main")
     html = PageRenderer().render("paper", page_context(paper, "paper"))
     spaces = re.findall(r'<div class="answer-space">(.*?)</div></div>', html)
-    declared = [part["space"] for section in page_context(paper, "paper")["sections"]
-                for item in section["entries"] for part in item["parts"] if part["space"]]  # fmt: skip
+    declared = [part.space for section in page_context(paper, "paper").sections
+                for item in section.entries for part in item.parts if part.space]  # fmt: skip
     lines = [2 * block.count('class="lines') - block.count('class="lines one"') for block in spaces]
     assert lines == declared and any(n % 2 for n in declared)  # an odd count ends in a one-line block

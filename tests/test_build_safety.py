@@ -133,7 +133,7 @@ def test_an_exam_sets_practice_sheet_shows_other_variants_and_audits(sample_copy
 
 def test_a_practice_draw_that_coincides_with_the_paper_is_drawn_again(tmp_path):
     from qbank.render.paper import solve_paper
-    from qbank.sets.build import solve_exam_practice
+    from qbank.render.practice import solve_exam_practice
     from qbank.spec.exam import load_exam
 
     bank = write_bank(tmp_path, ["boundary"])

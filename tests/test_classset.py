@@ -109,7 +109,9 @@ def test_key_booklet_holds_every_key_in_roster_order(class40):
 def test_key_booklet_has_a_bookmark_per_student_and_is_reproducible(class40, tmp_path):
     import pikepdf
 
-    from qbank.sets.classset import ClassPaper, key_booklet
+    from qbank.output.class_set import key_booklet
+    from qbank.output.recipes import ClassPaper
+    from qbank.output.writer import StagedFolder
 
     out, rows = class40
     pages = [page_count(out / "keys" / f"{r['roll']}.pdf") for r in rows]
@@ -120,7 +122,7 @@ def test_key_booklet_has_a_bookmark_per_student_and_is_reproducible(class40, tmp
     again = tmp_path / "again"
     shutil.copytree(out / "keys", again / "keys")
     papers = [ClassPaper(r["roll"], {"roll": r["roll"], "name": r["name"]}) for r in rows]
-    digest, _ = key_booklet(again, papers)
+    digest, _ = key_booklet(StagedFolder(again), papers)
     assert (again / "key-booklet.pdf").read_bytes() == (out / "key-booklet.pdf").read_bytes()
     assert digest == manifest(out)["files"]["key-booklet.pdf"]
 
@@ -189,17 +191,16 @@ def test_class_set_refuses_to_overwrite_without_force(class40, tmp_path, capsys)
 def test_workers_are_recycled_and_every_paper_is_made_once(tmp_path, monkeypatch):
     from collections import Counter
 
-    from qbank.sets import workers
+    from qbank.output import class_paper, pool
+    from qbank.output.writer import StagedFolder
     from qbank.spec.exam import load_exam
 
-    monkeypatch.setattr(workers, "TASKS_PER_CHILD", 2)
+    monkeypatch.setattr(pool, "TASKS_PER_CHILD", 2)
     exam = load_exam(EXAM)
-    (tmp_path / "papers").mkdir()
-    (tmp_path / "keys").mkdir()
-    spec = workers.JobSpec(str(EXAM), exam.digest, 4, False, (), str(tmp_path), "compact")
+    spec = class_paper.JobSpec(str(EXAM), exam.digest, 4, False, (), StagedFolder(tmp_path), "compact")
     papers = [(f"S{i}", {"roll": f"S{i}", "name": f"N {i}"}) for i in range(7)]
-    results = workers.run_jobs(spec, papers, 2, lambda result: None)
-    assert [r["paper_id"] for r in results] == [p for p, _ in papers]
-    per_worker = Counter(r["pid"] for r in results)
+    results = class_paper.run_jobs(spec, papers, 2, lambda result: None)
+    assert [r.paper_id for r in results] == [p for p, _ in papers]
+    per_worker = Counter(r.pid for r in results)
     assert len(per_worker) >= 4 and max(per_worker.values()) <= 2  # fresh workers every 2 papers
     assert len(list((tmp_path / "papers").glob("*.pdf"))) == 7

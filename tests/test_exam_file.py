@@ -13,13 +13,14 @@ from qbank.cli import make_parser
 from qbank.core.errors import UserError
 from qbank.draw.layout import paper_layout
 from qbank.draw.scenarios import draw_scenarios
-from qbank.output.manifest import paper_record
+from qbank.output.class_set import answer_header
 from qbank.output.pdf import write_pdf
+from qbank.output.records import paper_record
 from qbank.preflight import scenarios as scenario_preflight
 from qbank.preflight.checks import checked_exam
-from qbank.render.paper import page_context, solve_paper
+from qbank.render.page import page_context
+from qbank.render.paper import solve_paper
 from qbank.render.question import PageRenderer
-from qbank.sets.classset import answer_header
 from qbank.spec.exam import load_exam
 from qbank.spec.roster import form_ids
 
@@ -65,8 +66,8 @@ def test_a_question_can_be_repeated_each_placement_drawing_its_own_numbers(sampl
     # the first placement keeps the question's own stream: an exam placing it once draws the same numbers
     assert matmuls[0] == params_of(solve_paper(load_exam(single), 11))[0][1]
     record = paper_record(paper)
-    assert [q["id"] for q in record["questions"]] == keys
-    assert {q["question"] for q in record["questions"]} == {"basics/matmul", "basics/softmax"}
+    assert [q.id for q in record.questions] == keys
+    assert {q.question for q in record.questions} == {"basics/matmul", "basics/softmax"}
     header = answer_header(load_exam(repeated))
     assert len(header) == len(set(header)) and "basics/matmul#3:product" in header
 
@@ -245,9 +246,9 @@ duration:""",
     assert "Cachet du surveillant" in html and "Invigilator" not in html
     assert "Consignes" in html and "Important Instructions" not in html
     context = page_context(solve_paper(load_exam(french), 1), "paper", {"form": "B"})
-    assert context["form_label"] == "FORM ( B )"  # the default; `labels.form` renames it
+    assert context.form_label == "FORM ( B )"  # the default; `labels.form` renames it
     french.write_text(french.read_text().replace("rules_title: Consignes}", "rules_title: Consignes, form: SUJET}"))
-    assert page_context(solve_paper(load_exam(french), 1), "paper", {"form": "B"})["form_label"] == "SUJET ( B )"
+    assert page_context(solve_paper(load_exam(french), 1), "paper", {"form": "B"}).form_label == "SUJET ( B )"
 
 
 def test_paper_size_is_read_in_any_case(sample_copy):

@@ -97,7 +97,7 @@ def test_a_roster_name_no_font_covers_is_one_located_error_before_rendering(samp
     roster = sample_copy / "roster.csv"
     roster.write_text("roll,name\nA1,Asha Rao\nA2,አበበ ቢቂላ\nA3,李雷\nA4,Bell ꦗꦮ\n", encoding="utf-8")
     rendered = []
-    monkeypatch.setattr("qbank.sets.workers.write_pdf", lambda *a, **k: rendered.append(1))
+    monkeypatch.setattr("qbank.output.pdf.write_pdf", lambda *a, **k: rendered.append(1))
     status, out, err = run_cli("build", "exams/sample.yaml", "--roster", "roster.csv", "--seed", "1", "--out", "set",
                                "--jobs", "1")  # fmt: skip
     assert status == 2 and not rendered and not (sample_copy / "set").exists()

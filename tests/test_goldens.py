@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from qbank.render.paper import page_context, solve_paper
+from qbank.render.page import page_context
+from qbank.render.paper import solve_paper
 from qbank.render.question import PageRenderer
 from qbank.spec.exam import load_exam
 

@@ -9,10 +9,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from qbank.output.pdf import write_pdf
-from qbank.render.paper import page_context, solve_paper
-from qbank.render.question import PageRenderer
-from qbank.sets.build import allowed_roots_for
+from qbank.output.documents import Documents
+from qbank.render.paper import solve_paper
 from qbank.spec.exam import load_exam
 
 from .conftest import DL_EXAM
@@ -46,11 +44,9 @@ def stranded_labels(pdf_path: Path) -> list[tuple[int, str]]:
 def test_no_label_or_marks_are_left_at_the_foot_of_a_page(tmp_path):
     # seed 1 of the deep-learning paper once left "7. (a) (5)" at the foot of page 8, its text on page 9
     exam = load_exam(DL_EXAM)
-    renderer = PageRenderer()
-    html = renderer.render("paper", page_context(solve_paper(exam, 1, "main"), "paper"))
+    documents = Documents(exam.bank.root)
     pdf = tmp_path / "paper.pdf"
-    roots = allowed_roots_for(exam, renderer)
-    pdf.write_bytes(write_pdf(html, base_dir=renderer.template_dirs[0], allowed_roots=roots))
+    pdf.write_bytes(documents.pdf("paper", documents.html("paper", solve_paper(exam, 1, "main"))))
     with pdfplumber.open(pdf) as document:
         labels = [w for w in document.pages[1].extract_words() if LABEL.fullmatch(w["text"])]
     assert labels, "the check must see the labels it looks for"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from qbank.sets.practice import choose
+from qbank.draw.sheet import choose
 from qbank.spec.bank import load_bank
 
 from .classsets import pdf_text

@@ -26,12 +26,12 @@ from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from qbank.check.givens import missing_givens
 from qbank.cli import main
 from qbank.draw.params import thaw
-from qbank.output.pdf import write_pdf
+from qbank.output.documents import Documents
+from qbank.output.exam_set import key_sidecar
 from qbank.render.leaks import answer_leaks
-from qbank.render.paper import page_context, solve_paper
-from qbank.render.question import PageRenderer, formatted_answers
+from qbank.render.paper import solve_paper
+from qbank.render.question import formatted_answers
 from qbank.render.text_numbers import plain_text
-from qbank.sets.build import allowed_roots_for, key_sidecar
 from qbank.solve.variant import make_variant
 from qbank.spec.exam import Exam, load_exam
 
@@ -55,12 +55,10 @@ def render_set(exam_path: Path, seed: int, canonical: bool, out: Path) -> dict[s
     """Worker: write paper.pdf, key.pdf and key.json for one seed, and read everything the tests need back."""
     exam = exam_of(str(exam_path))
     paper = solve_paper(exam, seed, "main", canonical)
-    renderer = PageRenderer()
+    documents = Documents(exam.bank.root)
     out.mkdir(parents=True)
     for kind in ("paper", "key"):
-        html = renderer.render(kind, page_context(paper, kind))
-        pdf = write_pdf(html, base_dir=renderer.template_dirs[0], allowed_roots=allowed_roots_for(exam, renderer))
-        (out / f"{kind}.pdf").write_bytes(pdf)
+        (out / f"{kind}.pdf").write_bytes(documents.pdf(kind, documents.html(kind, paper)))
     (out / "key.json").write_text(json.dumps(key_sidecar(paper), indent=2, sort_keys=True))
     layout = [(s.item.number, s.part.label, s.part.question.id, getattr(s.part, "scenario", None)) for s in paper.parts]
     return {"dir": str(out), "layout": layout, "paper": read_pdf(out / "paper.pdf"), "key": read_pdf(out / "key.pdf")}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qbank.render.paper import display_minus
+from qbank.render.page import display_minus
 
 from .classsets import pdf_text
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import qbank.sets.workers
+import qbank.output.class_paper
 from qbank.cli import main
 from qbank.core.errors import Problem, UserError
 from qbank.output.writer import write_files
@@ -112,10 +112,10 @@ def test_a_real_read_only_folder_is_a_located_error(tmp_path):
 
 
 def test_a_failed_class_build_leaves_no_parent_folders(tmp_path, run_cli, monkeypatch):
-    def broken(exam, renderer, spec, paper_id, student):
+    def broken(state, paper_id, student):
         raise UserError([Problem("<render>", 0, f"paper {paper_id}", "the renderer gave up")])
 
-    monkeypatch.setattr(qbank.sets.workers, "render_one", broken)
+    monkeypatch.setattr(qbank.output.class_paper, "render_paper", broken)
     roster = write_roster(tmp_path / "students.csv", roster_rows(2))
     argv = ["build", str(SAMPLE_EXAM), "--roster", str(roster), "--seed", "1", "--jobs", "1"]
     status, _, err = run_cli(*argv, "--out", str(tmp_path / "a" / "b" / "c"))

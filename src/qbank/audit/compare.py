@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from qbank.output.fontrecord import missing_fonts
-from qbank.output.manifest import sha256_bytes, solver_digest
+from qbank.output.manifest import sha256_bytes
+from qbank.output.records import solver_digest
 from qbank.spec.bank import Bank
 
 Record = Mapping[str, Any]

@@ -30,6 +30,8 @@ from qbank.core.progress import Progress
 from qbank.output.manifest import environment, inputs_record
 from qbank.output.manifest_diff import compare_manifests
 from qbank.output.manifest_read import ManifestFile, load_manifest, set_digest
+from qbank.output.produce import produce
+from qbank.output.recipes import recipe_from_json
 from qbank.render.question import PACKAGE_TEMPLATES
 from qbank.spec.bank import Bank, load_bank
 from qbank.spec.load import display_name
@@ -55,24 +57,11 @@ class AuditReport:
 
 
 def regenerate(manifest: Mapping[str, Any], folder: Path, only: str | None, jobs: int, progress: Progress) -> dict:
-    """Rebuild the set (or one paper of a class set) from the manifest's recipe; return the new manifest."""
-    recipe = manifest["recipe"]
-    if manifest["kind"] == "class":
-        from qbank.sets.classset import make_class_set
-
-        return make_class_set(recipe, folder, jobs, progress, only=[only] if only else None)[0]
-    if manifest["kind"] == "practice":
-        import json
-
-        from qbank.sets.practice import make_practice
-
-        files = make_practice(recipe)
-        return json.loads(files["manifest.json"])
-    from qbank.sets.build import build_exam
-
-    build_exam(Path(recipe["exam"]), recipe["seed"], folder / "set", canonical=recipe["canonical"],
-               key_style=recipe.get("key", "full"), template_dirs=[Path(d) for d in recipe["templates"]])  # fmt: skip
-    return load_manifest(folder / "set").data
+    """Produce the set (or one paper of a class set) again from the manifest's recipe, in `folder`; return the
+    new manifest."""
+    recipe = recipe_from_json(manifest["kind"], manifest["recipe"])
+    made = produce(recipe, folder / "set", jobs=jobs, progress=progress, only=[only] if only else None)
+    return dict(made.manifest)
 
 
 def _bank(manifest: Mapping[str, Any]) -> tuple[Bank | None, list[str]]:

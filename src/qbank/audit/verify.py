@@ -18,8 +18,8 @@ from qbank.output.manifest_schema import answer_problems
 __all__ = ["SHOWN_DIFFERENCES", "load_for_grading", "regenerate_data"]
 
 SHOWN_DIFFERENCES = 40
-EXAM_FILES = ("paper.pdf", "key.pdf", "practice.pdf", "practice.html", "key.json")  # qbank.sets.build.render_documents
-CLASS_FILES = ("key-booklet.pdf", "answers.csv")  # qbank.output.booklet.BOOKLET, qbank.sets.classset.GRADEBOOK
+EXAM_FILES = ("paper.pdf", "key.pdf", "practice.pdf", "practice.html", "key.json")  # qbank.output.exam_set.FILES
+CLASS_FILES = ("key-booklet.pdf", "answers.csv")  # qbank.output.booklet.BOOKLET, qbank.output.class_set.GRADEBOOK
 TRUSTED = "keys: taken from the manifest as recorded, not verified against a regeneration (--trust-manifest)"
 VERIFIED = "keys: regenerated from the exam and bank; the manifest's papers, answers and declarations match them"
 
@@ -27,7 +27,8 @@ VERIFIED = "keys: regenerated from the exam and bank; the manifest's papers, ans
 def regenerate_data(manifest: Mapping[str, Any]) -> dict[str, Any]:
     """The data part of an exam or class set's manifest, drawn and solved again from its (relocated) recipe
     without rendering anything: every paper record, the exam and bank records, seed, kind and recipe."""
-    from qbank.output.manifest import manifest_data, paper_record
+    from qbank.output.manifest import set_record
+    from qbank.output.records import paper_record
     from qbank.preflight.checks import checked_exam
     from qbank.render.paper import solve_paper
 
@@ -38,7 +39,11 @@ def regenerate_data(manifest: Mapping[str, Any]) -> dict[str, Any]:
     wanted = [(p["id"], p["student"]) for p in recipe["papers"]] if class_set else [("main", None)]
     records = [paper_record(solve_paper(exam, seed, paper_id, canonical, render=False), student)
                for paper_id, student in wanted]  # fmt: skip
-    return {**manifest_data(exam, records, seed, canonical), "kind": manifest["kind"], "recipe": dict(recipe)}
+    return {
+        **set_record(exam.bank, exam, records, seed, canonical).to_json(),
+        "kind": manifest["kind"],
+        "recipe": dict(recipe),
+    }
 
 
 def expected_files(manifest: Mapping[str, Any]) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 KEY_STYLES = ("full", "compact", "answers")  # qbank.render.question.KEY_STYLES (not imported: it loads the renderer)
@@ -63,6 +62,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         print(f"{args.out / 'manifest.json'}")
         print(SET_DIGEST_LINE.format(digest=result.set_sha256, out=args.out))
         return 0
+    from qbank.core.progress import Progress
     from qbank.sets.build import build_exam
 
     result = build_exam(
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         force=args.force,
         template_dirs=args.templates,
         command=command,
-        progress=lambda message: print(f"qbank: {message}", file=sys.stderr),
+        progress=Progress(0, "files", bar=False),
     )
     for name, digest in result.files.items():
         print(f"{args.out / name}  sha256:{digest[:16]}")

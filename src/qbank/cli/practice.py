@@ -30,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Build the sheet and print where it went."""
     from qbank.cli.build import SET_DIGEST_LINE
-    from qbank.sets.practice import build_practice, parse_topics  # imports WeasyPrint
+    from qbank.draw.sheet import parse_topics
+    from qbank.sets.practice import build_practice  # imports WeasyPrint
 
     result = build_practice(args.bank, args.seed, args.out, topics=parse_topics(args.topics), count=args.count,
                             inline_solutions=args.inline_solutions, force=args.force, template_dirs=args.templates,

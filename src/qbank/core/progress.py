@@ -9,16 +9,18 @@ from typing import TextIO
 
 
 class Progress:
-    """Counts finished units (papers) out of a total; shows done, rate and time left."""
+    """Counts finished units (papers) out of a total; shows done, rate and time left (with `bar=False`, never
+    as a bar: plain log lines only)."""
 
-    def __init__(self, total: int, unit: str = "papers", stream: TextIO | None = None, enabled: bool = True) -> None:
+    def __init__(self, total: int, unit: str = "papers", stream: TextIO | None = None, enabled: bool = True,
+                 bar: bool = True) -> None:  # fmt: skip
         self.total, self.unit, self.done = total, unit, 0
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled
         self.started = time.perf_counter()
         self._bar = None
         self._task = None
-        if enabled and _is_terminal(self.stream):
+        if enabled and bar and _is_terminal(self.stream):
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
             from rich.progress import Progress as RichProgress

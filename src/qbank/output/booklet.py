@@ -25,6 +25,8 @@ from typing import Any, BinaryIO
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Object, Stream, String
 
+from qbank.output.writer import durable_stream
+
 BOOKLET = "key-booklet.pdf"
 TITLE = "Answer key booklet"
 PRODUCER = "qbank"
@@ -152,7 +154,7 @@ def merge_pdfs(parts: Sequence[tuple[Path, str]], target: Path) -> str:
     entries: list[_Entry] = []
     kids: list[int] = []
     language = b""
-    with open(target, "wb") as handle:
+    with durable_stream(target) as handle:
         writer = _Writer(handle, "1.7")
         for path, title in parts:
             with pikepdf.open(path, access_mode=pikepdf.AccessMode.stream) as key:

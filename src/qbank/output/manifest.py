@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import inspect
 import json
 import platform
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from qbank import __version__
-from qbank.draw.params import SEED_SCHEME, thaw
-from qbank.output.fontrecord import embedded_fonts
+from qbank.draw.params import SEED_SCHEME
 from qbank.output.manifest_read import MANIFEST_VERSION, SET_DIGEST_KEY, load_manifest, set_digest
-from qbank.render.paper import SolvedPaper
-from qbank.render.question import formatted_answers
+from qbank.output.recipes import Recipe
+from qbank.output.records import PaperRecord
 from qbank.render.template_loader import file_digest, template_files
+from qbank.spec.bank import Bank
+from qbank.spec.exam import Exam
 from qbank.spec.load import display_name
-from qbank.spec.validate import Question
 
 PACKAGES = ("jinja2", "numpy", "pyyaml", "pydantic", "weasyprint", "pydyf", "ziamath", "ziafont", "markdown-it-py",
             "pikepdf")  # fmt: skip
@@ -32,21 +32,10 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def solver_digest(question: Question) -> str | None:
-    """SHA-256 of the solver function's source text (None for questions without a solver)."""
-    if question.solver is None:
-        return None
-    try:
-        source = inspect.getsource(question.solver.function)
-    except (OSError, TypeError):
-        source = question.solver.where
-    return sha256_bytes(source.encode("utf-8"))
-
-
 @lru_cache(maxsize=1)
 def environment() -> dict[str, Any]:
     """Versions of Python, the packages and the rendering libraries (the fonts are recorded per set, read from
-    its PDFs: see `assemble_manifest`)."""
+    its PDFs: see `Manifest.fonts`)."""
     from qbank.output.pdf import pdf_environment
 
     packages = {}
@@ -63,101 +52,83 @@ def environment() -> dict[str, Any]:
     }
 
 
-def answer_spec(spec: Any) -> dict[str, Any]:
-    """An answer declaration as JSON (format, rounding, tolerance), enough to grade without the bank."""
-    return spec.model_dump(mode="json", exclude_none=True)
+@dataclass(frozen=True)
+class ExamRecord:
+    """The exam file a set was built from, by display name, and its digest."""
+
+    file: str
+    sha256: str
 
 
-def paper_record(paper: SolvedPaper, student: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Everything that made one paper: who it is for, its layout and scenario seeds, and per question the
-    seeds, input digests, parameters, answers and answer declarations (for grading)."""
-    questions = []
-    for solved in paper.parts:
-        question = solved.part.question
-        questions.append(
-            {
-                "number": solved.item.number,
-                "part": solved.part.label,
-                "id": solved.part.key,
-                "question": question.id,
-                "marks": solved.part.marks,
-                "file": question.file,
-                "path": str(Path(question.file).resolve()),
-                "spec_sha256": question.digest,
-                "solver": question.spec.solver,
-                "solver_sha256": solver_digest(question),
-                "paper": solved.variant.paper_id,
-                "scenario": solved.part.scenario,
-                "stream_seed": f"{solved.variant.stream_seed:032x}",
-                "params": thaw(solved.variant.params),
-                "answers": thaw(solved.variant.answers),
-                "answers_formatted": formatted_answers(question, solved.variant),
-                "answer_specs": {name: answer_spec(spec) for name, spec in question.spec.answers.items()},
-            }
-        )
-    return {
-        "paper_id": paper.paper_id,
-        "student": dict(student) if student else None,
-        "seed": paper.seed,
-        "canonical": paper.canonical,
-        "streams": {name: f"{seed:032x}" for name, seed in sorted(paper.streams.items())},
-        "scenarios": {
-            name: {"stream_seed": f"{draw.stream_seed:032x}", "params": thaw(draw.params)}
-            for name, draw in sorted(paper.scenarios.items())
-        },
-        "questions": questions,
-    }
+@dataclass(frozen=True)
+class BankRecord:
+    """The bank: its name, folder (display name and path) and the digests of its solver modules."""
+
+    name: str
+    root: str
+    path: str
+    modules: Mapping[str, str]
 
 
-def build_manifest(
-    papers: list[SolvedPaper], files: Mapping[str, bytes], command: list[str], extra: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """The manifest of a build: environment (with the fonts its PDFs embed), inputs, seeds, variants and file
-    digests."""
-    digests = {name: sha256_bytes(data) for name, data in files.items()}
-    records = [paper_record(p) for p in papers]
-    fonts = embedded_fonts(data for name, data in sorted(files.items()) if name.endswith(".pdf"))
-    return assemble_manifest(papers[0].exam, records, papers[0].seed, papers[0].canonical, digests, command, extra,
-                             fonts=fonts)  # fmt: skip
-
-
-def assemble_manifest(
-    exam: Any,
-    records: list[dict[str, Any]],
-    seed: int,
-    canonical: bool,
-    digests: Mapping[str, str],
-    command: list[str],
-    extra: Mapping[str, Any] | None = None,
-    *,
-    fonts: Sequence[Mapping[str, Any]] = (),
-) -> dict[str, Any]:
-    """A manifest from paper records and file digests; `exam` is an Exam (or a Bank, for practice sheets);
-    `fonts` is the record of the fonts the PDFs embed (`fontrecord.embedded_fonts`)."""
-    data = manifest_data(exam, records, seed, canonical)
-    return {**data, "command": command, "environment": {**environment(), "fonts": [dict(font) for font in fonts]},
-            "files": dict(sorted(digests.items())), **(extra or {})}  # fmt: skip
-
-
-def manifest_data(exam: Any, records: list[dict[str, Any]], seed: int, canonical: bool) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SetRecord:
     """The part of a manifest that drawing and solving alone determine (no files, command or environment)."""
-    bank = getattr(exam, "bank", exam)
-    exam_record = {"file": exam.file, "sha256": exam.digest} if hasattr(exam, "bank") else None
-    return {
-        "manifest_version": MANIFEST_VERSION,
-        "qbank_version": __version__,
-        "seed_scheme": SEED_SCHEME,
-        "exam": exam_record,
-        "bank": {
-            "name": bank.spec.name,
-            "root": display_name(bank.root),
-            "path": str(bank.root),
-            "modules": dict(bank.module_digests),
-        },
-        "seed": seed,
-        "canonical": canonical,
-        "papers": records,
-    }
+
+    exam: ExamRecord | None
+    bank: BankRecord
+    seed: int
+    canonical: bool
+    papers: tuple[PaperRecord, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as manifest JSON (with the manifest's version and seed scheme)."""
+        exam = {"file": self.exam.file, "sha256": self.exam.sha256} if self.exam is not None else None
+        bank = {"name": self.bank.name, "root": self.bank.root, "path": self.bank.path,
+                "modules": dict(self.bank.modules)}  # fmt: skip
+        return {"manifest_version": MANIFEST_VERSION, "qbank_version": __version__, "seed_scheme": SEED_SCHEME,
+                "exam": exam, "bank": bank, "seed": self.seed, "canonical": self.canonical,
+                "papers": [paper.to_json() for paper in self.papers]}  # fmt: skip
+
+
+def set_record(bank: Bank, exam: Exam | None, papers: Sequence[PaperRecord], seed: int, canonical: bool) -> SetRecord:
+    """The drawn-and-solved record of a set from `exam` (None for a practice sheet) and its bank."""
+    exam_record = ExamRecord(exam.file, exam.digest) if exam is not None else None
+    bank_record = BankRecord(bank.spec.name, display_name(bank.root), str(bank.root), dict(bank.module_digests))
+    return SetRecord(exam_record, bank_record, seed, canonical, tuple(papers))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A set's manifest: its recipe and record, the command, environment (with the fonts its PDFs embed),
+    inputs and file digests; `built_in` (the folder it was built in) and an exam set's `practice` record when
+    there are ones."""
+
+    kind: str
+    recipe: Recipe
+    record: SetRecord
+    command: tuple[str, ...]
+    fonts: tuple[Mapping[str, Any], ...]
+    files: Mapping[str, str]
+    inputs: Mapping[str, Any]
+    built_in: str | None = None
+    practice: PaperRecord | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest as JSON, sealed with its set digest (`set_sha256`)."""
+        data = {**self.record.to_json(), "command": list(self.command),
+                "environment": {**environment(), "fonts": [dict(font) for font in self.fonts]},
+                "files": dict(sorted(self.files.items())), "kind": self.kind, "recipe": self.recipe.to_json(),
+                "inputs": dict(self.inputs)}  # fmt: skip
+        if self.built_in is not None:
+            data["built_in"] = self.built_in
+        if self.practice is not None:
+            data["practice"] = self.practice.to_json()
+        data[SET_DIGEST_KEY] = set_digest(data)
+        return data
+
+    def to_bytes(self) -> bytes:
+        """The manifest file's bytes."""
+        return manifest_bytes(self.to_json())
 
 
 def template_digests(template_dirs: list[Path]) -> dict[str, str]:

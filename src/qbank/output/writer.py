@@ -15,12 +15,16 @@ import contextlib
 import ctypes
 import errno as errnos
 import glob
+import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from qbank.core.errors import Problem, UserError
 from qbank.core.lifetime import process_alive
@@ -73,10 +77,15 @@ class Staging:
         if isinstance(exc, OSError) and self.concerns_output(exc):
             raise self.located(exc) from None
 
-    def write(self, relative: str, data: bytes) -> None:
-        """Write one file of the set (flushed to disk)."""
+    @property
+    def folder(self) -> StagedFolder:
+        """The staging folder, as the producers (and their worker processes) write into it."""
         assert self.path is not None
-        write_durable(self.path / relative, data)
+        return StagedFolder(self.path)
+
+    def write(self, relative: str, data: bytes) -> str:
+        """Write one file of the set (flushed to disk); return its SHA-256."""
+        return self.folder.write(relative, data)
 
     def commit(self) -> None:
         """Swap the staged set into place; the old set (if any) is removed afterwards."""
@@ -131,6 +140,27 @@ class Staging:
         return UserError([Problem("<command line>", 0, "--out", message)])
 
 
+@dataclass(frozen=True)
+class StagedFolder:
+    """Where a set is being staged: what the producers write files through (picklable, so worker processes
+    write their papers straight into it)."""
+
+    path: Path
+
+    def write(self, relative: str, data: bytes) -> str:
+        """Write one file of the set (flushed to disk); return its SHA-256."""
+        write_durable(self.path / relative, data)
+        return hashlib.sha256(data).hexdigest()
+
+    def stream(self, relative: str) -> AbstractContextManager[BinaryIO]:
+        """Write one file of the set as a stream (see `durable_stream`)."""
+        return durable_stream(self.path / relative)
+
+    def file(self, relative: str) -> Path:
+        """The path of a staged file, to read it back."""
+        return self.path / relative
+
+
 def write_set(out_dir: Path, files: Mapping[str, bytes], force: bool, inputs: Iterable[Path] = ()) -> None:
     """Write `files` (relative path -> bytes) as the folder `out_dir`, all or nothing."""
     with Staging(out_dir, force, inputs) as staging:
@@ -152,6 +182,24 @@ def write_durable(target: Path, data: bytes) -> None:
         raise OSError(exc.errno, exc.strerror, str(target)) from None
     finally:
         os.close(fd)
+
+
+@contextmanager
+def durable_stream(target: Path) -> Iterator[BinaryIO]:
+    """Open a file to write front to back (its folder is created); it is flushed to disk when the block ends. An
+    OSError opening or flushing it names the file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        handle = open(target, "wb")  # noqa: SIM115 (closed below, after the caller's block and the flush)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
+    with handle:
+        yield handle
+        try:
+            handle.flush()
+            os.fsync(handle.fileno())
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
 
 
 def remove_stale(out_dir: Path) -> list[Path]:

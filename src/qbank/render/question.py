@@ -6,7 +6,7 @@ import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -19,6 +19,9 @@ from qbank.solve.figures import FigureError, draw_figure
 from qbank.solve.formats import format_answer
 from qbank.solve.variant import Variant
 from qbank.spec.validate import Question
+
+if TYPE_CHECKING:
+    from qbank.render.page import PageContext
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 PAGE_KINDS = ("paper", "key", "practice")
@@ -62,10 +65,11 @@ def render_question_text(question: Question, variant: Variant) -> str:
     return _render_markdown(question, "text", {**dict(variant.params), "params": variant.params})
 
 
-def render_part(question: Question, variant: Variant) -> RenderedPart:
-    """Render the question text, figure and solution of one variant to HTML."""
+def render_part(question: Question, variant: Variant, formatted: Mapping[str, str] | None = None) -> RenderedPart:
+    """Render the question text, figure and solution of one variant to HTML (`formatted`: its answers as
+    `formatted_answers` gives them, when already known)."""
     params = dict(variant.params)
-    formatted = formatted_answers(question, variant)
+    formatted = dict(formatted) if formatted is not None else formatted_answers(question, variant)
     text = render_question_text(question, variant)
     solution_context = {**params, "params": variant.params, "steps": variant.steps, "answers": formatted,
                         "values": variant.answers}  # fmt: skip
@@ -138,12 +142,13 @@ class PageRenderer:
                 return str(folder / f"{kind}.html.j2")
         return f"{kind}.html.j2"
 
-    def render(self, kind: str, context: Mapping[str, Any]) -> str:
+    def render(self, kind: str, context: PageContext) -> str:
         """Render one page kind ('paper', 'key' or 'practice') to a complete HTML document."""
         if kind not in PAGE_KINDS:
             raise ValueError(f"unknown page kind {kind!r}")
         try:
-            return self.env.get_template(f"{kind}.html.j2").render({**context, "key_style": self.key_style})
+            variables = {**context.variables(), "key_style": self.key_style}
+            return self.env.get_template(f"{kind}.html.j2").render(variables)
         except Exception as exc:  # a template error, or a runtime error inside one (n/0, a bad filter argument)
             frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
             name = getattr(exc, "filename", None) or (frames[-1].filename if frames else f"{kind}.html.j2")

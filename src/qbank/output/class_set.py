@@ -1,0 +1,85 @@
+"""The class-set producer: a paper and key per student (or per form) made in worker processes, a key booklet,
+a gradebook and the manifest.
+
+Each paper's id (roll number or form letter) enters the seed of every stream, so a student's paper depends
+only on (exam, seed, roll), not on the roster's size or order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from qbank.core.csvfiles import csv_bytes
+from qbank.core.lifetime import guard_worker
+from qbank.output.booklet import BOOKLET, booklet_label, merge_pdfs
+from qbank.output.class_paper import JobSpec, PaperResult, run_jobs
+from qbank.output.documents import template_folders
+from qbank.output.fontrecord import merge_records
+from qbank.output.manifest import Manifest, inputs_record, set_record
+from qbank.output.pool import max_rss_mb, pool_results
+from qbank.output.recipes import ClassPaper, ClassSetRecipe
+from qbank.output.run import Run, RunStats
+from qbank.output.writer import StagedFolder
+from qbank.preflight.checks import checked_exam
+from qbank.spec.exam import Exam
+
+GRADEBOOK = "answers.csv"
+
+
+def answer_header(exam: Exam) -> list[str]:
+    """Gradebook answer columns, `question-id:answer-name`, for every question any paper may get."""
+    return [f"{part.key}:{name}" for part in exam.candidate_parts() for name in part.question.spec.answers]
+
+
+def gradebook(exam: Exam, papers: Sequence[ClassPaper], results: Sequence[PaperResult], identity: Sequence[str],
+              bom: bool = True) -> bytes:  # fmt: skip
+    """answers.csv: one row per student (or form), its identity columns, then its formatted answers."""
+    identity = list(identity)
+    columns = answer_header(exam)
+    rows = [
+        [paper.student.get(k, "") for k in identity] + [result.answers.get(c, "") for c in columns]
+        for paper, result in zip(papers, results, strict=True)
+    ]
+    return csv_bytes([identity + columns, *rows], bom)
+
+
+def key_booklet(folder: StagedFolder, papers: Sequence[ClassPaper]) -> tuple[str, float]:
+    """Write every paper's key, in roster order, as one PDF with a bookmark per student (or form); return its
+    digest and this process's peak memory."""
+    parts = [(folder.file(f"keys/{paper.id}.pdf"), booklet_label(paper.id, paper.student)) for paper in papers]
+    return merge_pdfs(parts, folder.file(BOOKLET)), max_rss_mb()
+
+
+def merge_booklet(folder: StagedFolder, papers: Sequence[ClassPaper], jobs: int) -> tuple[str, float]:
+    """The key booklet, merged in a short-lived worker process when building in parallel (its peak memory is
+    then the merge's own)."""
+    if jobs <= 1 or len(papers) <= 1:
+        return key_booklet(folder, papers)
+    return next(pool_results(key_booklet, [(folder, list(papers))], 1, guard_worker))
+
+
+def produce_class_set(recipe: ClassSetRecipe, run: Run) -> tuple[Manifest, RunStats]:
+    """Render the class set of `recipe` (or only the papers `run.only`) into the staging folder."""
+    exam = run.exam or checked_exam(Path(recipe.exam))
+    papers = [p for p in recipe.papers if run.only is None or p.id in run.only]
+    spec = JobSpec(recipe.exam, exam.digest, recipe.seed, recipe.canonical, recipe.templates, run.folder,
+                   recipe.key_style)  # fmt: skip
+    run.message(f"{len(papers)} papers and keys in {min(run.jobs, len(papers))} worker process(es)")
+    results = run_jobs(spec, [(p.id, p.student) for p in papers], run.jobs, lambda r: run.advance(r.paper_id))
+    digests = {name: digest for result in results for name, digest in result.files.items()}
+    merger_rss = merger_seconds = 0.0
+    if run.only is None:
+        started = time.perf_counter()
+        digests[BOOKLET], merger_rss = merge_booklet(run.folder, papers, run.jobs)
+        merger_seconds = time.perf_counter() - started
+        data = gradebook(exam, papers, results, recipe.columns, bool(recipe.csv_bom))
+        digests[GRADEBOOK] = run.folder.write(GRADEBOOK, data)
+    record = set_record(exam.bank, exam, [r.record for r in results if r.record], recipe.seed, recipe.canonical)
+    fonts = merge_records(r.fonts for r in results)  # the booklet holds the keys: no other fonts
+    manifest = Manifest("class", recipe, record, run.command, tuple(fonts), digests,
+                        inputs_record(template_folders(recipe.templates)))  # fmt: skip
+    stats = RunStats({r.pid: r.max_rss_mb for r in results}, sum(r.cpu_seconds for r in results), merger_rss,
+                     merger_seconds)  # fmt: skip
+    return manifest, stats

@@ -1,0 +1,76 @@
+"""One producer for every output kind: a typed recipe goes in; its files and manifest come out, written
+atomically through the writer's staging folder.
+
+An output kind is one function `(recipe, run) -> (manifest, stats)` registered in PRODUCERS under its recipe's
+`kind`; it writes its files through `run.folder` and returns the typed manifest (without `built_in`, which
+`produce` records).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qbank.core.progress import Progress
+from qbank.output.class_set import produce_class_set
+from qbank.output.exam_set import produce_exam_set
+from qbank.output.manifest import Manifest, manifest_bytes
+from qbank.output.manifest_read import SET_DIGEST_KEY
+from qbank.output.practice_sheet import produce_practice_sheet
+from qbank.output.recipes import Recipe
+from qbank.output.run import Run, RunStats
+from qbank.output.writer import Staging
+from qbank.spec.exam import Exam
+
+Producer = Callable[[Any, Run], tuple[Manifest, RunStats]]
+PRODUCERS: dict[str, Producer] = {
+    "exam": produce_exam_set,
+    "class": produce_class_set,
+    "practice": produce_practice_sheet,
+}
+
+
+@dataclass(frozen=True)
+class Produced:
+    """What `produce` wrote: the folder, its manifest (as written) and the run's statistics."""
+
+    out_dir: Path
+    manifest: Mapping[str, Any]
+    manifest_sha256: str
+    stats: RunStats
+
+    @property
+    def files(self) -> dict[str, str]:
+        """SHA-256 of each file of the set (the manifest aside), by relative name."""
+        return dict(self.manifest["files"])
+
+    @property
+    def set_sha256(self) -> str:
+        """The set digest recorded in the manifest (see qbank.output.manifest_read.set_digest)."""
+        return str(self.manifest[SET_DIGEST_KEY])
+
+
+def produce(
+    recipe: Recipe,
+    out_dir: Path,
+    *,
+    force: bool = False,
+    inputs: Iterable[Path] = (),
+    command: Sequence[str] = (),
+    jobs: int = 1,
+    progress: Progress | None = None,
+    only: Sequence[str] | None = None,
+    exam: Exam | None = None,
+) -> Produced:
+    """Produce the set `recipe` describes into `out_dir`, all or nothing (see qbank.output.writer.Staging):
+    only the papers `only` of a class set when given; `exam` when the caller has loaded it already."""
+    with Staging(out_dir, force, inputs) as staging:
+        run = Run(staging.folder, tuple(command), jobs, progress, tuple(only) if only is not None else None, exam)
+        manifest, stats = PRODUCERS[recipe.kind](recipe, run)
+        data = dataclasses.replace(manifest, built_in=str(Path(out_dir).resolve())).to_json()
+        manifest_sha256 = staging.write("manifest.json", manifest_bytes(data))
+        staging.commit()
+    return Produced(Path(out_dir), data, manifest_sha256, stats)

@@ -1,0 +1,111 @@
+"""Recipes: frozen, typed descriptions of an output set, recorded in its manifest and enough to produce it
+again. One class per output kind; `recipe_from_json` reads a manifest's recipe back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ExamSetRecipe:
+    """One exam set: paper, answer key, practice sheet and key sidecar of paper `main`."""
+
+    exam: str
+    seed: int
+    canonical: bool = False
+    key: str | None = "full"  # None: a set built before key styles existed (full keys), recorded without one
+    templates: tuple[str, ...] = ()
+    kind = "exam"
+
+    @property
+    def key_style(self) -> str:
+        """The answer key's style."""
+        return self.key or "full"
+
+    def to_json(self) -> dict[str, Any]:
+        """The recipe as the manifest records it."""
+        data: dict[str, Any] = {"kind": self.kind, "exam": self.exam, "seed": self.seed, "canonical": self.canonical}
+        if self.key is not None:
+            data["key"] = self.key
+        return {**data, "templates": list(self.templates)}
+
+
+@dataclass(frozen=True)
+class ClassPaper:
+    """One paper of a class set: its id (roll number or form letter) and who it is for."""
+
+    id: str
+    student: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ClassSetRecipe:
+    """A class set: a paper and key per student of a roster (or per form), a key booklet and a gradebook."""
+
+    exam: str
+    seed: int
+    papers: tuple[ClassPaper, ...]
+    columns: tuple[str, ...]
+    canonical: bool = False
+    key: str | None = "compact"  # None: a set built before key styles existed (full keys)
+    templates: tuple[str, ...] = ()
+    roster: Mapping[str, Any] | None = None
+    forms: int | None = None
+    csv_bom: bool | None = True  # None: a set built before the option existed (no byte-order mark)
+    kind = "class"
+
+    @property
+    def key_style(self) -> str:
+        """The answer keys' style."""
+        return self.key or "full"
+
+    def to_json(self) -> dict[str, Any]:
+        """The recipe as the manifest records it."""
+        data: dict[str, Any] = {"kind": self.kind, "exam": self.exam, "seed": self.seed, "canonical": self.canonical}
+        if self.key is not None:
+            data["key"] = self.key
+        data.update(templates=list(self.templates), roster=dict(self.roster) if self.roster is not None else None,
+                    forms=self.forms)  # fmt: skip
+        if self.csv_bom is not None:
+            data["csv_bom"] = self.csv_bom
+        data["columns"] = list(self.columns)
+        data["papers"] = [{"id": paper.id, "student": dict(paper.student)} for paper in self.papers]
+        return data
+
+
+@dataclass(frozen=True)
+class PracticeRecipe:
+    """A practice sheet: `count` fresh variants of a bank's questions on `topics` (every topic if none)."""
+
+    bank: str
+    seed: int
+    topics: tuple[str, ...] = ()
+    count: int = 8
+    inline_solutions: bool = False
+    templates: tuple[str, ...] = ()
+    kind = "practice"
+
+    def to_json(self) -> dict[str, Any]:
+        """The recipe as the manifest records it."""
+        return {"kind": self.kind, "bank": self.bank, "topics": list(self.topics), "count": self.count,
+                "seed": self.seed, "inline_solutions": self.inline_solutions,
+                "templates": list(self.templates)}  # fmt: skip
+
+
+Recipe = ExamSetRecipe | ClassSetRecipe | PracticeRecipe
+
+
+def recipe_from_json(kind: str, data: Mapping[str, Any]) -> Recipe:
+    """The recipe a manifest of `kind` records (checked by the manifest's schema when it was read)."""
+    templates = tuple(data.get("templates", []))
+    if kind == "class":
+        papers = tuple(ClassPaper(p["id"], dict(p["student"])) for p in data["papers"])
+        return ClassSetRecipe(data["exam"], data["seed"], papers, tuple(data["columns"]), data["canonical"],
+                              data.get("key"), templates, data.get("roster"), data.get("forms"),
+                              data.get("csv_bom"))  # fmt: skip
+    if kind == "practice":
+        return PracticeRecipe(data["bank"], data["seed"], tuple(data["topics"]), data["count"],
+                              data["inline_solutions"], templates)  # fmt: skip
+    return ExamSetRecipe(data["exam"], data["seed"], data["canonical"], data.get("key"), templates)
