@@ -39,7 +39,9 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     """Grade, write the marks and detail files, print one line per student and every unreadable cell."""
     from qbank.audit.verify import load_for_grading
     from qbank.core.errors import Problem
+    from qbank.output.single_files import write_marks
     from qbank.sets.grade import grade, grading_detail, marks_csv
+    from qbank.sets.verdicts import DETAIL_COLUMNS
     from qbank.spec.roster import read_table
 
     manifest, folder, keys_from = load_for_grading(args.manifest, trust=args.trust_manifest)
@@ -50,8 +52,8 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     bom = not args.no_bom
     listed = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
     inputs = [args.responses, folder / "manifest.json", *(folder / str(name) for name in listed)]
-    files = {out: marks_csv(manifest, graded, table, bom), detail: grading_detail(graded, bom)}
-    _write_files(files, args.force, inputs)
+    write_marks((out, marks_csv(manifest, graded, table, bom)), (detail, grading_detail(graded, bom)),
+                DETAIL_COLUMNS, args.force, inputs)  # fmt: skip
     whos = [" ".join(v for v in (g.identity.get("roll") or g.identity.get("form"), g.identity.get("name")) if v)
             or g.paper_id for g in graded]  # fmt: skip
     counts = Counter(whos)
@@ -74,29 +76,3 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
               file=sys.stderr)  # fmt: skip
         return 1
     return 0
-
-
-def _write_files(files: dict[Path, bytes], force: bool, inputs: list[Path]) -> None:
-    """Write the files all or nothing (hidden partial files renamed into place), after checking that none is
-    in the way, none is an input (the responses, the manifest or a file of the set) and, with --force, that
-    each existing one is a file of its kind that qbank wrote."""
-    from qbank.core.errors import Problem, UserError
-    from qbank.output.outdir import MARKS_COLUMNS, out_file_problems
-    from qbank.output.writer import write_files
-    from qbank.sets.verdicts import DETAIL_COLUMNS
-    from qbank.spec.load import display_name
-
-    problems = []
-    if len({path.resolve() for path in files}) != len(files):
-        problems.append(Problem("<command line>", 0, "--detail", "the detail file must differ from the marks file"))
-    protected = {path.resolve() for path in inputs}
-    kinds = (("--out", "marks", MARKS_COLUMNS), ("--detail", "grading detail", DETAIL_COLUMNS))
-    for path, (option, kind, columns) in zip(files, kinds, strict=False):
-        if path.resolve() in protected:
-            message = f"{display_name(path)} is an input (the responses, the manifest or a file of the set)"
-            problems.append(Problem("<command line>", 0, option, message + "; write the marks elsewhere"))
-        else:
-            problems.extend(out_file_problems(path, option, force, kind, columns))
-    if problems:
-        raise UserError(problems)
-    write_files(files)

@@ -56,7 +56,7 @@ def paper_leaks(parts: Sequence[Any], seed: int) -> list[Problem]:
         text = render_string(question.spec.text, {**variant.params, "params": variant.params})
         text += "\n" + svg_text(str(solved.rendered.figure or ""))
         line = _text_line(question)
-        for name, printed in leaked_answers(question, variant, text):
+        for name, printed in leaked_answers(question, variant, text, formatted=solved.formatted):
             message = (f"answer {name!r} ({printed}) of question {question.id} appears in the student paper "
                        f"(seed {seed}, paper {variant.paper_id}) and is not one of its givens")  # fmt: skip
             problems.append(Problem(question.file, line, "text", message))
