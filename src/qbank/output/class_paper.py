@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,7 +129,7 @@ def _plain(problem: Problem) -> PlainProblem:
 
 
 def run_jobs(spec: JobSpec, papers: Sequence[tuple[str, Mapping[str, str]]], jobs: int,
-             done: Any = None) -> list[PaperResult]:  # fmt: skip
+             done: Callable[[PaperResult], None] | None = None) -> list[PaperResult]:  # fmt: skip
     """Render every (paper id, student) in `jobs` recycled worker processes (in this process when jobs is 1);
     call `done` with each result as it finishes; return the results in the order given."""
     if jobs <= 1 or len(papers) <= 1:
