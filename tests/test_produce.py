@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from qbank.output.produce import PRODUCERS, produce
-from qbank.output.recipes import ClassPaper, ClassSetRecipe, ExamSetRecipe, PracticeRecipe, recipe_from_json
+from qbank.output.recipes import (
+    RECIPES,
+    ClassPaper,
+    ClassSetRecipe,
+    ExamSetRecipe,
+    PracticeRecipe,
+    recipe_from_json,
+)
 
 from .conftest import ROOT, SAMPLE_BANK, SAMPLE_EXAM
 
@@ -55,7 +62,8 @@ def test_each_recipe_kind_is_produced_with_its_files_and_manifest(tmp_path, reci
 
 
 def test_every_recipe_kind_has_a_producer_and_recipes_are_frozen():
-    assert set(PRODUCERS) == {"exam", "class", "practice"}
+    assert set(PRODUCERS) == set(RECIPES) == {"exam", "class", "practice"}
+    assert all(RECIPES[kind].kind == kind for kind in RECIPES)
     for recipe in (EXAM_SET, CLASS_SET, PRACTICE):
         with pytest.raises(dataclasses.FrozenInstanceError):
             recipe.seed = 4  # type: ignore[misc]

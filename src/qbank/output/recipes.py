@@ -1,5 +1,6 @@
 """Recipes: frozen, typed descriptions of an output set, recorded in its manifest and enough to produce it
-again. One class per output kind; `recipe_from_json` reads a manifest's recipe back."""
+again. One class per output kind (its `kind`, `to_json` and `from_json`), registered in RECIPES; its producer is
+registered under the same kind in qbank.output.produce.PRODUCERS."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ class ExamSetRecipe:
         if self.key is not None:
             data["key"] = self.key
         return {**data, "templates": list(self.templates)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ExamSetRecipe:
+        """The recipe a manifest records."""
+        return cls(data["exam"], data["seed"], data["canonical"], data.get("key"), tuple(data.get("templates", [])))
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,14 @@ class ClassSetRecipe:
         data["papers"] = [{"id": paper.id, "student": dict(paper.student)} for paper in self.papers]
         return data
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ClassSetRecipe:
+        """The recipe a manifest records."""
+        papers = tuple(ClassPaper(p["id"], dict(p["student"])) for p in data["papers"])
+        return cls(data["exam"], data["seed"], papers, tuple(data["columns"]), data["canonical"], data.get("key"),
+                   tuple(data.get("templates", [])), data.get("roster"), data.get("forms"),
+                   data.get("csv_bom"))  # fmt: skip
+
 
 @dataclass(frozen=True)
 class PracticeRecipe:
@@ -93,19 +107,21 @@ class PracticeRecipe:
                 "seed": self.seed, "inline_solutions": self.inline_solutions,
                 "templates": list(self.templates)}  # fmt: skip
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PracticeRecipe:
+        """The recipe a manifest records."""
+        return cls(data["bank"], data["seed"], tuple(data["topics"]), data["count"], data["inline_solutions"],
+                   tuple(data.get("templates", [])))  # fmt: skip
+
 
 Recipe = ExamSetRecipe | ClassSetRecipe | PracticeRecipe
+RECIPES: dict[str, type[ExamSetRecipe] | type[ClassSetRecipe] | type[PracticeRecipe]] = {
+    "exam": ExamSetRecipe,
+    "class": ClassSetRecipe,
+    "practice": PracticeRecipe,
+}
 
 
 def recipe_from_json(kind: str, data: Mapping[str, Any]) -> Recipe:
     """The recipe a manifest of `kind` records (checked by the manifest's schema when it was read)."""
-    templates = tuple(data.get("templates", []))
-    if kind == "class":
-        papers = tuple(ClassPaper(p["id"], dict(p["student"])) for p in data["papers"])
-        return ClassSetRecipe(data["exam"], data["seed"], papers, tuple(data["columns"]), data["canonical"],
-                              data.get("key"), templates, data.get("roster"), data.get("forms"),
-                              data.get("csv_bom"))  # fmt: skip
-    if kind == "practice":
-        return PracticeRecipe(data["bank"], data["seed"], tuple(data["topics"]), data["count"],
-                              data["inline_solutions"], templates)  # fmt: skip
-    return ExamSetRecipe(data["exam"], data["seed"], data["canonical"], data.get("key"), templates)
+    return RECIPES[kind].from_json(data)
