@@ -43,6 +43,7 @@ def written(folder: Path) -> dict[str, str]:
             for p in folder.rglob("*") if p.is_file()}  # fmt: skip
 
 
+@pytest.mark.slow  # renders PDFs
 @pytest.mark.parametrize("recipe", [EXAM_SET, CLASS_SET, PRACTICE], ids=lambda r: r.kind)
 def test_each_recipe_kind_is_produced_with_its_files_and_manifest(tmp_path, recipe):
     out = tmp_path / "set"
@@ -77,6 +78,7 @@ def test_a_set_built_before_key_styles_existed_keeps_its_recipe_as_recorded():
     assert recipe.to_json() == old
 
 
+@pytest.mark.slow  # renders PDFs
 def test_a_paper_formats_each_answer_once(tmp_path, monkeypatch):
     import qbank.render.question
 
@@ -140,6 +142,7 @@ def test_page_contexts_are_typed_and_a_paper_carries_no_answers():
     assert all(p.answers is not None for p in parts["key"])
 
 
+@pytest.mark.slow  # builds and renders a set of forms
 def test_grade_refuses_one_file_for_marks_and_detail(tmp_path, run_cli):
     out = tmp_path / "set"
     assert run_cli("build", str(SAMPLE_EXAM), "--forms", "1", "--seed", "2", "--out", str(out))[0] == 0

@@ -161,6 +161,14 @@ class StagedFolder:
         return self.path / relative
 
 
+def write_set(out_dir: Path, files: Mapping[str, bytes], force: bool, inputs: Iterable[Path] = ()) -> None:
+    """Write `files` (relative path -> bytes) as the folder `out_dir`, all or nothing."""
+    with Staging(out_dir, force, inputs) as staging:
+        for relative, data in sorted(files.items()):
+            staging.write(relative, data)
+        staging.commit()
+
+
 def write_durable(target: Path, data: bytes) -> None:
     """Write a file and flush it to disk (its folder must exist or is created); an OSError names the file."""
     target.parent.mkdir(parents=True, exist_ok=True)
