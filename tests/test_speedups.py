@@ -153,12 +153,15 @@ def test_bank_solvers_hold_no_caches() -> None:
 WORKER = """
 import sys
 from pathlib import Path
-from qbank.sets import workers
+from qbank.output import class_paper
+from qbank.output.writer import StagedFolder
 from qbank.spec.exam import load_exam
 from qbank.speedups import SPEEDUPS
 exam_path = Path(sys.argv[1])
 before = [s.name for s in SPEEDUPS if s.installed()]
-workers.init_worker(workers.JobSpec(str(exam_path), load_exam(exam_path).digest, 4, False, (), sys.argv[2], "compact"))
+spec = class_paper.JobSpec(str(exam_path), load_exam(exam_path).digest, 4, False, (), StagedFolder(Path(sys.argv[2])),
+                           "compact")
+class_paper.init_worker(spec)
 print(before, [s.name for s in SPEEDUPS if s.installed()])
 """
 
