@@ -30,7 +30,6 @@ from qbank.core.progress import Progress
 from qbank.output.manifest import environment, inputs_record
 from qbank.output.manifest_diff import compare_manifests
 from qbank.output.manifest_read import ManifestFile, load_manifest, set_digest
-from qbank.output.produce import produce
 from qbank.output.recipes import recipe_from_json
 from qbank.render.question import PACKAGE_TEMPLATES
 from qbank.spec.bank import Bank, load_bank
@@ -59,6 +58,8 @@ class AuditReport:
 def regenerate(manifest: Mapping[str, Any], folder: Path, only: str | None, jobs: int, progress: Progress) -> dict:
     """Produce the set (or one paper of a class set) again from the manifest's recipe, in `folder`; return the
     new manifest."""
+    from qbank.output.produce import produce  # imports WeasyPrint: only an audit that regenerates pays for it
+
     recipe = recipe_from_json(manifest["kind"], manifest["recipe"])
     made = produce(recipe, folder / "set", jobs=jobs, progress=progress, only=[only] if only else None)
     return dict(made.manifest)

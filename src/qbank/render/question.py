@@ -6,7 +6,7 @@ import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import jinja2
 from markupsafe import Markup
@@ -19,9 +19,6 @@ from qbank.solve.figures import FigureError, draw_figure
 from qbank.solve.formats import format_answer
 from qbank.solve.variant import Variant
 from qbank.spec.validate import Question
-
-if TYPE_CHECKING:
-    from qbank.render.page import PageContext
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 PAGE_KINDS = ("paper", "key", "practice")
@@ -125,6 +122,14 @@ def _located(question: Question, key: str, message: str, line_in_block: int = 1)
     return UserError([Problem(question.file, first + line_in_block - 1, key, message)])
 
 
+class PageVariables(Protocol):
+    """A page context (qbank.render.page.PageContext): what a page template sees, by name."""
+
+    def variables(self) -> dict[str, Any]:
+        """The template's top-level names."""
+        ...
+
+
 class PageRenderer:
     """Page templates (paper, key, practice) from a list of folders; earlier folders override later ones."""
 
@@ -142,7 +147,7 @@ class PageRenderer:
                 return str(folder / f"{kind}.html.j2")
         return f"{kind}.html.j2"
 
-    def render(self, kind: str, context: PageContext) -> str:
+    def render(self, kind: str, context: PageVariables) -> str:
         """Render one page kind ('paper', 'key' or 'practice') to a complete HTML document."""
         if kind not in PAGE_KINDS:
             raise ValueError(f"unknown page kind {kind!r}")
