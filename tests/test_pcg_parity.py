@@ -1,4 +1,4 @@
-"""qbank.draw.pcg reproduces numpy's PCG64 Generator draw for draw (the seed scheme's random streams depend on it)."""
+"""qbank.speedups.pcgfast reproduces numpy's PCG64 Generator draw for draw (the seed scheme's streams depend on it)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from qbank.draw.pcg import PCG64Stream, seeded_state
+from qbank.speedups.pcgfast import PCG64Stream, seeded_state
 
 SEEDS = [0, 1, 2026, 2**64 + 7, 2**128 - 1, 0x1F2E3D4C5B6A79880123456789ABCDEF]
 RANGES = [1, 2, 3, 7, 10, 255, 256, 1000, 2**31, 2**32 - 1, 2**32, 2**32 + 1, 2**40, 2**63]
@@ -72,3 +72,27 @@ def test_sized_draws_carry_the_spare_half_word_like_numpy():
     for n, count in [(5, 1), (5, 0), (9, 3), (2, 1), (100, 2), (5, 0), (7, 5), (3, 4), (11, 1), (4, 6)] * 6:
         assert stream.many_below(n, count) == generator.integers(0, n, size=count, dtype=np.int64).tolist()
         assert stream.below(6) == int(generator.integers(0, 6))
+
+
+def test_the_draw_stage_draws_the_same_parameters_with_and_without_the_speedup():
+    from pathlib import Path
+
+    from qbank.draw.params import draw_params
+    from qbank.draw.stream import Stream, new_stream
+    from qbank.preflight import checked_bank
+    from qbank.speedups import pcgfast
+
+    bank = checked_bank(Path(__file__).resolve().parents[1] / "banks" / "deep-learning")
+    was_installed = pcgfast.installed()
+    try:
+        pcgfast.uninstall()
+        assert isinstance(new_stream(1), Stream)
+        plain = {(q, seed): dict(draw_params(bank.question(q), seed, "main").params)
+                 for q in bank.questions for seed in range(40)}  # fmt: skip
+        pcgfast.install()
+        assert isinstance(new_stream(1), PCG64Stream)
+        fast = {(q, seed): dict(draw_params(bank.question(q), seed, "main").params)
+                for q in bank.questions for seed in range(40)}  # fmt: skip
+    finally:
+        (pcgfast.install if was_installed else pcgfast.uninstall)()
+    assert fast == plain

@@ -175,3 +175,16 @@ def test_a_class_set_worker_installs_the_speedups(switches: dict[str, str], expe
     result = subprocess.run([sys.executable, "-c", WORKER, str(exam), str(tmp_path)], env=environ, cwd=ROOT,
                             capture_output=True, text=True, check=True)  # fmt: skip
     assert result.stdout.strip() == f"[] {expected}"
+
+
+def test_verbs_that_draw_and_render_nothing_install_no_speedup(tmp_path):
+    code = (
+        "import contextlib, io, sys\n"
+        "from qbank.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['schema', 'question']) == 0\n"
+        "loaded = sorted(m for m in ('weasyprint', 'ziamath') if m in sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=tmp_path)

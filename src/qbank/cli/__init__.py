@@ -65,7 +65,7 @@ def make_parser() -> Parser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.add_arguments(verb)
-        verb.set_defaults(run=module.run)
+        verb.set_defaults(run=module.run, speedups=getattr(module, "SPEEDUPS", True))
     return parser
 
 
@@ -87,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not getattr(args, "verb", None):
                 parser.print_help(sys.stderr)
                 raise ArgumentError(f"qbank: a COMMAND is required ({', '.join(VERBS)})")
-            install_all()  # speed-ups each behind its version guard and off switch (QBANK_SPEEDUPS=off)
+            if args.speedups:  # verbs that draw or render; grade, new and schema load neither WeasyPrint nor ziamath
+                install_all()  # speed-ups each behind its version guard and off switch (QBANK_SPEEDUPS=off)
             return int(args.run(args, ["qbank", *args_list]) or 0)
     except ArgumentError as exc:
         print_problems([Problem("<command line>", 0, "", str(exc))])

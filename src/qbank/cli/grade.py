@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+SPEEDUPS = False  # draws and renders nothing: no speed-up is installed (each would load its library)
 HELP = "grade a responses CSV against each student's own answers (declared tolerances); write marks.csv"
 EXAMPLES = """example:
   qbank grade sets/class7 responses.csv

@@ -13,6 +13,7 @@ from qbank.spec.bank import BANK_FILE, find_bank_root
 from qbank.spec.load import display_name, load_yaml_file
 from qbank.spec.models import QUESTION_ID
 
+SPEEDUPS = False  # draws and renders nothing: no speed-up is installed (each would load its library)
 HELP = "make a new bank folder that passes `qbank check`, or add a question file to a bank"
 EXAMPLES = """example:
   qbank new bank banks/mine --title "Signals and systems"

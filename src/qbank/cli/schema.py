@@ -7,6 +7,7 @@ import sys
 
 from qbank.spec.json_schema import KINDS, schema_text
 
+SPEEDUPS = False  # draws and renders nothing: no speed-up is installed (each would load its library)
 HELP = "print the JSON Schema (draft 2020-12) of question, bank or exam files"
 EXAMPLES = """example:
   qbank schema question > schemas/question.schema.json

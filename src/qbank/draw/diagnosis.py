@@ -18,9 +18,9 @@ from typing import Any
 
 from qbank.core.frozen import thaw
 from qbank.core.limits import MAX_ATTEMPTS_CAP
-from qbank.draw.pcg import PCG64Stream
 from qbank.draw.plan import DrawError, _fill, draw_plan, stream_seed
 from qbank.draw.space import MAX_ENUMERATED, Enumeration, enumerate_space, failed_constraints, space_size
+from qbank.draw.stream import new_stream
 from qbank.spec.validate import Question
 
 SHOWN_COMBINATIONS = 4  # the most frequent sets of rejecting constraints listed
@@ -29,7 +29,7 @@ SHOWN_COMBINATIONS = 4  # the most frequent sets of rejecting constraints listed
 def _rejections(question: Question, seed: int, attempts: int, given: Mapping[str, Any] | None) -> Counter:
     """Draw the same `attempts` parameter sets again and count, per set of failed constraints, the draws."""
     plan = draw_plan(question)
-    rng = PCG64Stream(seed) if plan.random else None
+    rng = new_stream(seed) if plan.random else None
     counts: Counter[frozenset[int]] = Counter()
     for _ in range(attempts):
         counts[failed_constraints(question, _fill(plan, rng, given))] += 1

@@ -8,7 +8,6 @@ from typing import Any
 
 from qbank.core.frozen import freeze, frozen_instance, thaw
 from qbank.draw.diagnosis import unsatisfiable_error
-from qbank.draw.pcg import PCG64Stream
 from qbank.draw.plan import (
     SEED_SCHEME,
     Draw,
@@ -19,6 +18,7 @@ from qbank.draw.plan import (
     generator,
     stream_seed,
 )
+from qbank.draw.stream import new_stream
 from qbank.expressions.expression import ExpressionError
 from qbank.spec.validate import Question
 
@@ -61,7 +61,7 @@ def draw_params(
     max_attempts = max_attempts or question.spec.max_attempts
     seed = stream_seed(exam_seed, paper_id, stream or question.id)
     plan = draw_plan(question)
-    rng = PCG64Stream(seed) if plan.random else None
+    rng = new_stream(seed) if plan.random else None
     for attempt in range(1, max_attempts + 1):
         values = _fill(plan, rng, given)
         failed = _first_failure(question, values)

@@ -14,7 +14,7 @@ import numpy as np
 
 from qbank.core.errors import LocatedError
 from qbank.core.frozen import freeze
-from qbank.draw.pcg import PCG64Stream
+from qbank.draw.stream import RandomStream
 from qbank.expressions.expression import Evaluator, Expression, ExpressionError
 from qbank.spec.models import ChoiceParam, DerivedParam, FixedParam, FloatParam, IntParam, SampleParam
 from qbank.spec.param_values import INT_LIMIT, value_problem
@@ -23,7 +23,7 @@ from qbank.spec.validate import Question
 
 SEED_SCHEME = "qbank/v1"
 
-Compute = Callable[[dict[str, Any], PCG64Stream | None], Any]
+Compute = Callable[[dict[str, Any], RandomStream | None], Any]
 
 
 class DrawError(LocatedError):
@@ -118,7 +118,7 @@ def _deriver(question: Question, name: str, rule: Expression | Entry) -> Compute
 
     if isinstance(rule, Expression):
 
-        def evaluate(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+        def evaluate(values: dict[str, Any], stream: RandomStream | None) -> Any:
             try:
                 value = rule(values)
             except ExpressionError as exc:
@@ -134,7 +134,7 @@ def _deriver(question: Question, name: str, rule: Expression | Entry) -> Compute
 
         return evaluate
 
-    def call(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+    def call(values: dict[str, Any], stream: RandomStream | None) -> Any:
         try:
             value = freeze(rule.function(MappingProxyType(dict(values))))
         except Exception as exc:
@@ -170,7 +170,7 @@ def _int_drawer(param: IntParam) -> Compute:
         return lambda values, stream: low + stream.below(count) * step
     size = math.prod(shape)
 
-    def draw_array(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+    def draw_array(values: dict[str, Any], stream: RandomStream | None) -> Any:
         return _nest([low + pick * step for pick in stream.many_below(count, size)], shape)
 
     return draw_array
@@ -186,7 +186,7 @@ def _float_drawer(param: FloatParam) -> Compute:
         return lambda values, stream: round((low + stream.below(count)) / scale, decimals)
     size = math.prod(shape)
 
-    def draw_array(values: dict[str, Any], stream: PCG64Stream | None) -> Any:
+    def draw_array(values: dict[str, Any], stream: RandomStream | None) -> Any:
         picks = np.array(stream.many_below(count, size), dtype=np.int64).reshape(shape)
         return freeze(np.round((low + picks) / scale, decimals).tolist())  # numpy's rounding, not Python's
 
@@ -201,7 +201,7 @@ def _nest(flat: list[Any], shape: list[int]) -> tuple[Any, ...]:
     return tuple(items)
 
 
-def _fill(plan: DrawPlan, stream: PCG64Stream | None, given: Mapping[str, Any] | None) -> dict[str, Any]:
+def _fill(plan: DrawPlan, stream: RandomStream | None, given: Mapping[str, Any] | None) -> dict[str, Any]:
     """Parameters in declaration order: drawn, fixed and derived; a `shared` one comes from `given` if there."""
     values: dict[str, Any] = {}
     if given is None:

@@ -71,6 +71,7 @@ class Outcome:
 SPEEDUPS: tuple[SpeedUp, ...] = (
     SpeedUp("ziafast", "ziamath", ("0.13",), "qbank.speedups.ziafast", "ziamath layout without repeated work"),
     SpeedUp("svgpath", "weasyprint", ("70.0",), "qbank.speedups.svgpath", "formula glyph paths drawn in one step"),
+    SpeedUp("pcgfast", "numpy", ("2.4.6",), "qbank.speedups.pcgfast", "numpy's PCG64 stream drawn without numpy calls"),
 )
 
 

@@ -1,11 +1,13 @@
-"""numpy's PCG64 random stream, drawn in Python for the draws the draw stage makes.
+"""Speed-up `pcgfast`: numpy's PCG64 random stream, drawn in Python for the draws the draw stage makes.
 
 `PCG64Stream(seed)` yields exactly the numbers `numpy.random.Generator(numpy.random.PCG64(seed))` yields
 for `integers(0, n)` (scalar or sized) and `choice(n, k, replace=False)`: numpy's own SeedSequence pool,
 then the same state words, the same 128-bit LCG with the XSL-RR output, the same 32-bit halves of each
 64-bit output and the same Lemire rejection. Building numpy's generator costs ~40 µs and each scalar draw
 ~4 µs of call overhead; a variant needs a fresh stream and a handful of small draws, which this does
-several times faster. tests/test_pcg_parity.py checks it against numpy across many seeds, ranges and sample sizes.
+several times faster (`qbank check` of the deep-learning bank: about a fifth less CPU, benchmarks/speedups.py).
+tests/test_pcg_parity.py checks it against numpy's own generator (`qbank.draw.stream.Stream`, the plain path)
+across many seeds, ranges and sample sizes; `install()` makes `qbank.draw.stream.new_stream` use it.
 """
 
 from __future__ import annotations
@@ -181,3 +183,23 @@ class PCG64Stream:
         for i in reversed(range(first, n)):
             j = self.below(i + 1)
             items[i], items[j] = items[j], items[i]
+
+
+_active = False
+
+
+def installed() -> bool:
+    """Whether the draw stage's streams are PCG64Stream."""
+    return _active
+
+
+def install() -> None:
+    """Make the draw stage draw from PCG64Stream (idempotent)."""
+    global _active
+    _active = True
+
+
+def uninstall() -> None:
+    """Make the draw stage draw from numpy's generator."""
+    global _active
+    _active = False
