@@ -238,3 +238,18 @@ def test_a_project_moved_with_its_sets_still_audits_identical(sample_copy, run_c
     shutil.rmtree(moved / "exams")  # the exam did not come along: the audit says so, and fails
     status, text = audit(run_cli, moved / "out/single")
     assert status != 0 and "cannot regenerate the set" in text and "sample.yaml" in text, text
+
+
+def test_inputs_edited_without_changing_the_set_are_notes_not_differences(sample_copy, run_cli):
+    out, rows = build_set(sample_copy)
+    spec = sample_copy / "banks/sample/questions/xf/head-dim.yaml"
+    spec.write_text(spec.read_text() + "# a comment: the question's file changes, what it makes does not\n")
+    solvers = sample_copy / "banks/sample/solvers.py"
+    solvers.write_text(solvers.read_text() + "\n# a comment in the solvers module\n")
+    status, text = audit(run_cli, out)
+    assert status == 0, text
+    assert "DIFFERS" not in text
+    assert "note: the spec of xf/head-dim (" in text and "head-dim.yaml) changed since the build" in text
+    assert "note: bank module solvers.py changed since the build" in text
+    verdict = text.strip().splitlines()[-1]
+    assert verdict.startswith("identical: ") and "the inputs noted above changed since the build" in verdict

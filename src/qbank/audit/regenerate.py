@@ -48,6 +48,7 @@ class AuditReport:
     differences: list[str] = field(default_factory=list)
     checked: int = 0
     digest: str = ""
+    inputs_changed: bool = False  # a bank or exam input changed since the build (named in the notes)
 
     @property
     def identical(self) -> bool:
@@ -177,6 +178,9 @@ def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: 
         other=module_changes + (["the exam file changed since the build"] if exam_changed else []),
         environment=env_changes, code=code_changes,
     )  # fmt: skip
+    input_notes = _question_input_notes(context.causes)
+    report.notes.extend(input_notes)
+    report.inputs_changed = bool(input_notes or module_changes or exam_changed)
     for name, recorded in sorted(files.items()):
         report.checked += 1
         line = explain(name, recorded, file_sha(root / name), regenerated["files"].get(name),
@@ -189,6 +193,11 @@ def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: 
             if name not in manifest["files"] and name != "manifest.json":
                 report.differences.append(f"{name}: not in the manifest (added after the build)")
     return report
+
+
+def _question_input_notes(causes: Mapping[str, list[Cause]]) -> list[str]:
+    """One note per changed question spec or solver (a question's repeats share theirs), in a stable order."""
+    return sorted({sentence for found in causes.values() for kind, sentence in found if kind in ("spec", "solver")})
 
 
 @dataclass(frozen=True)
@@ -248,7 +257,10 @@ def print_report(report: AuditReport, echo: Callable[[str], None] = print) -> No
         echo(f"  set digest sha256:{report.digest}")
     for line in report.differences:
         echo(f"DIFFERS {line}")
-    if report.identical:
+    if report.identical and report.inputs_changed:
+        echo(f"identical: {report.checked} files; every file digest and every recorded parameter and answer "
+             "match the regenerated set (the inputs noted above changed since the build; what they make did not)")
+    elif report.identical:
         echo(f"identical: {report.checked} files; every field of the manifest and every file digest match the "
              "regenerated set")  # fmt: skip
     else:

@@ -6,7 +6,11 @@ except the few that legitimately differ between machines, each handled by its ow
   the same file as the recorded absolute path beside them;
 - `command`, `built_in`, `set_sha256`, `environment`, `inputs`, `qbank_version` and `files` are checked by
   the audit itself (the command is not regenerable and is covered by the set digest; the rest are notes,
-  the set's folder, the digest, and the per-file comparison).
+  the set's folder, the digest, and the per-file comparison);
+- the digests of the inputs read from the bank and the exam (a question's `spec_sha256` and `solver_sha256`,
+  `bank.modules`, `exam.sha256`) say what the set was built from, not what it holds: when one changed since the
+  build, the audit names it in a note, and the set differs only if what it holds (parameters, answers, files)
+  does.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ ABSOLUTE = {("recipe", "exam"), ("recipe", "bank"), ("recipe", "templates", "*")
 DISPLAY = {("exam", "file"): ("recipe", "exam"), ("bank", "root"): ("bank", "path"),
            ("papers", "*", "questions", "*", "file"): ("papers", "*", "questions", "*", "path"),
            ("practice", "questions", "*", "file"): ("practice", "questions", "*", "path")}  # fmt: skip
+INPUT_DIGESTS = {("papers", "*", "questions", "*", "spec_sha256"), ("papers", "*", "questions", "*", "solver_sha256"),
+                 ("practice", "questions", "*", "spec_sha256"), ("practice", "questions", "*", "solver_sha256"),
+                 ("exam", "sha256")}  # fmt: skip
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "absent"})()
 
 
@@ -113,6 +120,8 @@ class _Comparison:
     def walk(self, path: KeyPath, old: Any, new: Any) -> None:
         """Compare two values at `path`, descending into objects and equal-length lists."""
         pattern = tuple("*" if isinstance(k, int) else k for k in path)
+        if pattern in INPUT_DIGESTS or pattern[:2] == ("bank", "modules"):
+            return  # an input's digest: the audit notes a change (see the module docstring)
         if pattern in ABSOLUTE and isinstance(old, str):
             if self.relocate(old) != new:
                 self.add(path, old, new)
