@@ -7,6 +7,7 @@ and inside functions alike (a lazy import is still a dependency), relative forms
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -206,3 +207,12 @@ def test_stage_packages_stay_light():
     code = f"import sys, {stages}; print(sorted(m for m in ('weasyprint', 'pikepdf') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_docs_architecture_lists_the_stages_in_import_order():
+    text = (PACKAGE.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("## The stages, in import order", 1)[1].split("\n## ", 1)[0]
+    documented = re.findall(r"^\| `([a-z]+)` \|", table, flags=re.M)
+    assert documented == list(STAGES)
+    for name in ("qbank.registry", "qbank.testing"):
+        assert f"`{name}`" in text
