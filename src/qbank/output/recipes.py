@@ -9,8 +9,30 @@ from dataclasses import dataclass
 from typing import Any
 
 
+class _FromAnExam:
+    """What the recipes made from an exam file share: the key style and the head of their record."""
+
+    kind: str
+    exam: str
+    seed: int
+    canonical: bool
+    key: str | None
+
+    @property
+    def key_style(self) -> str:
+        """The answer key's style (full when the recorded recipe predates key styles)."""
+        return self.key or "full"
+
+    def _head(self) -> dict[str, Any]:
+        """kind, exam, seed, canonical and (when recorded) key, in the manifest's order."""
+        data: dict[str, Any] = {"kind": self.kind, "exam": self.exam, "seed": self.seed, "canonical": self.canonical}
+        if self.key is not None:
+            data["key"] = self.key
+        return data
+
+
 @dataclass(frozen=True)
-class ExamSetRecipe:
+class ExamSetRecipe(_FromAnExam):
     """One exam set: paper, answer key, practice sheet and key sidecar of paper `main`."""
 
     exam: str
@@ -20,17 +42,9 @@ class ExamSetRecipe:
     templates: tuple[str, ...] = ()
     kind = "exam"
 
-    @property
-    def key_style(self) -> str:
-        """The answer key's style."""
-        return self.key or "full"
-
     def to_json(self) -> dict[str, Any]:
         """The recipe as the manifest records it."""
-        data: dict[str, Any] = {"kind": self.kind, "exam": self.exam, "seed": self.seed, "canonical": self.canonical}
-        if self.key is not None:
-            data["key"] = self.key
-        return {**data, "templates": list(self.templates)}
+        return {**self._head(), "templates": list(self.templates)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ExamSetRecipe:
@@ -47,7 +61,7 @@ class ClassPaper:
 
 
 @dataclass(frozen=True)
-class ClassSetRecipe:
+class ClassSetRecipe(_FromAnExam):
     """A class set: a paper and key per student of a roster (or per form), a key booklet and a gradebook."""
 
     exam: str
@@ -62,16 +76,9 @@ class ClassSetRecipe:
     csv_bom: bool | None = True  # None: a set built before the option existed (no byte-order mark)
     kind = "class"
 
-    @property
-    def key_style(self) -> str:
-        """The answer keys' style."""
-        return self.key or "full"
-
     def to_json(self) -> dict[str, Any]:
         """The recipe as the manifest records it."""
-        data: dict[str, Any] = {"kind": self.kind, "exam": self.exam, "seed": self.seed, "canonical": self.canonical}
-        if self.key is not None:
-            data["key"] = self.key
+        data = self._head()
         data.update(templates=list(self.templates), roster=dict(self.roster) if self.roster is not None else None,
                     forms=self.forms)  # fmt: skip
         if self.csv_bom is not None:
