@@ -95,12 +95,6 @@ def solve_and_render(question: Question, seed: int) -> Any:
     return render_part(question, make_variant(question, seed, PAPER))
 
 
-def solve_and_render_markdown(question: Question, seed: int) -> Any:
-    """`solve_and_render` with the whole-text cache emptied first: Jinja and Markdown run, formulas may hit."""
-    markup._markdown_math_html.cache_clear()
-    return solve_and_render(question, seed)
-
-
 def fresh_pairs(questions: int, first_seed: int = 0) -> Iterator[Pair]:
     """Every question for seed first_seed, then every question for the next seed, and so on."""
     return ((seed, index) for seed in itertools.count(first_seed) for index in range(questions))
@@ -138,11 +132,11 @@ def measure(
 
 
 def formula_caches() -> dict[str, Any]:
-    """The functools caches of qbank.render.mathsvg (typeset formulas, their HTML, keyed by formula source) and of
-    qbank.render.markup (whole texts with their formulas, keyed by text): a cold pass must miss both."""
-    caches = {name: value for name, value in vars(mathsvg).items() if callable(getattr(value, "cache_info", None))}
-    caches["_markdown_math_html"] = markup._markdown_math_html
-    return caches
+    """The functools caches of qbank.render.mathsvg and qbank.render.markup, if any: a cold pass must miss them."""
+    modules = (mathsvg, markup)
+    return {
+        name: value for m in modules for name, value in vars(m).items() if callable(getattr(value, "cache_info", None))
+    }
 
 
 def clear_math_cache() -> None:
@@ -317,9 +311,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     after_steady = cache_counts()
     print_headline(steady, TARGET_HTML)
-    markdown = measure("+HTML, same variants, texts re-rendered (formulas cached)", questions,
-                       solve_and_render_markdown, itertools.cycle(pool), budget)  # fmt: skip
-    print_headline(markdown, TARGET_HTML)
 
     print(f"  formula caches, first pass: {describe_caches(before, after_first)}")
     print(f"  formula caches, steady state over {len(pool)} (seed, question) pairs: "

@@ -1,4 +1,4 @@
-"""Expressions are evaluated in one place: calling the Expression (unchecked first, settled on any failure)."""
+"""Expressions are evaluated in one place: calling the Expression."""
 
 from __future__ import annotations
 

@@ -116,7 +116,6 @@ def test_unknown_command_is_named() -> None:
 
 def test_output_is_deterministic_without_ids() -> None:
     first = math_html(BMATRIX, True)
-    typeset.cache_clear()
     assert math_html(BMATRIX, True, 14.67) == first
     assert " id=" not in first
 
@@ -138,14 +137,6 @@ def test_output_is_identical_across_processes() -> None:
         for seed in ("1", "2")
     }
     assert len(digests) == 1
-
-
-def test_results_are_cached() -> None:
-    typeset.cache_clear()
-    typeset(r"\sqrt{2}", False)
-    typeset(r"\sqrt{2}", False)
-    assert typeset.cache_info().hits == 1
-    assert typeset(r"\sqrt{2}", False) is not typeset(r"\sqrt{2}", True)
 
 
 def test_size_scales_the_formula() -> None:

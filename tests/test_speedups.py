@@ -15,7 +15,6 @@ import pytest
 
 import qbank.speedups
 from qbank.output import actualtext, svgtext
-from qbank.render import markup, mathsvg
 from qbank.speedups import SPEEDUPS, install_all, report, svgpath
 
 from .conftest import DL_EXAM, ROOT, SAMPLE_EXAM
@@ -80,12 +79,6 @@ def test_a_library_version_not_checked_is_refused(monkeypatch: pytest.MonkeyPatc
     assert actualtext.weasy_text.draw_first_line is actualtext._ORIGINAL
 
 
-def _clear_caches() -> None:
-    """Forget typeset formulas and rendered Markdown, so the next build takes the path now installed."""
-    for cached in (mathsvg.typeset, mathsvg._math_html, markup._markdown_math_html, markup._inline_math_html):
-        cached.cache_clear()
-
-
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
@@ -107,11 +100,9 @@ def test_refused_speedups_leave_qbank_working_with_identical_output(run_cli, tmp
 
     on = _built(build, tmp_path / "set")
     monkeypatch.setattr(qbank.speedups, "library_version", lambda name: "0.1")
-    _clear_caches()
     refused = _built(build, tmp_path / "set")
     assert not any(s.installed() for s in SPEEDUPS)
     assert refused == on
-    _clear_caches()
 
 
 @pytest.fixture(scope="module")

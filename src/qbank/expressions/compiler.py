@@ -33,12 +33,11 @@ NUMERIC = (int, float)  # constants whose plain operators cannot build a large v
 
 
 class Compiler:
-    """Turns an AST into closures, collecting free names (parameters); with `checked`, reading a parameter
-    that is missing from the environment is an "unknown name" error rather than a KeyError."""
+    """Turns an AST into closures, collecting free names (parameters); reading a parameter that is missing
+    from the environment is an "unknown name" error."""
 
-    def __init__(self, checked: bool = True) -> None:
+    def __init__(self) -> None:
         self.free_names: set[str] = set()
-        self.checked = checked
 
     def compile(self, node: ast.AST, bound: frozenset[str]) -> Evaluator:
         """Compile one node; `bound` holds comprehension variables in scope."""
@@ -63,8 +62,6 @@ class Compiler:
         if name in FUNCTIONS:
             raise ExpressionError(f"function {name!r} must be called, not used as a value")
         self.free_names.add(name)
-        if not self.checked:
-            return operator.itemgetter(name)
 
         def lookup(env: Env) -> Any:
             try:
@@ -263,7 +260,7 @@ class Compiler:
 
 
 def _subscript(value: Evaluator, index: Evaluator) -> Evaluator:
-    """An evaluator of `value[index]`; a tuple key spends the cost of hashing it (Python does not cache it)."""
+    """An evaluator of `value[index]`; a tuple key is charged to the budget (hashing it visits every item)."""
 
     def get(env: Env) -> Any:
         container, key = value(env), index(env)

@@ -13,7 +13,7 @@ of what they build in `expr_bounds`; this module is the public face.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from qbank.expressions.bounds import budgeted
@@ -34,25 +34,16 @@ __all__ = [
 class Expression:
     """A compiled expression: its source, the parameter names it reads, and its evaluator.
 
-    `evaluate` reports a name missing from the environment as unknown; `evaluate_unchecked`, the same closures
-    reading names without that check, is faster and tried first: when it raises anything (an unknown name
-    raises KeyError), `settle` runs `evaluate` for the outcome, value or error (evaluation has no side effects).
-    Calling the expression is the one place that does this: every caller (derived parameters, constraints)
-    calls it and catches ExpressionError.
+    `evaluate` reports a name missing from the environment as unknown. Calling the expression runs `settle`:
+    every caller (derived parameters, constraints) calls it and catches ExpressionError.
     """
 
     source: str
     names: frozenset[str]
     evaluate: Evaluator
-    evaluate_unchecked: Evaluator | None = field(default=None, repr=False, compare=False)
 
     def __call__(self, env: Env) -> Any:
         """Evaluate against `env`; raise ExpressionError on any failure."""
-        if self.evaluate_unchecked is not None:
-            try:
-                return self.evaluate_unchecked(env)
-            except Exception:
-                pass
         return self.settle(env)
 
     def settle(self, env: Env) -> Any:
@@ -73,7 +64,6 @@ def compile_expression(source: str) -> Expression:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"syntax error at column {exc.offset}: {exc.msg}") from None
-    compiler = Compiler(checked=True)
+    compiler = Compiler()
     evaluate = budgeted(compiler.compile(tree.body, frozenset()))
-    unchecked = budgeted(Compiler(checked=False).compile(tree.body, frozenset()))
-    return Expression(source, frozenset(compiler.free_names), evaluate, unchecked)
+    return Expression(source, frozenset(compiler.free_names), evaluate)

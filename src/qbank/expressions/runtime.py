@@ -126,7 +126,7 @@ def _generated(clauses: tuple[Clause, ...], inner: dict[str, Any], element: Eval
 
 
 def hashing_add(result: set[Any]) -> Callable[[Any], None]:
-    """`result.add`, spending the cost of hashing a tuple item (Python does not cache a tuple's hash)."""
+    """`result.add`, charging the budget for hashing a tuple item (hashing visits every item, every time)."""
 
     def add_item(item: Any) -> None:
         if type(item) is tuple:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from qbank.core.errors import Problem
@@ -115,7 +114,6 @@ def leaked_answers(
     return leaks
 
 
-@lru_cache(maxsize=65536)
 def _distinctive(printed: str) -> bool:
     """Whether a printed number answer is rare enough in prose to count as leaked when found (not 7, 0.5, [1, 0])."""
     digits = [_digits(element) for element in re.split(r"[;,]\s", printed.strip("[]"))]
@@ -160,7 +158,6 @@ def _givens(question: Question, params: Mapping[str, Any], extra_text: str = "")
     return _Givens(tuple(texts), tuple(sequences))
 
 
-@lru_cache(maxsize=1024)
 def _literal(source: str) -> tuple[str, tuple[Token, ...]]:
     """The fixed prose of a template (Jinja tags removed): normalized text and its numbers."""
     plain = plain_text(_JINJA.sub(" ", source))

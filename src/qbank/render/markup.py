@@ -146,13 +146,6 @@ def _typeset(text: str, span: MathSpan, size_px: float, block_tag: str = "div") 
 
 def markdown_math_html(text: str, *, size_px: float = 14.67) -> str:
     """Markdown with $inline$/$$display$$ math to HTML; MathError names the formula and line on bad math."""
-    return _markdown_math_html(text, size_px)
-
-
-@lru_cache(maxsize=512)
-def _markdown_math_html(text: str, size_px: float) -> str:
-    """markdown_math_html, cached by text: a text with nothing drawn in it, or a variant rendered again, is
-    a lookup (a typeset formula is cached too, but splitting and Markdown cost ~0.5 ms a text)."""
     stripped, spans = split_math(text)
     rendered = _parser().render(stripped)
     check_markup(rendered)
@@ -179,11 +172,6 @@ def _typeset_slots(text: str, spans: list[MathSpan], rendered: str, size_px: flo
 def inline_math_html(text: str, *, size_px: float = 14.67) -> str:
     """Plain text (no Markdown) with $inline$ math to HTML, for one-line labels; `\\$` is a dollar sign.
     MathError names the formula on bad math."""
-    return _inline_math_html(text, size_px)
-
-
-@lru_cache(maxsize=512)
-def _inline_math_html(text: str, size_px: float) -> str:
     stripped, spans = split_math(text)
     return _typeset_slots(text, spans, html.escape(stripped.replace("\\$", "$"), quote=False), size_px)
 

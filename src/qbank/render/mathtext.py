@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 
 GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ϵ", "varepsilon": "ε", "zeta": "ζ",
@@ -41,7 +40,6 @@ class NotSimple(Exception):
     """The formula needs the full typesetter."""
 
 
-@lru_cache(maxsize=8192)
 def simple_math_html(latex: str) -> str | None:
     """HTML for a simple formula (one run of styled text), or None when it needs the SVG typesetter."""
     if latex.count("\\left") != latex.count("\\right"):

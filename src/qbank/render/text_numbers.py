@@ -103,21 +103,11 @@ def normal_text(text: str) -> str:
 
 def number_tokens(text: str) -> list[Token]:
     """Every number in a plain text, in order, with the exponent of its last digit."""
-    cache = _TOKENS
     tokens = []
-    for found in _TOKEN.findall(text):
-        token = cache.get(found)
-        if token is None:
-            whole, decimals, exponent = found
-            number = float(f"{whole.replace(',', '')}.{decimals or 0}e{exponent or 0}")
-            token = cache[found] = (number, int(exponent or 0) - len(decimals))
-        tokens.append(token)
-    if len(cache) > 100_000:
-        cache.clear()
+    for whole, decimals, exponent in _TOKEN.findall(text):
+        number = float(f"{whole.replace(',', '')}.{decimals or 0}e{exponent or 0}")
+        tokens.append((number, int(exponent or 0) - len(decimals)))
     return tokens
-
-
-_TOKENS: dict[tuple[str, str, str], Token] = {}
 
 
 # --- Numbers shown in a text ---------------------------------------------------------------------------------
@@ -128,15 +118,8 @@ _HALF = {place: 0.5 * 10.0**place * (1 + 1e-9) for place in range(-40, 40)}
 
 def shown_consecutively(tokens: Sequence[Token], numbers: Sequence[float], place: int) -> bool:
     """Whether consecutive tokens show every number, in order, each a correct rounding at least to `place`."""
-    n, first = len(numbers), numbers[0]
-    slack = 1e-12 * abs(first)
-    for i in range(len(tokens) - n + 1):
-        value, token_place = tokens[i]  # _rounds(tokens[i], first, place), inlined: this loop is the hot one
-        if token_place > place or abs(value - first) > _HALF.get(token_place, 0.0) + slack:
-            continue
-        if all(_rounds(tokens[i + j], numbers[j], place) for j in range(1, n)):
-            return True
-    return False
+    n = len(numbers)
+    return any(all(_rounds(tokens[i + j], numbers[j], place) for j in range(n)) for i in range(len(tokens) - n + 1))
 
 
 def _rounds(token: Token, number: float, place: int) -> bool:
