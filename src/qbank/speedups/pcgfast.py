@@ -101,7 +101,16 @@ class PCG64Stream:
             return self._below64(n)
         if n == 1:
             return 0  # numpy draws nothing for a one-value range
-        scaled = self._next32() * n
+        word = self._spare
+        if word is None:  # as in _next32, inlined: most draws need a single word
+            state = self._state = (self._state * PCG_MULTIPLIER + self._increment) & MASK128
+            rotation, folded = state >> 122, ((state >> 64) ^ state) & MASK64
+            output = (folded >> rotation) | (folded << (64 - rotation))
+            self._spare = (output >> 32) & MASK32
+            word = output & MASK32
+        else:
+            self._spare = None
+        scaled = word * n
         if scaled & MASK32 < n:
             threshold = ((1 << 32) - n) % n
             while scaled & MASK32 < threshold:
