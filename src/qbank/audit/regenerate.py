@@ -258,8 +258,10 @@ def print_report(report: AuditReport, echo: Callable[[str], None] = print) -> No
     for line in report.differences:
         echo(f"DIFFERS {line}")
     if report.identical and report.inputs_changed:
-        echo(f"identical: {report.checked} files; every file digest and every recorded parameter and answer "
-             "match the regenerated set (the inputs noted above changed since the build; what they make did not)")
+        echo(
+            f"identical: {report.checked} files; every file digest and every recorded parameter and answer "
+            "match the regenerated set (the inputs noted above changed since the build; what they make did not)"
+        )
     elif report.identical:
         echo(f"identical: {report.checked} files; every field of the manifest and every file digest match the "
              "regenerated set")  # fmt: skip
