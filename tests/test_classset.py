@@ -204,3 +204,16 @@ def test_workers_are_recycled_and_every_paper_is_made_once(tmp_path, monkeypatch
     per_worker = Counter(r.pid for r in results)
     assert len(per_worker) >= 4 and max(per_worker.values()) <= 2  # fresh workers every 2 papers
     assert len(list((tmp_path / "papers").glob("*.pdf"))) == 7
+
+
+@pytest.mark.slow
+def test_one_paper_is_counted_in_the_singular(run_cli, tmp_path):
+    from .conftest import SAMPLE_EXAM
+
+    status, out, err = run_cli("build", SAMPLE_EXAM, "--seed", "3", "--forms", "1", "--jobs", "1", "--out",
+                               tmp_path / "one")  # fmt: skip
+    assert status == 0, err
+    assert "1 paper and key," in out and "papers" not in out.split(",")[0]
+    assert "1 paper and key in 1 worker process" in err and "process(es)" not in err
+    status, out, err = run_cli("audit", tmp_path / "one")
+    assert status == 0 and "(class set, 1 paper, seed 3)" in out, out

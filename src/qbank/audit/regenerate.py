@@ -132,7 +132,8 @@ def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: 
     if paper is not None and (kind != "class" or paper not in paper_ids):
         message = "--paper needs a class set" if kind != "class" else f"no paper {paper!r} in this set"
         raise UserError([Problem("<command line>", 0, "--paper", message)])
-    report = AuditReport(f"audit of {display_name(root)} ({KIND_NAMES.get(kind, kind)}, {len(paper_ids)} papers, "
+    papers_shown = f"{len(paper_ids)} paper{'s' if len(paper_ids) != 1 else ''}"
+    report = AuditReport(f"audit of {display_name(root)} ({KIND_NAMES.get(kind, kind)}, {papers_shown}, "
                          f"seed {manifest['seed']})" + (f", paper {paper}" if paper else ""))  # fmt: skip
     env_changes = environment_changes(manifest["environment"], environment())
     templates = [Path(d) for d in manifest["recipe"].get("templates", [])] + [PACKAGE_TEMPLATES]

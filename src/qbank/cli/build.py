@@ -58,7 +58,8 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
                              template_dirs=args.templates, jobs=args.jobs, command=command,
                              csv_bom=not args.no_bom)  # fmt: skip
         papers = sum(1 for name in result.files if name.startswith("papers/"))
-        print(f"{args.out}: {papers} papers and keys, {args.out / 'key-booklet.pdf'}, {args.out / 'answers.csv'}")
+        made = f"{papers} paper{'s' if papers != 1 else ''} and key{'s' if papers != 1 else ''}"
+        print(f"{args.out}: {made}, {args.out / 'key-booklet.pdf'}, {args.out / 'answers.csv'}")
         print(f"{args.out / 'manifest.json'}")
         print(SET_DIGEST_LINE.format(digest=result.set_sha256, out=args.out))
         return 0

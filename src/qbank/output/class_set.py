@@ -66,7 +66,9 @@ def produce_class_set(recipe: ClassSetRecipe, run: Run) -> tuple[Manifest, RunSt
     papers = [p for p in recipe.papers if run.only is None or p.id in run.only]
     spec = JobSpec(recipe.exam, exam.digest, recipe.seed, recipe.canonical, recipe.templates, run.folder,
                    recipe.key_style)  # fmt: skip
-    run.message(f"{len(papers)} papers and keys in {min(run.jobs, len(papers))} worker process(es)")
+    count, workers = len(papers), min(run.jobs, len(papers))
+    run.message(f"{count} paper{'s' if count != 1 else ''} and key{'s' if count != 1 else ''} in {workers} worker "
+                f"process{'es' if workers != 1 else ''}")  # fmt: skip
     results = run_jobs(spec, [(p.id, p.student) for p in papers], run.jobs, lambda r: run.advance(r.paper_id))
     digests = {name: digest for result in results for name, digest in result.files.items()}
     merger_rss = merger_seconds = 0.0
