@@ -9,6 +9,8 @@ from qbank.spec.json_schema import KINDS, json_schema
 
 NAMES = {
     "AnswerSpec": "answer",
+    "ChoiceSettings": "choices",
+    "OptionSpec": "option",
     "Constraint": "constraint",
     "Course": "course",
     "ExamItem": "question entry",

@@ -1,8 +1,9 @@
-"""The bank author's API: register solvers, figures and parameter functions (`from qbank.registry import solver`).
+"""The bank author's API: register solvers, figures, parameter functions and misconceptions.
 
-A stable public name for `qbank.spec.registry`, which bank modules and their tests import.
+`from qbank.registry import solver`: a stable public name for `qbank.spec.registry`, which bank modules and their
+tests import.
 """
 
-from qbank.spec.registry import Params, Solution, figure, param_function, solver
+from qbank.spec.registry import Params, Solution, figure, misconception, param_function, solver
 
-__all__ = ["Params", "Solution", "figure", "param_function", "solver"]
+__all__ = ["Params", "Solution", "figure", "misconception", "param_function", "solver"]

@@ -39,6 +39,9 @@ MATH_MAX_SOURCE = 4_000
 #: Nesting depth of braces in a formula, and of the MathML it becomes (`\frac{\frac{...}}`).
 MATH_MAX_DEPTH = 24
 
+# --- multiple choice ---
+MAX_CHOICE_OPTIONS = 10  # options of one choice or multi answer (letters A to J), written or generated
+
 # --- YAML files (load stage) ---
 MAX_FILE_BYTES = 1_000_000  # size of one YAML file (question, bank or exam)
 MAX_YAML_DEPTH = 50  # nesting of mappings and lists in one YAML file (aliases expanded)

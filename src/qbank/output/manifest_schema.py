@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from qbank.solve.variant import answer_problem
+from qbank.solve.answer_fit import answer_problem
 from qbank.spec.models import AnswerSpec
 from qbank.spec.roster import ROLL
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from qbank.draw.params import thaw
 from qbank.render.paper import SolvedPaper, SolvedPart
+from qbank.solve.variant import mistakes_json
 from qbank.spec.validate import Question
 
 
@@ -36,10 +37,12 @@ class QuestionRecord:
     answers: Mapping[str, Any]
     answers_formatted: Mapping[str, str]
     answer_specs: Mapping[str, Mapping[str, Any]]
+    choices: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # answers asked as multiple choice
+    misconceptions: Mapping[str, list[dict[str, Any]]] = field(default_factory=dict)  # their values, per answer
 
     def to_json(self) -> dict[str, Any]:
-        """The record as manifest JSON."""
-        return {
+        """The record as manifest JSON (`choices` and `misconceptions` only when the question has them)."""
+        data = {
             "number": self.number, "part": self.part, "id": self.id, "question": self.question, "marks": self.marks,
             "file": self.file, "path": self.path, "spec_sha256": self.spec_sha256, "solver": self.solver,
             "solver_sha256": self.solver_sha256, "paper": self.paper, "scenario": self.scenario,
@@ -47,6 +50,11 @@ class QuestionRecord:
             "answers_formatted": dict(self.answers_formatted),
             "answer_specs": {name: dict(spec) for name, spec in self.answer_specs.items()},
         }  # fmt: skip
+        if self.choices:
+            data["choices"] = {name: dict(choice) for name, choice in self.choices.items()}
+        if self.misconceptions:
+            data["misconceptions"] = dict(self.misconceptions)
+        return data
 
 
 @dataclass(frozen=True)
@@ -103,14 +111,17 @@ def answer_spec(spec: Any) -> dict[str, Any]:
 def question_record(solved: SolvedPart) -> QuestionRecord:
     """The record of one solved part."""
     question = solved.part.question
+    formatted = {**solved.formatted, **{name: choice.key for name, choice in solved.choices.items()}}
     return QuestionRecord(
         number=solved.item.number, part=solved.part.label, id=solved.part.key, question=question.id,
         marks=solved.part.marks, file=question.file, path=str(Path(question.file).resolve()),
         spec_sha256=question.digest, solver=question.spec.solver, solver_sha256=solver_digest(question),
         paper=solved.variant.paper_id, scenario=solved.part.scenario,
         stream_seed=f"{solved.variant.stream_seed:032x}", params=thaw(solved.variant.params),
-        answers=thaw(solved.variant.answers), answers_formatted=dict(solved.formatted),
-        answer_specs={name: answer_spec(spec) for name, spec in question.spec.answers.items()},
+        answers=thaw(solved.variant.answers), answers_formatted=formatted,
+        answer_specs={name: answer_spec(question.spec.answers[name]) for name in solved.graded},
+        choices={name: choice.to_json() for name, choice in solved.choices.items()},
+        misconceptions=mistakes_json(solved.variant.mistakes),
     )  # fmt: skip
 
 

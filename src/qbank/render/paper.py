@@ -14,7 +14,8 @@ from qbank.draw.params import Draw
 from qbank.draw.scenarios import draw_scenarios
 from qbank.render.heading import Heading, exam_heading
 from qbank.render.question import RenderedPart, formatted_answers, render_part
-from qbank.solve.variant import Variant, make_variant
+from qbank.solve.choices import ChoiceSet, asked_as_choice, build_choices, option_stream
+from qbank.solve.variant import Variant, describe, make_variant
 from qbank.spec.bank import Bank
 from qbank.spec.exam import Exam, Item, Part
 from qbank.spec.scenario import given_problems
@@ -32,6 +33,14 @@ class SolvedPart:
     variant: Variant
     rendered: RenderedPart | None
     formatted: Mapping[str, str]
+    choices: Mapping[str, ChoiceSet] = dataclasses.field(default_factory=dict)  # answers asked as multiple choice
+
+    @property
+    def graded(self) -> tuple[str, ...]:
+        """The answers this placement asks (and grading reads): with `ask: choice`, only those asked as choice."""
+        if self.part.ask == "choice":
+            return tuple(self.choices)
+        return tuple(self.part.question.spec.answers)
 
 
 @dataclass(frozen=True)
@@ -71,8 +80,27 @@ def solve_part(job: Job, seed: int, canonical: bool = False, render: bool = True
     question = job.part.question
     variant = make_variant(question, seed, job.paper_id, canonical, job.given, job.part.placement or None)
     formatted = formatted_answers(question, variant)
+    choices = part_choices(job, variant, seed, canonical)
     rendered = render_part(question, variant, formatted) if render else None
-    return SolvedPart(job.item, job.part, variant, rendered, formatted)
+    return SolvedPart(job.item, job.part, variant, rendered, formatted, choices)
+
+
+def part_choices(job: Job, variant: Variant, seed: int, canonical: bool) -> Mapping[str, ChoiceSet]:
+    """The options of every answer the placement asks as multiple choice, ordered by the paper's own streams
+    (the written or ascending order on a canonical paper)."""
+    question = job.part.question
+    names = asked_as_choice(question, job.part.ask)
+    if not names:
+        return {}
+
+    def order(answer: str) -> int:
+        return option_stream(seed, job.paper_id, job.part.key, answer)
+
+    def desc() -> str:
+        return describe(question, seed, job.paper_id, canonical, variant.params)
+
+    return build_choices(question, variant.answers, variant.mistakes, variant.params, names,
+                         None if canonical else order, desc)  # fmt: skip
 
 
 def solve_parts(jobs: Iterable[Job | list[Problem]], seed: int, canonical: bool = False,

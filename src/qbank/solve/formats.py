@@ -80,6 +80,8 @@ def format_answer(spec: AnswerSpec, value: Any) -> str:
         return "[" + ", ".join(format_element(v, spec.decimals or 0) for v in value) + "]"
     if spec.format == "matrix":
         return "[" + "; ".join(", ".join(format_element(v, spec.decimals or 0) for v in row) for row in value) + "]"
+    if spec.format in ("choice", "multi"):
+        return "; ".join(str(v) for v in value)
     return str(value)
 
 

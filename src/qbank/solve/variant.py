@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-import math
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from qbank.core.errors import LocatedError
 from qbank.core.frozen import freeze, frozen_instance, thaw
 from qbank.draw.params import Draw, canonical_params, draw_params
+from qbank.solve.answer_fit import answer_problem
+from qbank.solve.mistakes import Mistake, mistake_values
 from qbank.solve.steps_check import steps_mismatch
 from qbank.spec.registry import Solution
 from qbank.spec.validate import Question
@@ -29,10 +31,11 @@ class Variant:
     params: Mapping[str, Any]
     answers: Mapping[str, Any]
     steps: Mapping[str, Any]
+    mistakes: Mapping[str, tuple[Mistake, ...]] = field(default_factory=dict)  # per answer, its misconceptions' values
 
     def to_json(self) -> dict[str, Any]:
-        """Plain JSON-ready data: ids, seeds, parameters and answers."""
-        return {
+        """Plain JSON-ready data: ids, seeds, parameters and answers (and misconception values, if any)."""
+        data = {
             "question": self.question_id,
             "seed": self.exam_seed,
             "paper": self.paper_id,
@@ -41,6 +44,14 @@ class Variant:
             "params": thaw(self.params),
             "answers": thaw(self.answers),
         }
+        if self.mistakes:
+            data["misconceptions"] = mistakes_json(self.mistakes)
+        return data
+
+
+def mistakes_json(mistakes: Mapping[str, tuple[Mistake, ...]]) -> dict[str, list[dict[str, Any]]]:
+    """Misconception values per answer as JSON: [{name, description, value}, ...] in the order listed."""
+    return {answer: [m.to_json() for m in found] for answer, found in mistakes.items()}
 
 
 class SolverError(LocatedError):
@@ -84,20 +95,24 @@ def make_variant(
 
 def solve_draw(question: Question, draw: Draw, exam_seed: int, paper_id: str, canonical: bool = False) -> Variant:
     """Solve already drawn parameters into a frozen Variant."""
-    answers, steps = run_solver(
-        question, draw.params, lambda: describe(question, exam_seed, paper_id, canonical, draw.params)
-    )
+
+    def desc() -> str:
+        return describe(question, exam_seed, paper_id, canonical, draw.params)
+
+    answers, steps = run_solver(question, draw.params, desc)
+    mistakes = mistake_values(question, draw.params, desc) if question.mistakes else MappingProxyType({})
     return frozen_instance(Variant, {"question_id": question.id, "exam_seed": exam_seed, "paper_id": paper_id,
                                      "stream_seed": draw.stream_seed, "canonical": canonical, "params": draw.params,
-                                     "answers": answers, "steps": steps})  # fmt: skip
+                                     "answers": answers, "steps": steps, "mistakes": mistakes})  # fmt: skip
 
 
 def run_solver(
     question: Question, params: Mapping[str, Any], desc: str | Callable[[], str]
 ) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     """Call the solver and check its answers; `desc` (or a function making it on failure) names the variant."""
+    written = written_answers(question)
     if question.solver is None:
-        return freeze({}), freeze({})
+        return freeze(written), freeze({})
     try:
         result = question.solver.function(params)
     except Exception as exc:
@@ -107,7 +122,7 @@ def run_solver(
         ) from None
     if not isinstance(result, Solution):
         raise SolverError(question, desc, f"returned {type(result).__name__}, not Solution")
-    answers, specs = result.answers, question.spec.answers
+    answers, specs = result.answers, question.solved_answers
     if type(answers) is not dict or answers.keys() != specs.keys():  # the usual dict is compared without sets
         declared, given = set(specs), set(answers)
         if declared != given:
@@ -123,56 +138,10 @@ def run_solver(
     mismatch = steps_mismatch(question.steps, steps) if question.steps is not None else None
     if mismatch:
         raise SolverError(question, desc, f"returned steps unlike its `steps:` declaration: {mismatch}")
-    return freeze(answers), steps
+    return freeze({**answers, **written} if written else answers), steps
 
 
-_REAL_FORMATS = frozenset({"fixed", "sig"})  # formats any finite number fits
-_NUMBER_FORMATS = _REAL_FORMATS | {"int"}  # formats any finite whole number fits
-_BIG = 1 << 1023  # ints below this in size convert to finite floats
-
-
-def answer_problem(fmt: str, value: Any) -> str | None:
-    """Why a value does not fit its answer format, or None when it does."""
-    kind = type(value)  # the usual finite float or (not huge) int answer first, without the dispatch below
-    if kind is float and fmt in _REAL_FORMATS and math.isfinite(value):
-        return None
-    if kind is int and fmt in _NUMBER_FORMATS and -_BIG < value < _BIG:
-        return None
-    if fmt == "text":
-        return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
-    if fmt == "int":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
-            return f"must be a finite whole number, got {value!r}"
-        return None if float(value).is_integer() else f"must be a whole number, got {value!r}"
-    if fmt in ("fixed", "sig"):
-        return None if _is_number(value) else f"must be a finite number, got {value!r}"
-    if fmt == "vector":
-        ok = isinstance(value, list | tuple) and value and _all_numbers(value)
-        return None if ok else f"must be a non-empty list of finite numbers, got {value!r}"
-    rows_ok = isinstance(value, list | tuple) and value and all(isinstance(r, list | tuple) and r for r in value)
-    if not rows_ok or len({len(r) for r in value}) != 1 or not all(_all_numbers(r) for r in value):
-        return f"must be a rectangular list of lists of finite numbers, got {value!r}"
-    return None
-
-
-_NUMBER_TYPES = frozenset({int, float})
-_is_number_type = _NUMBER_TYPES.__contains__
-
-
-def _is_number(value: Any) -> bool:
-    """A finite int or float (not bool)."""
-    if type(value) in _NUMBER_TYPES:  # the common case, without ABC checks
-        return math.isfinite(value)
-    return isinstance(value, int | float) and not isinstance(value, bool) and _finite(value)
-
-
-def _all_numbers(values: list[Any] | tuple[Any, ...]) -> bool:
-    """Whether every item is a finite int or float (not bool); plain ints and floats are checked in C loops."""
-    if all(map(_is_number_type, map(type, values))):
-        return all(map(math.isfinite, values))
-    return all(_is_number(v) for v in values)
-
-
-def _finite(value: float) -> bool:
-    """Whether a number is finite."""
-    return math.isfinite(float(value))
+def written_answers(question: Question) -> dict[str, list[str]]:
+    """The keys of the question's written `choice` and `multi` answers: their correct options' texts."""
+    return {name: [option.text for option in spec.options or () if option.correct]
+            for name, spec in question.spec.answers.items() if spec.format in ("choice", "multi")}  # fmt: skip

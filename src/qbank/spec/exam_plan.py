@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from qbank.core.errors import Problem, UserError
 from qbank.spec.bank import Bank
+from qbank.spec.choice_decl import choosable
 from qbank.spec.exam_spec import ExamSpec, QuestionRef
 from qbank.spec.load import Document
 from qbank.spec.validate import Question
@@ -23,6 +24,7 @@ class Part:
     marks: float
     scenario: str | None = None
     placement: str = ""
+    ask: str = "free"  # "choice": answers with misconceptions (and written options) asked as multiple choice
 
     @property
     def key(self) -> str:
@@ -86,12 +88,13 @@ def plan_sections(spec: ExamSpec, bank: Bank, doc: Document) -> tuple[tuple[tupl
             if entry.parts is not None:
                 if entry.marks is not None:
                     problems.append(doc.problem((*where, "marks"), "marks go on each part"))
-                refs = [(r, (*where, "parts", i), r.scenario or entry.scenario) for i, r in enumerate(entry.parts)]
+                refs = [(r if r.ask else r.model_copy(update={"ask": entry.ask}), (*where, "parts", i),
+                         r.scenario or entry.scenario) for i, r in enumerate(entry.parts)]  # fmt: skip
             elif entry.pool is not None:
-                refs = [(QuestionRef(id=qid, marks=entry.marks), (*where, "pool", i), entry.scenario)
+                refs = [(QuestionRef(id=qid, marks=entry.marks, ask=entry.ask), (*where, "pool", i), entry.scenario)
                         for i, qid in enumerate(entry.pool)]  # fmt: skip
             else:
-                refs = [(QuestionRef(id=entry.id or "", marks=entry.marks), where, entry.scenario)]
+                refs = [(QuestionRef(id=entry.id or "", marks=entry.marks, ask=entry.ask), where, entry.scenario)]
             if entry.repeat is not None and entry.id is None:
                 problems.append(doc.problem((*where, "repeat"), "`repeat` goes with `id`"))
             label_of = (lambda i: chr(ord("a") + i)) if entry.parts is not None else (lambda i: "")
@@ -148,4 +151,20 @@ def _part(ref: QuestionRef, path: tuple[str | int, ...], scenario: str | None, l
     if question.spec.rubric and not math.isclose(marks, question.spec.marks):
         problems.append(doc.problem(id_path, f"marks {marks:g} differ from the {question.spec.marks:g} "
                                     "its rubric adds up to"))  # fmt: skip
-    return Part(label, question, marks, scenario)
+    if ref.ask == "choice" and not any(choosable(answer) for answer in question.spec.answers.values()):
+        ask_path = (*path, "ask") if path[-2:-1] == ("parts",) and "ask" in _written(doc, path) else id_path
+        problems.append(doc.problem(ask_path, f"question {ref.id!r} has no answer that can be asked as multiple "
+                                    "choice: give a numeric answer `misconceptions` (or `choices: {fill}`), or "
+                                    "write `options`"))  # fmt: skip
+    return Part(label, question, marks, scenario, ask=ref.ask or "free")
+
+
+def _written(doc: Document, path: tuple[str | int, ...]) -> dict[str, object]:
+    """The mapping written at `path` of the exam file (empty if there is none)."""
+    node: object = doc.data
+    for key in path:
+        try:
+            node = node[key]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            return {}
+    return node if isinstance(node, dict) else {}

@@ -13,6 +13,7 @@ DEFAULT_FIELDS = ["Roll Number", "Name", "Section"]
 DEFAULT_VIOLATION = "Violation of any of the above instructions may lead to severe punishment."
 PAPER_SIZES = ("A4", "Letter")
 Marks = Annotated[float, Field(gt=0)]
+Ask = Literal["free", "choice"]
 
 
 class Course(Strict):
@@ -38,6 +39,7 @@ class QuestionRef(Strict):
     id: str
     marks: Marks | None = None
     scenario: Name | None = None
+    ask: Ask | None = None
 
 
 class ExamItem(Strict):
@@ -50,6 +52,7 @@ class ExamItem(Strict):
     pick: Annotated[int, Field(ge=1)] | None = None
     scenario: Name | None = None
     repeat: Annotated[int, Field(ge=1, le=100)] | None = None
+    ask: Ask | None = None
 
 
 class Section(Strict):

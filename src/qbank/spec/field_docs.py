@@ -74,6 +74,20 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "tolerance": "grading tolerance overriding the format's default: {abs}, {rel} or {sig}",
         "percent": "true: a response may be written as a percentage",
         "accept": "text answers: synonyms accepted per key",
+        "misconceptions": "registered misconceptions: the values named mistakes give (diagnosis and distractors)",
+        "choices": "numbers asked as multiple choice: {count, min_gap, fill}",
+        "options": "choice and multi answers: the written options, {text, correct, why}",
+        "scoring": "multi answers: per-option (default) or all-or-nothing",
+    },
+    "OptionSpec": {
+        "text": "the option as printed: plain text and $math$",
+        "correct": "true for a correct option",
+        "why": "a wrong option: the mistake that leads to it, shown in the key and the misconception report",
+    },
+    "ChoiceSettings": {
+        "count": "options per paper (key included); misconceptions first, then `fill`; default: all that apply",
+        "min_gap": "smallest relative difference between any two options (default 0: beyond the tolerance only)",
+        "fill": "fallback expressions of `key` and the parameters, used only to fill up to `count`",
     },
     "RubricItem": {"points": "points of this element", "text": "what earns them"},
     "BankSpec": {
@@ -124,10 +138,12 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "pick": "how many questions of the pool each paper gets",
         "scenario": "the scenario the question reads its shared parameters from",
         "repeat": "this many numbered questions, each drawn independently (at most 100)",
+        "ask": "free (default) or choice: ask answers with misconceptions as multiple choice",
     },
     "QuestionRef": {
         "id": "a question id",
         "marks": "marks overriding the question's own",
         "scenario": "the scenario this part reads its shared parameters from",
+        "ask": "free (default) or choice: ask answers with misconceptions as multiple choice",
     },
 }

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
-from qbank.core.limits import MAX_ATTEMPTS_CAP, MAX_SHAPE_DIMS
+from qbank.core.limits import MAX_ATTEMPTS_CAP, MAX_CHOICE_OPTIONS, MAX_SHAPE_DIMS
 
 QUESTION_ID = r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$"
 NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -102,11 +102,31 @@ class Tolerance(Strict):
     sig: Annotated[int, Field(ge=1, le=15)] | None = None
 
 
-AnswerFormat = Literal["int", "fixed", "sig", "vector", "matrix", "text"]
+AnswerFormat = Literal["int", "fixed", "sig", "vector", "matrix", "text", "choice", "multi"]
+Scoring = Literal["per-option", "all-or-nothing"]
+
+
+class OptionSpec(Strict):
+    """One written option of a `choice` or `multi` answer: its text, whether it is correct, and (for a wrong
+    one) the mistake that leads a student to it."""
+
+    text: Annotated[str, Field(min_length=1)]
+    correct: bool = False
+    why: Annotated[str, Field(min_length=1)] | None = None
+
+
+class ChoiceSettings(Strict):
+    """How a numeric answer is asked as multiple choice: how many options, how far apart, and the declared
+    fallback perturbations that may fill up to `count`."""
+
+    count: Annotated[int, Field(ge=2, le=MAX_CHOICE_OPTIONS)] | None = None
+    min_gap: Annotated[float, Field(ge=0, lt=1)] | None = None
+    fill: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)] | None = None
 
 
 class AnswerSpec(Strict):
-    """A named answer: label, unit, display format and grading tolerance."""
+    """A named answer: label, unit, display format and grading tolerance; its misconceptions and, asked as
+    multiple choice, its options."""
 
     label: Annotated[str, Field(min_length=1)]
     format: AnswerFormat
@@ -117,6 +137,12 @@ class AnswerSpec(Strict):
     # grading: numbers may be typed as percentages (50.7% for 0.507); text keys may have synonyms
     percent: bool | None = None
     accept: dict[Annotated[str, Field(min_length=1)], list[Annotated[str, Field(min_length=1)]]] | None = None
+    # the named mistakes whose values diagnose wrong answers and make the distractors of a choice
+    misconceptions: Annotated[list[Registered], Field(min_length=1)] | None = None
+    choices: ChoiceSettings | None = None
+    # written options of a `choice` (exactly one correct) or `multi` (select all that apply) answer
+    options: Annotated[list[OptionSpec], Field(min_length=2, max_length=MAX_CHOICE_OPTIONS)] | None = None
+    scoring: Scoring | None = None
 
 
 STEP_KINDS = ("number", "int", "text", "bool", "vector", "matrix", "list", "mapping", "any")

@@ -1,4 +1,4 @@
-"""Explicit, named registries for solvers, figures and parameter functions.
+"""Explicit, named registries for solvers, figures, parameter functions and misconceptions.
 
 A bank's Python modules register their functions with the decorators below. Registering
 one name twice from two different places is an error that names both places.
@@ -31,6 +31,7 @@ class Entry:
     name: str
     function: Callable[..., Any]
     where: str
+    description: str = ""  # a misconception's mistake, in the student's terms
 
 
 class DuplicateNameError(Exception):
@@ -44,8 +45,8 @@ class Registry:
         self.kind = kind
         self._entries: dict[str, Entry] = {}
 
-    def register(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Return a decorator that registers its function under `name`."""
+    def register(self, name: str, description: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Return a decorator that registers its function under `name` (with a description, if it has one)."""
         if not isinstance(name, str) or not name:
             raise TypeError(f"{self.kind} name must be a non-empty string")
 
@@ -56,7 +57,7 @@ class Registry:
                 raise DuplicateNameError(
                     f"{self.kind} {name!r} is registered twice: first at {previous.where}, again at {where}"
                 )
-            self._entries[name] = Entry(name, function, where)
+            self._entries[name] = Entry(name, function, where, description)
             return function
 
         return decorate
@@ -87,12 +88,13 @@ def _definition_site(function: Callable[..., Any]) -> str:
 
 
 class Registries:
-    """The three registries one bank fills when its modules are imported."""
+    """The registries one bank fills when its modules are imported."""
 
     def __init__(self) -> None:
         self.solvers = Registry("solver")
         self.figures = Registry("figure")
         self.param_functions = Registry("param function")
+        self.misconceptions = Registry("misconception")
 
 
 DEFAULT = Registries()
@@ -106,7 +108,7 @@ def active() -> Registries:
 
 @contextmanager
 def collecting(registries: Registries) -> Iterator[Registries]:
-    """Within this block, @solver/@figure/@param_function register into `registries` (one bank's own)."""
+    """Within this block, @solver/@figure/@param_function/@misconception register into `registries` (one bank's own)."""
     token = _ACTIVE.set(registries)
     try:
         yield registries
@@ -127,3 +129,11 @@ def figure(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 def param_function(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a parameter function `f(params) -> value` under `name`."""
     return active().param_functions.register(name)
+
+
+def misconception(name: str, description: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a misconception `f(params) -> value` under `name`: the answer a student gets by making the
+    mistake `description` (one line, in the student's terms: "forgot the 1/√d scaling")."""
+    if not isinstance(description, str) or not description.strip() or "\n" in description:
+        raise TypeError(f"misconception {name!r} needs a one-line description of the mistake")
+    return active().misconceptions.register(name, description.strip())

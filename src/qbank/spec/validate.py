@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from pydantic import ValidationError
 
 from qbank.core.errors import Problem
-from qbank.core.responses import normal_text
 from qbank.expressions.expression import Expression, ExpressionError, compile_expression
+from qbank.spec.answer_decl import check_answers
+from qbank.spec.choice_decl import WRITTEN_FORMATS, check_choices
 from qbank.spec.load import Document
 from qbank.spec.models import (
     RANDOM_KINDS,
+    AnswerSpec,
     ChoiceParam,
     Constraint,
     DerivedParam,
@@ -33,9 +36,6 @@ from qbank.spec.param_values import check_float_range, check_int_range, check_sh
 from qbank.spec.registry import Entry, Registries
 from qbank.spec.schema_errors import pydantic_problems
 from qbank.spec.steps_decl import Record, parse_steps
-
-FORMAT_KEYS = {"int": set(), "fixed": {"decimals"}, "sig": {"sig"}, "vector": {"decimals"},
-               "matrix": {"decimals"}, "text": set()}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,21 @@ class Question:
     document: Document
     distinct: tuple[CheckedConstraint, ...] = ()
     steps: Record | None = None  # the parsed `steps:` declaration, when the question has one
+    mistakes: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)  # per answer, its misconceptions
+    fills: Mapping[str, tuple[Expression, ...]] = field(default_factory=dict)  # per answer, `choices.fill`
 
     @property
     def id(self) -> str:
         """The question id."""
         return self.spec.id
+
+    @property
+    def solved_answers(self) -> Mapping[str, AnswerSpec]:
+        """The answers the solver returns: all but the written `choice` and `multi` ones (their options say)."""
+        answers = self.spec.answers
+        if all(spec.format not in WRITTEN_FORMATS for spec in answers.values()):
+            return answers
+        return {name: spec for name, spec in answers.items() if spec.format not in WRITTEN_FORMATS}
 
 
 class Draft(NamedTuple):
@@ -102,10 +112,13 @@ def validate_question(document: Document, file_bytes: bytes, registries: Registr
     constraints = _check_constraints(spec, document, problems)
     distinct = _check_distinct(spec, document, problems)
     _check_canonical(spec, document, problems)
-    _check_answers(spec, document, problems)
+    check_answers(spec, document, problems)
+    _check_rubric(spec, document, problems)
+    mistakes, fills = check_choices(spec, document, problems, registries)
     solver = _lookup(registries.solvers, spec.solver, ("solver",), document, problems)
-    if spec.answers and spec.solver is None:
-        problems.append(document.problem(("solver",), "required when the question declares answers"))
+    if any(answer.format not in WRITTEN_FORMATS for answer in spec.answers.values()) and spec.solver is None:
+        problems.append(document.problem(("solver",), "required when the question declares answers (other than "
+                                         "written choice and multi answers)"))  # fmt: skip
     figure = _lookup(registries.figures, spec.figure, ("figure",), document, problems)
     steps = parse_steps(spec.steps, document, problems)
     if spec.steps is not None and spec.solver is None:
@@ -113,7 +126,8 @@ def validate_question(document: Document, file_bytes: bytes, registries: Registr
     if problems:
         return problems
     digest = hashlib.sha256(file_bytes).hexdigest()
-    return Question(spec, document.file, digest, constraints, derived, solver, figure, document, distinct, steps)
+    return Question(spec, document.file, digest, constraints, derived, solver, figure, document, distinct, steps,
+                    mistakes, fills)  # fmt: skip
 
 
 def _lookup(registry, name, path, document, problems) -> Entry | None:
@@ -255,32 +269,8 @@ def _check_canonical(spec: QuestionSpec, doc: Document, problems: list[Problem])
         problems.append(doc.problem(("canonical",), f"missing a value for parameter {name!r}"))
 
 
-def _check_answers(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> None:
-    """Each answer format takes only its own keys; rubric points add up to the marks."""
-    for name, answer in spec.answers.items():
-        needed = FORMAT_KEYS[answer.format]
-        for key in ("decimals", "sig"):
-            value = getattr(answer, key)
-            if key in needed and value is None:
-                problems.append(doc.problem(("answers", name), f"format {answer.format!r} needs `{key}`"))
-            elif key not in needed and value is not None:
-                problems.append(doc.problem(("answers", name, key), f"not used by format {answer.format!r}"))
-        tol = answer.tolerance
-        if tol is not None and sum(v is not None for v in (tol.abs, tol.rel, tol.sig)) != 1:
-            problems.append(doc.problem(("answers", name, "tolerance"), "give exactly one of abs, rel or sig"))
-        if tol is not None and answer.format == "text":
-            problems.append(doc.problem(("answers", name, "tolerance"), "text answers are compared exactly"))
-        if answer.accept is not None and answer.format != "text":
-            problems.append(doc.problem(("answers", name, "accept"), "synonyms are for text answers only"))
-        keys = {normal_text(key): key for key in answer.accept or {}}
-        for key, group in (answer.accept or {}).items():
-            for synonym in group:
-                other = keys.get(normal_text(synonym))
-                if other is not None and other != key:
-                    message = f"{synonym!r} is accepted for {key!r} but is itself the key {other!r}"
-                    problems.append(doc.problem(("answers", name, "accept", key), message))
-        if answer.percent is not None and answer.format == "text":
-            problems.append(doc.problem(("answers", name, "percent"), "not used by format 'text'"))
+def _check_rubric(spec: QuestionSpec, doc: Document, problems: list[Problem]) -> None:
+    """Rubric points add up to the marks."""
     if spec.rubric:
         total = sum(item.points for item in spec.rubric)
         if not math.isclose(total, spec.marks):
