@@ -20,9 +20,8 @@ from qbank.solve.answer_checks import print_problems, rounding_boundaries
 from qbank.solve.figures import FigureError, draw_figure
 from qbank.solve.formats import format_number, parse_number, tolerance_of
 from qbank.solve.variant import Variant
-from qbank.spec.models import (
-    AnswerSpec,
-)
+from qbank.spec.choice_decl import WRITTEN_FORMATS
+from qbank.spec.models import AnswerSpec
 from qbank.spec.validate import Question
 
 
@@ -72,10 +71,13 @@ def answer_problems(
     formatted: Mapping[str, str] | None = None,
     reread: bool = True,
 ) -> list[str]:
-    """Unprintable or self-rejected keys, and answers on a rounding boundary of their tolerance."""
+    """Unprintable or self-rejected keys, and answers on a rounding boundary of their tolerance (written
+    `choice` and `multi` options are checked by `choice_checks`)."""
     formatted = formatted if formatted is not None else formatted_answers(question, variant)
     problems = []
     for name, spec in question.spec.answers.items():
+        if spec.format in WRITTEN_FORMATS:
+            continue
         value = variant.answers[name]
         found = _value_problems(spec, value, formatted[name], reread)
         if found:

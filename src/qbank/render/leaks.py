@@ -79,7 +79,8 @@ def leaked_answers(
 
     A number answer leaks when a number in the text is a correct rounding of it, at least as precise as the key
     (vectors and matrices: all their numbers, consecutively); a text answer when it appears as words. Answers
-    with fewer than 3 significant digits (or short text) are too common to tell apart and are not checked.
+    with fewer than 3 significant digits (or short text) are too common to tell apart and are not checked, nor
+    are written `choice` and `multi` answers (the paper prints every option anyway).
     """
     plain = plain_text(text)
     tokens: list[Token] | None = None
@@ -88,6 +89,8 @@ def leaked_answers(
     formatted = formatted if formatted is not None else formatted_answers(question, variant)
     leaks = []
     for name, spec in question.spec.answers.items():
+        if spec.format in ("choice", "multi"):
+            continue
         value, printed = variant.answers[name], formatted[name]
         if spec.format == "text":
             needle = normal_text(str(value)).strip()
