@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from qbank.core.errors import LocatedError
+from qbank.core.errors import LocatedError, join_path
 from qbank.core.frozen import freeze
 from qbank.solve.answer_fit import answer_problem
 from qbank.spec.validate import Question
@@ -35,7 +35,7 @@ class MisconceptionError(LocatedError):
         line = question.document.line(path)
         name = question.spec.answers[answer].misconceptions[index]  # type: ignore[index]
         shown = desc() if callable(desc) else desc
-        super().__init__(question.file, line, ".".join(map(str, path)), f"{name!r} {problem} ({shown})")
+        super().__init__(question.file, line, join_path(*path), f"{name!r} {problem} ({shown})")
 
 
 def mistake_values(

@@ -152,11 +152,18 @@ def _part(ref: QuestionRef, path: tuple[str | int, ...], scenario: str | None, l
         problems.append(doc.problem(id_path, f"marks {marks:g} differ from the {question.spec.marks:g} "
                                     "its rubric adds up to"))  # fmt: skip
     if ref.ask == "choice" and not any(choosable(answer) for answer in question.spec.answers.values()):
-        ask_path = (*path, "ask") if path[-2:-1] == ("parts",) and "ask" in _written(doc, path) else id_path
-        problems.append(doc.problem(ask_path, f"question {ref.id!r} has no answer that can be asked as multiple "
-                                    "choice: give a numeric answer `misconceptions` (or `choices: {fill}`), or "
-                                    "write `options`"))  # fmt: skip
+        message = (f"question {ref.id!r} has no answer that can be asked as multiple choice: give a numeric answer "
+                   "`misconceptions` (or `choices: {fill}`), or write `options`")  # fmt: skip
+        problems.append(doc.problem(_ask_path(doc, path, id_path), message))
     return Part(label, question, marks, scenario, ask=ref.ask or "free")
+
+
+def _ask_path(doc: Document, path: tuple[str | int, ...], id_path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Where a reference's `ask` is written: on the reference, or on the entry its part or pool belongs to."""
+    for where in (path, path[:-2] if path[-2:-1] in (("parts",), ("pool",)) else None):
+        if where is not None and "ask" in _written(doc, where):
+            return (*where, "ask")
+    return id_path
 
 
 def _written(doc: Document, path: tuple[str | int, ...]) -> dict[str, object]:
