@@ -3,8 +3,9 @@
 Each swept seed makes the papers a build would make (paper `main`, or forms A, B, ... with `--forms K`):
 their layout (pools, shuffled sections), their scenarios, and every placement solved with the scenario's
 values, which must lie inside the question's own declarations. Every distinct parameter set of a placement is
-checked like a bank sweep checks a variant (`variant_checks.check_variant`). With `forms_differ: true` two
-forms of one seed must not draw the same numbers for any question they both have.
+checked like a bank sweep checks a variant (`variant_checks.check_variant`), and the answers the placement asks
+as multiple choice get their options as the paper would and are checked for honesty (`choice_checks`). With
+`forms_differ: true` two forms of one seed must not draw the same numbers for any question they both have.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qbank.check.choice_checks import sweep_choices
 from qbank.check.variant_checks import check_variant
 from qbank.core.errors import LocatedError, Problem, UserError
 from qbank.core.lifetime import guard_worker
@@ -26,7 +28,8 @@ from qbank.draw.layout import paper_layout
 from qbank.draw.params import draw_params, draw_plan, thaw
 from qbank.draw.scenarios import draw_scenarios
 from qbank.preflight.checks import checked_exam
-from qbank.solve.variant import make_variant
+from qbank.solve.choices import asked_as_choice, option_stream
+from qbank.solve.variant import describe, make_variant
 from qbank.spec.exam import Exam, Part
 from qbank.spec.roster import form_ids
 from qbank.spec.scenario import given_problems
@@ -214,6 +217,16 @@ def _variant_problems(exam: Exam, part: Part, seed: int, paper_id: str, given: A
     if key in seen:
         return [] if seen[key] else ["the same parameters failed on an earlier paper"]
     problems = check_variant(part.question, variant, thorough=len(seen) < THOROUGH_PER_PLACEMENT)
+    names = asked_as_choice(part.question, part.ask)
+    if names and not problems:
+
+        def order(answer: str) -> int:
+            return option_stream(seed, paper_id, part.key, answer)
+
+        def desc() -> str:
+            return describe(part.question, seed, paper_id, False, variant.params)
+
+        problems = list(sweep_choices(part.question, variant, names, order, desc).problems)
     seen[key] = not problems
     return problems
 

@@ -9,6 +9,9 @@ For every swept seed and the canonical variant, `sweep_question` checks (README,
   where the other rounding is as correct as the key's but only just (or not) inside the tolerance;
 - the items of every `distinct` list differ (options, the probabilities either side of a top-k cut, ...);
 - the figure draws;
+- every answer some exam can ask as multiple choice gets its options as paper `main` of that seed would (shuffled
+  by the paper's own stream), and they keep the honesty rules, checked again apart from the builder
+  (`choice_checks`); the misconceptions dropped for coinciding with an option are counted for every seed;
 - no undefined name: every name and constant key path the text and the solution read (`steps.total`,
   `law['name']`, `window[2]`) exists in the variant (`path_problems`; with the load-time check of template
   names in `templating.template_problems`, that rules out StrictUndefined errors).
@@ -24,7 +27,8 @@ replay of at most REPLAY_SEEDS seeds, also goes through Markdown and math typese
 A sweep of more than REPLAY_SEEDS seeds is also checked as a whole for collapsed randomization (too few
 distinct variants, values never drawn: `coverage.collapse_failures`).
 
-Variants with identical parameters are checked once (solvers are pure); the first few repeats are solved
+Variants with identical parameters are checked once (solvers are pure; which options are honest depends on the
+parameters only, not on their shuffle); the first few repeats are solved
 again to check that purity, and the first seed is drawn twice to check that drawing is deterministic.
 """
 
@@ -40,13 +44,23 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from qbank.check.choice_checks import ChoiceOutcome, choosable_answers, sweep_choices
 from qbank.check.coverage import collapse_failures
-from qbank.check.sweep_report import Failure, QuestionReport, repro_command, track_answers, track_params, tracked_params
+from qbank.check.sweep_report import (
+    Failure,
+    QuestionReport,
+    repro_command,
+    track_answers,
+    track_choices,
+    track_params,
+    tracked_params,
+)
 from qbank.check.variant_checks import check_variant, variant_shape
 from qbank.core.errors import LocatedError
 from qbank.core.lifetime import guard_worker
 from qbank.draw.params import draw_params, thaw
-from qbank.solve.variant import Variant, make_variant, solve_draw
+from qbank.solve.choices import option_stream
+from qbank.solve.variant import Variant, describe, make_variant, solve_draw
 from qbank.spec.validate import Question
 
 PAPER = "main"
@@ -90,6 +104,8 @@ def _sweep_range(question: Question, start: int, stop: int, canonical: bool, ful
     report = QuestionReport(question.id, requested=stop - start)
     tracked = tracked_params(question)
     checked: dict[str, Variant | None] = {}  # parameter set -> its solved variant (None: it failed)
+    choices: dict[str, ChoiceOutcome] = {}  # parameter set -> its options built (their honesty and drops)
+    choosable = choosable_answers(question)
     purity_left = PURITY_CHECKS
     shapes: set[Any] = set()  # shapes of the variants checked thoroughly
 
@@ -115,7 +131,10 @@ def _sweep_range(question: Question, start: int, stop: int, canonical: bool, ful
             first = checked[key]
             if first is None:
                 report.failed_seeds += 1
-            elif purity_left > 0:
+                continue
+            if key in choices:  # which options are honest depends on the parameters, not on the shuffle
+                track_choices(report, choices[key].built, choices[key].drops)
+            if purity_left > 0:
                 purity_left -= 1
                 replay = f"qbank check {question.file} --seed {first.exam_seed} --seeds {seed - first.exam_seed + 1}"
                 fail(seed, _purity_problems(question, first, draw, seed), replay)
@@ -135,6 +154,10 @@ def _sweep_range(question: Question, start: int, stop: int, canonical: bool, ful
             thorough = thorough or shape not in shapes
             shapes.add(shape)
         problems = check_variant(question, variant, full=seed < full_until, thorough=thorough)
+        if choosable and not problems:
+            choices[key] = _choices(question, variant, choosable, seed)
+            problems += choices[key].problems
+            track_choices(report, choices[key].built, choices[key].drops)
         checked[key] = None if problems else variant
         report.failed_seeds += bool(problems)
         fail(seed, problems)
@@ -143,6 +166,8 @@ def _sweep_range(question: Question, start: int, stop: int, canonical: bool, ful
         try:
             variant = make_variant(question, 0, PAPER, canonical=True)
             problems = check_variant(question, variant, full=True)
+            if choosable and not problems:
+                problems += _choices(question, variant, choosable, None).problems
             track_answers(report, variant)
         except LocatedError as exc:
             problems = [str(exc)]
@@ -150,6 +175,19 @@ def _sweep_range(question: Question, start: int, stop: int, canonical: bool, ful
         fail(None, problems)
     report.seconds = time.perf_counter() - began
     return report
+
+
+def _choices(question: Question, variant: Variant, names: tuple[str, ...], seed: int | None) -> ChoiceOutcome:
+    """Build and check the options of `names` as paper `main` of exam seed `seed` would order them (None: the
+    canonical order)."""
+
+    def order(answer: str) -> int:
+        return option_stream(seed or 0, PAPER, question.id, answer)
+
+    def desc() -> str:
+        return describe(question, seed or 0, PAPER, seed is None, variant.params)
+
+    return sweep_choices(question, variant, names, None if seed is None else order, desc)
 
 
 def _purity_problems(question: Question, first: Variant, draw: Any, seed: int) -> list[str]:

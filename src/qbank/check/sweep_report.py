@@ -52,6 +52,9 @@ class QuestionReport:
     spans: dict[str, list[float]] = field(default_factory=dict)  # parameter -> [low, high] of numbers seen
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    choice_seeds: dict[str, int] = field(default_factory=dict)  # answer -> seeds whose options were built
+    option_counts: dict[str, list[float]] = field(default_factory=dict)  # answer -> [fewest, most] options
+    drops: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (answer, misconception, why) -> seeds
 
     @property
     def seeds(self) -> int:
@@ -90,6 +93,12 @@ class QuestionReport:
             self.seen.setdefault(name, set()).update(values)
         self.failures.extend(other.failures)
         self.seconds += other.seconds
+        for name, seeds in other.choice_seeds.items():
+            self.choice_seeds[name] = self.choice_seeds.get(name, 0) + seeds
+        for name, (low, high) in other.option_counts.items():
+            _widen(self.option_counts, name, low, high)
+        for drop, seeds in other.drops.items():
+            self.drops[drop] = self.drops.get(drop, 0) + seeds
 
 
 def _widen(ranges: dict[str, list[float]], name: str, low: float, high: float) -> None:
@@ -130,6 +139,17 @@ def track_answers(report: QuestionReport, variant: Variant) -> None:
         numbers = value_numbers(value)
         if numbers:
             _widen(report.answer_ranges, name, min(numbers), max(numbers))
+
+
+def track_choices(
+    report: QuestionReport, built: tuple[tuple[str, int], ...], drops: tuple[tuple[str, str, str], ...]
+) -> None:
+    """Count one seed's option sets (answer, number of options) and the misconceptions they dropped."""
+    for name, count in built:
+        report.choice_seeds[name] = report.choice_seeds.get(name, 0) + 1
+        _widen(report.option_counts, name, count, count)
+    for drop in drops:
+        report.drops[drop] = report.drops.get(drop, 0) + 1
 
 
 # --- Describing coverage -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import os
 import time
 from pathlib import Path
 
+from qbank.check.choice_report import choice_lines, choice_summary
 from qbank.check.sweep import load, sweep_all
 from qbank.check.sweep_report import coverage_lines
 from qbank.cli.check_exam import is_exam_file, run_exam
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     questions = load(args.path)
     seeds = 0 if args.canonical else args.seeds
     failed = total = broken_seeds = canonicals = 0
-    reports = sweep_all(args.path, [q.id for q in questions], seeds, args.jobs, first_seed=args.seed)
+    reports = list(sweep_all(args.path, [q.id for q in questions], seeds, args.jobs, first_seed=args.seed))
     for question, report in zip(questions, reports, strict=True):
         total += report.variants
         canonicals += report.canonical != "none"
@@ -70,6 +71,8 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         if not args.canonical:
             for line in coverage_lines(question, report):
                 print(f"       param  {line}")
+            for line in choice_lines(question, report):
+                print(f"       {line}")
         for failure in report.failures[:SHOWN_FAILURES]:
             print(f"       {failure}")
         if len(report.failures) > SHOWN_FAILURES:
@@ -80,6 +83,9 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     what += f", {canonicals} canonical" if canonicals and not args.canonical else ""
     total += canonicals
     broken = f" ({broken_seeds} failing seeds)" if broken_seeds else ""
+    summary = choice_summary(questions, reports)
+    if summary and not args.canonical:
+        print(summary)
     counted = f"{len(questions)} question" + ("" if len(questions) == 1 else "s")
     print(f"{counted}, {total:,} variants ({what}) in {elapsed:.1f} s with {args.jobs} "
           f"job(s); {failed} question(s) failed{broken}")  # fmt: skip
