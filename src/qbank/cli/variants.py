@@ -10,13 +10,17 @@ from qbank.core.errors import UserError
 from qbank.draw.params import thaw
 from qbank.preflight.checks import checked_questions
 from qbank.render.question import formatted_answers
-from qbank.solve.variant import make_variant
+from qbank.solve.choices import ChoiceSet, build_choices, option_stream
+from qbank.solve.variant import Variant, describe, make_variant
+from qbank.spec.choice_decl import choosable
+from qbank.spec.validate import Question
 
 HELP = "draw and solve K variants of a question (or every question of a bank) and print them"
 EXAMPLES = """example:
   qbank variants banks/deep-learning/questions/cnn/vgg-params.yaml --seed 0 --count 3
   qbank variants banks/deep-learning --seed 7 --count 1 --json
-Variant i uses exam seed SEED+i on paper 'main': exactly what `qbank build --seed SEED+i` draws."""
+Variant i uses exam seed SEED+i on paper 'main': exactly what `qbank build --seed SEED+i` draws. An answer an
+exam can ask as multiple choice also shows its options, lettered as that paper would print them."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +44,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         for seed in seeds:
             try:
                 variant = make_variant(question, seed, args.paper, args.canonical)
+                choices = variant_choices(question, variant)
             except Exception as exc:
                 from qbank.core.errors import LocatedError
 
@@ -48,9 +53,13 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
                     break
                 raise
             if args.json:
-                print(json.dumps({**variant.to_json(), "formatted": formatted_answers(question, variant)}))
+                data = {**variant.to_json(), "formatted": formatted_answers(question, variant)}
+                if choices:
+                    data["choices"] = {name: choice_json(choice) for name, choice in choices.items()}
+                print(json.dumps(data))
             else:
                 _print_variant(question.id, variant, formatted_answers(question, variant))
+                _print_choices(choices)
     if problems:
         raise UserError(problems)
     return 0
@@ -64,3 +73,36 @@ def _print_variant(question_id: str, variant, formatted: dict[str, str]) -> None
         print(f"  param  {name} = {json.dumps(value)}")
     for name, text in formatted.items():
         print(f"  answer {name} = {text}")
+
+
+def variant_choices(question: Question, variant: Variant) -> dict[str, ChoiceSet]:
+    """The options of every answer an exam can ask as multiple choice, as the variant's paper orders them for the
+    question's first placement (the canonical order for a canonical variant)."""
+    names = tuple(name for name, spec in question.spec.answers.items() if choosable(spec))
+    if not names:
+        return {}
+
+    def order(answer: str) -> int:
+        return option_stream(variant.exam_seed, variant.paper_id, question.id, answer)
+
+    def desc() -> str:
+        return describe(question, variant.exam_seed, variant.paper_id, variant.canonical, variant.params)
+
+    order_seed = None if variant.canonical else order
+    return dict(build_choices(question, variant.answers, variant.mistakes, variant.params, names, order_seed, desc))
+
+
+def choice_json(choice: ChoiceSet) -> dict[str, object]:
+    """A choice as the manifest records it, with the misconceptions dropped for this variant (and why)."""
+    return {**choice.to_json(), "dropped": [{"name": name, "why": why} for name, why in choice.dropped]}
+
+
+def _print_choices(choices: dict[str, ChoiceSet]) -> None:
+    """Human-readable listing of the options: letter, text, and the key or the mistake behind it."""
+    for name, choice in choices.items():
+        for option in choice.options:
+            source = "correct" if option.correct else (option.misconception or option.source)
+            why = f": {option.why}" if option.why else ""
+            print(f"  option {name} {option.letter} = {option.text}  ({source}{why})")
+        for source, why in choice.dropped:
+            print(f"  dropped {name} {source}: {why}")
