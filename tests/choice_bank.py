@@ -47,6 +47,11 @@ def nan(p):
     return float("nan")
 
 
+@misconception("lin.huge", "multiplied by ten to the sixteenth")
+def huge(p):
+    return 10**16 + p["i"]
+
+
 @misconception("lin.half", "counted half a bias")
 def half(p):
     return 2.5

@@ -110,6 +110,18 @@ def test_a_misbehaving_misconception_fails_every_seed_with_its_replay(tmp_path, 
     assert status == 1 and problem in replay
 
 
+def test_a_distractor_that_cannot_be_printed_exactly_fails_its_seeds(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_bank(tmp_path, edited(LISTED, "misconceptions: [lin.no_bias, lin.huge]"))
+    status, out, err = run_cli("check", "bank/questions/lin.yaml", "--seeds", "20", "--jobs", "1")
+    assert status == 1, out + err
+    assert "FAIL lin: 20/20 seeds, 20 failing" in out
+    problem, command, seed = failures(out)[0]
+    value = f"{10**16 + drawn(tmp_path, range(seed, seed + 1))[0]['i']:,}"  # ints print with thousands separators
+    expected = rf"bank/questions/lin\.yaml:10: answers\.total: option [A-C] \({value}\): {value} has 17 significant "
+    assert re.fullmatch(expected + r"digits \(at most 15 print exactly\)", problem), problem
+
+
 def keep_everything(question, answer, key, misconceptions, fills, params, wanted):
     """A broken builder: every misconception becomes an option, even one that prints as the key."""
     found = honest_distractors(question, answer, key, misconceptions, fills, params, wanted)

@@ -114,7 +114,8 @@ def _generated_problems(question: Question, variant: Variant, choice: ChoiceSet,
         if option.text != format_answer(spec, option.value):
             problems.append(f"{label} does not print its value {option.value!r}")
         if not option.correct:  # the key itself is checked like every answer (`check_variant`)
-            problems += [f"{label}: {problem}" for problem in print_problems(spec, option.value, option.text)]
+            found = print_problems(spec, option.value, option.text)
+            problems += [f"{label}: {_as_option(problem)}" for problem in found]
         if option.correct and float(option.value) != float(key):
             problems.append(f"{label} is marked correct but the key is {format_answer(spec, key)}")
         if not option.correct and check(spec, key, option.text):
@@ -123,6 +124,11 @@ def _generated_problems(question: Question, variant: Variant, choice: ChoiceSet,
         return problems
     problems += _gap_problems(spec, choice.options)
     return problems + _accounting_problems(variant, choice, spec)
+
+
+def _as_option(problem: str) -> str:
+    """A print problem of a key, said of an option."""
+    return problem.replace("the key prints", "it prints").replace("the key ", "its text ")
 
 
 def _gap_problems(spec: AnswerSpec, options: tuple[Option, ...]) -> list[str]:
