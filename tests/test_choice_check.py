@@ -125,9 +125,8 @@ def test_a_distractor_that_cannot_be_printed_exactly_fails_its_seeds(tmp_path, r
 def keep_everything(question, answer, key, misconceptions, fills, params, wanted):
     """A broken builder: every misconception becomes an option, even one that prints as the key."""
     found = honest_distractors(question, answer, key, misconceptions, fills, params, wanted)
-    spec = question.spec.answers[answer]
-    kept = tuple(dataclasses.replace(c, value=c.value, text=str(c.value)) for c in misconceptions)
-    return Distractors(found.key_text, kept, ()) if spec.format == "int" else found
+    kept = tuple(dataclasses.replace(c, text=str(c.value)) for c in misconceptions)
+    return Distractors(found.key_text, kept, ())
 
 
 def misreport_values(question, answer, key, misconceptions, fills, params, wanted):
@@ -137,26 +136,45 @@ def misreport_values(question, answer, key, misconceptions, fills, params, wante
     return dataclasses.replace(found, kept=(first, *found.kept[1:]))
 
 
+def fills_first(question, answer, key, misconceptions, fills, params, wanted):
+    """A broken builder: the fallbacks come before the named mistakes."""
+    return honest_distractors(question, answer, key, [], [*fills, *misconceptions], params, wanted)
+
+
+FILLED = "\n    choices: {count: 4, fill: [key * 2, key * 3, key * 4]}"
+
+
 @pytest.mark.parametrize(
-    ("broken", "expected"),
+    ("broken", "settings", "expected"),
     [
-        (keep_everything, r"answers\.total: options [A-D] and [A-D] both print '\d+'"),
+        (keep_everything, "", r"answers\.total: options [A-D] and [A-D] both print '\d+'"),
         (
             misreport_values,
+            "",
             r"answers\.total: option [A-D] \(\d+\) is not what 'lin\.no_bias' gives \(\d+: counted the "
             r"weights but not the biases\)",
+        ),
+        (
+            fills_first,
+            FILLED,
+            r"answers\.total: fallback \d+ is an option though lin\.no_bias, lin\.bias_in, lin\.sum could have "
+            r"been one",
         ),
     ],
 )
 def test_the_sweep_checks_the_honesty_rules_again_apart_from_the_builder(
-    tmp_path, run_cli, monkeypatch, broken, expected
+    tmp_path, run_cli, monkeypatch, broken, settings, expected
 ):
     monkeypatch.chdir(tmp_path)
-    write_bank(tmp_path)
+    write_bank(tmp_path, edited(LISTED, LISTED + settings))
     monkeypatch.setattr(choices_module, "honest_distractors", broken)
     status, out, err = run_cli("check", "bank/questions/lin.yaml", "--seeds", "40", "--jobs", "1")
     assert status == 1, out + err
     assert any(re.search(expected, problem) for problem, _, _ in failures(out)), out
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run_cli("check", "bank/questions/lin.yaml", "--seeds", "40", "--jobs", "1")
+    assert status == 0, out  # the real builder keeps the rules
 
 
 def test_the_exam_sweep_builds_the_choices_a_paper_asks_and_replays_a_failure(tmp_path, run_cli, monkeypatch):

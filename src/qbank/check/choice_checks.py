@@ -165,9 +165,8 @@ def _accounting_problems(variant: Variant, choice: ChoiceSet, spec: AnswerSpec) 
     missing = [name for name in mistakes if name not in shown and name not in dropped]
     if count is not None and len(choice.options) != count:
         problems.append(f"{len(choice.options)} options, but `count` asks for {count}")
-    if fills and (count is None or missing):
-        problems.append(f"fallback {fills[0].text} is an option though {', '.join(missing) or 'no count'} "
-                        "could have been one")  # fmt: skip
+    if fills and missing:
+        problems.append(f"fallback {fills[0].text} is an option though {', '.join(missing)} could have been one")
     if missing and (count is None or len(choice.options) < count):
         problems.append(f"misconception(s) {', '.join(missing)} neither shown nor dropped")
     return problems
