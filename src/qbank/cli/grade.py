@@ -9,12 +9,16 @@ from collections import Counter
 from pathlib import Path
 
 SPEEDUPS = False  # draws and renders nothing: no speed-up is installed (each would load its library)
-HELP = "grade a responses CSV against each student's own answers (declared tolerances); write marks.csv"
+HELP = (
+    "grade a responses CSV against each student's own answers (declared tolerances, option letters); write "
+    "marks.csv, its detail and, for choices and misconceptions, a misconception report"
+)
 EXAMPLES = """example:
   qbank grade sets/class7 responses.csv
   qbank grade sets/class7/manifest.json responses.csv --out sets/class7-marks.csv --force
   qbank grade sets/class7 antworten.csv --decimal-comma
-The responses CSV is shaped like the set's answers.csv: a roll (or form) column, one column per answer.
+The responses CSV is shaped like the set's answers.csv: a roll (or form) column, one column per answer;
+answers asked as multiple choice take the option letters (B, (b), "B, D" for select-all-that-apply).
 Exit status: 0 every cell read, 1 marks written but some cells could not be read (listed), 2 errors."""
 
 
@@ -30,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--decimal-comma", action="store_true", help="responses use a decimal comma (0,25) and '.' between thousands"
     )
     parser.add_argument("--no-bom", action="store_true", help="write the CSV files without the UTF-8 byte-order mark")
-    parser.add_argument("--force", action="store_true", help="replace existing marks and detail files")
+    parser.add_argument("--force", action="store_true", help="replace existing marks, detail and report files")
     parser.add_argument("--trust-manifest", action="store_true",
                         help="grade from the manifest's keys as recorded, without regenerating them to verify it "
                         "(faster; the output says so)")  # fmt: skip
@@ -40,9 +44,11 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     """Grade, write the marks and detail files, print one line per student and every unreadable cell."""
     from qbank.audit.verify import load_for_grading
     from qbank.core.errors import Problem
-    from qbank.output.single_files import write_marks
+    from qbank.output.single_files import GradeFile, csv_kind, marks_file, write_marks
     from qbank.sets.grade import grade, grading_detail, marks_csv
-    from qbank.sets.verdicts import DETAIL_COLUMNS
+    from qbank.sets.misconception_report import REPORT_COLUMNS, report_csv, report_rows
+    from qbank.sets.report_html import report_html, written_by_qbank
+    from qbank.sets.verdicts import DETAIL_COLUMNS, LEGACY_DETAIL_COLUMNS
     from qbank.spec.roster import read_table
 
     manifest, folder, keys_from = load_for_grading(args.manifest, trust=args.trust_manifest)
@@ -53,8 +59,17 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     bom = not args.no_bom
     listed = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
     inputs = [args.responses, folder / "manifest.json", *(folder / str(name) for name in listed)]
-    write_marks((out, marks_csv(manifest, graded, table, bom)), (detail, grading_detail(graded, bom)),
-                DETAIL_COLUMNS, args.force, inputs)  # fmt: skip
+    files = [marks_file(out, marks_csv(manifest, graded, table, bom)),
+             GradeFile(detail, grading_detail(graded, bom), "--detail", "grading detail",
+                       csv_kind(DETAIL_COLUMNS, LEGACY_DETAIL_COLUMNS))]  # fmt: skip
+    rows = report_rows(manifest, graded)
+    report = out.with_name(f"{out.stem}-misconceptions.csv")
+    if rows:  # only a set with answers asked as choice or with recorded misconceptions has a report
+        title = str((manifest.get("exam") or {}).get("file") or folder.name)
+        files += [GradeFile(report, report_csv(rows, bom), "--out", "misconception report", csv_kind(REPORT_COLUMNS)),
+                  GradeFile(report.with_suffix(".html"), report_html(rows, Path(title).stem), "--out",
+                            "misconception report page", lambda path: written_by_qbank(path.read_bytes()))]  # fmt: skip
+    write_marks(files, args.force, inputs)
     whos = [" ".join(v for v in (g.identity.get("roll") or g.identity.get("form"), g.identity.get("name")) if v)
             or g.paper_id for g in graded]  # fmt: skip
     counts = Counter(whos)
@@ -66,6 +81,10 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
               f"{unread}")  # fmt: skip
     print(f"{out}: {len(graded)} rows")
     print(f"{detail}: {sum(len(g.cells) for g in graded)} graded answers")
+    if rows:
+        made = sum(r.students for r in rows if r.is_mistake)
+        print(f"{report}, {report.with_suffix('.html')}: {made} mistake{'s' if made != 1 else ''} named, "
+              f"most common first")  # fmt: skip
     if keys_from:
         print(keys_from)
     unreadable = [cell for g in graded for cell in g.unreadable()]

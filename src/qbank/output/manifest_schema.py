@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from qbank.output.choice_schema import SCORINGS, choice_rules
 from qbank.solve.answer_fit import answer_problem
 from qbank.spec.models import AnswerSpec
 from qbank.spec.roster import ROLL
@@ -143,6 +144,15 @@ QUESTION = obj({"number": COUNT, "part": STRING, "id": STRING, "marks": MARKS, "
                 "paper": STRING, "scenario": nullable(STRING), "stream_seed": SEED128, "params": OBJECT,
                 "answers": OBJECT, "answers_formatted": map_of(STRING), "answer_specs": _answer_specs},
                {"question": STRING})  # fmt: skip
+OPTION = obj({"letter": STRING, "text": STRING, "correct": BOOL,
+              "source": one_of("key", "misconception", "fill", "written")},
+             {"misconception": STRING, "why": STRING, "value": ANY})  # fmt: skip
+CHOICE = obj({"kind": one_of(*SCORINGS), "scoring": STRING, "key": STRING, "stream_seed": nullable(SEED128),
+              "options": list_of(OPTION)})  # fmt: skip
+CHOICE_KEYS = {
+    "choices": map_of(CHOICE),
+    "misconceptions": map_of(list_of(obj({"name": STRING, "description": STRING, "value": ANY}))),
+}
 PAPER = obj({"paper_id": STRING, "student": nullable(map_of(STRING)), "seed": COUNT, "canonical": BOOL,
              "streams": map_of(SEED128), "scenarios": map_of(obj({"stream_seed": SEED128, "params": OBJECT})),
              "questions": list_of(QUESTION)})  # fmt: skip
@@ -194,4 +204,22 @@ def manifest_problems(manifest: Any) -> list[SchemaProblem]:
             out.append((("files", name), problem))
     if manifest.get("papers") == []:
         out.append((("papers",), "must list at least one paper"))
+    out += _choice_problems(manifest.get("papers"))
+    return out
+
+
+def _choice_problems(papers: Any) -> list[SchemaProblem]:
+    """The `choices` and `misconceptions` of every question record: their shape, then the rules between fields."""
+    out: list[SchemaProblem] = []
+    for index, paper in enumerate(papers if isinstance(papers, list) else ()):
+        questions = paper.get("questions") if isinstance(paper, dict) else None
+        for number, question in enumerate(questions if isinstance(questions, list) else ()):
+            if not isinstance(question, dict):
+                continue
+            path: KeyPath = ("papers", index, "questions", number)
+            found: list[SchemaProblem] = []
+            for key, check in CHOICE_KEYS.items():
+                if key in question:
+                    check(question[key], (*path, key), found)
+            out += found or choice_rules(question, path)
     return out

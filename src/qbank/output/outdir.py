@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from qbank.core.errors import Problem, UserError
@@ -133,10 +133,11 @@ def unlisted_files(root: Path, listed: set[str]) -> list[str]:
     return unlisted
 
 
-def out_file_problems(out: Path, option: str, force: bool, kind: str, columns: Sequence[str]) -> list[Problem]:
+def out_file_problems(out: Path, option: str, force: bool, kind: str, columns: Sequence[str],
+                      ours: Callable[[Path], bool] | None = None) -> list[Problem]:  # fmt: skip
     """What stops the file `out` being written: a file above it, a folder in its place, an existing file
     without --force or (with --force) an existing file that is not a `kind` file qbank wrote (a CSV whose
-    header ends with `columns`)."""
+    header ends with `columns`, or one `ours` accepts)."""
     name = display_name(out)
     target = Path(out).resolve()
     blocker = file_above(target)
@@ -146,7 +147,7 @@ def out_file_problems(out: Path, option: str, force: bool, kind: str, columns: S
         problem = f"{name} is a folder; give the {kind} file to write"
     elif target.exists() and not force:
         problem = f"{name} already exists (use --force to replace it)"
-    elif target.exists() and not written_by_qbank(target, columns):
+    elif target.exists() and not (ours(target) if ours is not None else written_by_qbank(target, columns)):
         problem = f"{name} is not a {kind} file qbank wrote; --force replaces only that"
     else:
         return []

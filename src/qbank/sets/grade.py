@@ -15,6 +15,7 @@ from typing import Any
 
 from qbank.core.csvfiles import csv_bytes
 from qbank.core.errors import Problem, UserError
+from qbank.sets.choice_cells import LetterError, grade_choice_cell
 from qbank.sets.verdicts import Cell, detail_csv, grade_cell
 from qbank.spec.models import AnswerSpec
 from qbank.spec.roster import Table, field_problems, reserved_column
@@ -117,7 +118,7 @@ def _grade_row(table: Table, line: int, row: Mapping[str, str], paper: Mapping[s
         present = [f"{question['id']}:{name}" in row for name in specs]
         if not any(present):
             continue  # not graded from this file (no column for any of its answers)
-        right = 0
+        credit = 0.0
         each = question["marks"] / len(specs)
         for name, spec in specs.items():
             column = f"{question['id']}:{name}"
@@ -127,17 +128,32 @@ def _grade_row(table: Table, line: int, row: Mapping[str, str], paper: Mapping[s
                     problems.append(Problem(table.file, 1, "", f"no column {column!r} (paper {paper['paper_id']!r} "
                                             f"at line {line} has that answer)"))  # fmt: skip
                 continue
-            key = question.get("answers_formatted", {}).get(name, "")
-            cell = grade_cell(AnswerSpec.model_validate(spec), question["answers"][name], key, row[column], line,
-                              column, each, decimal_comma)  # fmt: skip
+            try:
+                cell = _grade_answer(question, name, spec, row[column], line, column, each, decimal_comma)
+            except LetterError as exc:
+                problems.append(Problem(table.file, line, column, str(exc)))
+                continue
             cells.append((question["id"], name, cell))
-            right += cell.verdict == "right"
-        marks[question["id"]] = round(question["marks"] * right / len(specs), 4)
+            credit += cell.credit
+        marks[question["id"]] = round(question["marks"] * credit / len(specs), 4)
         auto_max += question["marks"]
     identity = {c: row[c] for c in table.header if ":" not in c}
     paper_max = sum(q["marks"] for q in paper["questions"])
     total = round(sum(marks.values()), 4)
     return Graded(line, identity, paper["paper_id"], marks, total, auto_max, paper_max, tuple(cells))
+
+
+def _grade_answer(question: Mapping[str, Any], name: str, spec: Mapping[str, Any], typed: str, line: int,
+                  column: str, each: float, decimal_comma: bool) -> Cell:  # fmt: skip
+    """One answer's cell: letters for an answer asked as choice, else the typed value (diagnosed by the
+    question's recorded misconception values)."""
+    declared = AnswerSpec.model_validate(spec)
+    choice = question.get("choices", {}).get(name)
+    if choice is not None:
+        return grade_choice_cell(declared, choice, typed, line, column, each, decimal_comma)
+    key = question.get("answers_formatted", {}).get(name, "")
+    mistakes = question.get("misconceptions", {}).get(name, ())
+    return grade_cell(declared, question["answers"][name], key, typed, line, column, each, decimal_comma, mistakes)
 
 
 def marks_csv(manifest: Mapping[str, Any], graded: Sequence[Graded], table: Table, bom: bool = True) -> bytes:

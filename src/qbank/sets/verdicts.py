@@ -11,9 +11,10 @@ from qbank.core.responses import Unreadable, accepted_texts, read_response, stri
 from qbank.solve.formats import matches, tolerance_of
 from qbank.spec.models import AnswerSpec
 
-VERDICTS = ("right", "wrong", "blank", "unreadable")
+VERDICTS = ("right", "partial", "wrong", "blank", "unreadable")  # partial: some credit for a `multi`
 DETAIL_COLUMNS = ("line", "paper", "name", "question", "answer", "column", "typed", "read_as", "key", "accepted",
-                  "verdict", "reason", "marks", "max")  # fmt: skip
+                  "verdict", "reason", "marks", "max", "diagnosis")  # fmt: skip
+LEGACY_DETAIL_COLUMNS = DETAIL_COLUMNS[:-1]  # the detail files of qbank before the diagnosis column
 
 
 @dataclass(frozen=True)
@@ -30,17 +31,36 @@ class Cell:
     reason: str
     marks: float
     max_marks: float
+    diagnosis: str = ""  # the named mistake a wrong response matches (a misconception, a distractor's `why`)
+    credit: float = 0.0  # the share of the answer's marks earned (1 when right)
+    counted: tuple[str, ...] = ()  # what the misconception report counts it under (`key`, `misconception:NAME`, …)
 
 
 def grade_cell(spec: AnswerSpec, answer: Any, key: str, typed: str, line: int, column: str, max_marks: float,
-               decimal_comma: bool = False) -> Cell:  # fmt: skip
-    """Read and judge one typed response; a blank cell is wrong, an unreadable one is wrong and says why."""
+               decimal_comma: bool = False, mistakes: Sequence[Mapping[str, Any]] = ()) -> Cell:  # fmt: skip
+    """Read and judge one typed response; a blank cell is wrong, an unreadable one is wrong and says why; a wrong
+    number the grader would accept against a recorded misconception's value is diagnosed as that mistake."""
     accepted = accepted_range(spec, answer)
     text = strip_text_marker(typed)
 
-    def cell(read_as: str, verdict: str, reason: str) -> Cell:
-        marks = max_marks if verdict == "right" else 0.0
-        return Cell(line, column, typed, read_as, key, accepted, verdict, reason, marks, max_marks)
+    def cell(read_as: str, verdict: str, reason: str, found: Sequence[Mapping[str, Any]] = ()) -> Cell:
+        credit = 1.0 if verdict == "right" else 0.0
+        diagnosis = " or ".join(f"{m['name']}: {m['description']}" for m in found)
+        return Cell(
+            line,
+            column,
+            typed,
+            read_as,
+            key,
+            accepted,
+            verdict,
+            reason,
+            max_marks * credit,
+            max_marks,
+            diagnosis,
+            credit,
+            ("key",) if credit else tuple(f"misconception:{m['name']}" for m in found),
+        )
 
     if not text.strip():
         return cell("", "blank", "no answer")
@@ -53,7 +73,10 @@ def grade_cell(spec: AnswerSpec, answer: Any, key: str, typed: str, line: int, c
         return cell(shown, "wrong", _shape_problem(spec, answer, value))
     if matches(spec, answer, value):
         return cell(shown, "right", "")
-    return cell(shown, "wrong", "not an accepted text" if spec.format == "text" else "outside the accepted range")
+    if spec.format == "text":
+        return cell(shown, "wrong", "not an accepted text")
+    found = [m for m in mistakes if matches(spec, m["value"], value)]
+    return cell(shown, "wrong", "outside the accepted range", found)
 
 
 def _format_name(spec: AnswerSpec) -> str:
@@ -112,7 +135,8 @@ def detail_csv(rows: Sequence[tuple[str, Mapping[str, str], str, str, Cell]], bo
     lines: list[list[object]] = [list(DETAIL_COLUMNS)]
     for paper, identity, question, name, c in rows:
         lines.append([c.line, paper, identity.get("name", ""), question, name, c.column, visible(c.typed), c.read_as,
-                      c.key, c.accepted, c.verdict, c.reason, _marks(c.marks), _marks(c.max_marks)])  # fmt: skip
+                      c.key, c.accepted, c.verdict, c.reason, _marks(c.marks), _marks(c.max_marks),
+                      c.diagnosis])  # fmt: skip
     return csv_bytes(lines, bom)
 
 

@@ -1,0 +1,62 @@
+"""The misconception report as a short HTML page an instructor reads in a minute: the most common mistakes of the
+class first, then one table per question and answer (every option or mistake, how many chose it, the share)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from qbank.sets.misconception_report import ReportRow, most_common
+
+GENERATOR = "qbank grade: misconception report"  # marks a page qbank wrote (so --force may replace it)
+STYLE = """body{font-family:sans-serif;max-width:52em;margin:2em auto;color:#222}
+table{border-collapse:collapse;margin:.4em 0 1.4em}td,th{border-bottom:1px solid #ccc;padding:.2em .6em;
+text-align:left}td.n{text-align:right}tr.correct td{color:#1a6b1a}tr.top td{font-weight:bold}
+.bar{display:inline-block;height:.7em;background:#c0392b;margin-right:.3em}"""
+
+
+def report_html(rows: Sequence[ReportRow], title: str) -> bytes:
+    """The report page (UTF-8, no scripts, no outside resources)."""
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f'<meta name="generator" content="{GENERATOR}">', f"<title>Misconceptions: {escape(title)}</title>",
+             f"<style>{STYLE}</style></head><body>", f"<h1>Misconceptions: {escape(title)}</h1>"]  # fmt: skip
+    top = most_common(rows)
+    parts.append("<h2>Most common mistakes</h2>")
+    if top:
+        parts.append("<ol>")
+        for r in top:
+            what = f"{escape(r.mistake)} ({escape(r.misconception)})" if r.misconception else escape(r.mistake)
+            what = what or f"chose {escape(r.chosen)}"
+            parts.append(f"<li><b>{r.percent:.0f}%</b> ({r.students} of {r.of}) on {escape(r.question)} "
+                         f"{escape(r.answer)}: {what}</li>")  # fmt: skip
+        parts.append("</ol>")
+    else:
+        parts.append("<p>No student made a recorded mistake or chose a wrong option.</p>")
+    for (question, answer, asked), group in _groups(rows):
+        parts.append(f"<h2>{escape(question)} &middot; {escape(answer)} <small>({escape(asked)}, "
+                     f"{group[0].of} students)</small></h2>")  # fmt: skip
+        parts.append("<table><tr><th>chosen</th><th>correct</th><th>students</th><th>%</th><th>mistake</th></tr>")
+        worst = max((r.students for r in group if r.is_mistake), default=0)
+        for r in group:
+            css = "correct" if r.correct else "top" if r.is_mistake and worst and r.students == worst else ""
+            mistake = f"{escape(r.misconception)}: {escape(r.mistake)}" if r.misconception else escape(r.mistake)
+            bar = f'<span class="bar" style="width:{r.percent / 20:.2f}em"></span>' if r.students else ""
+            parts.append(f'<tr class="{css}"><td>{escape(r.chosen)}</td><td>{"yes" if r.correct else "no"}</td>'
+                         f'<td class="n">{r.students}</td><td class="n">{bar}{r.percent:.0f}%</td>'
+                         f"<td>{mistake}</td></tr>")  # fmt: skip
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return ("\n".join(parts) + "\n").encode("utf-8")
+
+
+def _groups(rows: Sequence[ReportRow]) -> list[tuple[tuple[str, str, str], list[ReportRow]]]:
+    """The rows per (question, answer, asked), in report order."""
+    groups: dict[tuple[str, str, str], list[ReportRow]] = {}
+    for r in rows:
+        groups.setdefault((r.question, r.answer, r.asked), []).append(r)
+    return list(groups.items())
+
+
+def written_by_qbank(head: bytes) -> bool:
+    """Whether the start of a file is a misconception report page qbank wrote."""
+    return f'<meta name="generator" content="{GENERATOR}">'.encode() in head[:600]
