@@ -60,6 +60,7 @@ def test_gradebook_itself_scores_full_marks(built, tmp_path):
         line = marks[row["roll"]]
         assert float(line["total"]) == float(line["auto_max"]) == float(line["paper_max"]) == 13
         assert line["name"] == row["name"] and line["paper"] == row["roll"]
+    assert not list(tmp_path.glob("*misconceptions*"))  # no choices, no misconceptions: no report
 
 
 def test_tolerance_boundaries_per_answer_format(built, tmp_path):

@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 
 from .choice_set import letter_of, papers, read_csv, write_choice_bank, write_csv
+from .classsets import pdf_text
 
 pytestmark = pytest.mark.slow  # builds a set (renders its PDFs)
 
@@ -99,6 +100,8 @@ def test_report_names_each_mistake_with_its_count_across_papers(built, tmp_path,
     for description in described.values():
         assert description in page
     assert "<script" not in page and "http" not in page
+    text = pdf_text(tmp_path / "m-misconceptions.pdf")
+    assert "Most common mistakes" in text and NO_BIAS in " ".join(text.split())
 
 
 def multi_credit(ticked, correct, wrong):
@@ -185,7 +188,9 @@ def hostile(built, tmp_path, edit):
 
 HOSTILE = [
     ("duplicate-letter", lambda q: q[0]["choices"]["act"]["options"][1].update(letter="A"),
-     r"choices\.act\.options\[1\]\.letter: must be 'B'"),
+     r"choices\.act\.options\[1\]\.letter: duplicate letter 'A'"),
+    ("letter-out-of-order", lambda q: q[0]["choices"]["act"]["options"][2].update(letter="Z"),
+     r"choices\.act\.options\[2\]\.letter: must be 'C' \(options are lettered A, B, … in order\), got 'Z'"),
     ("key-not-an-option", lambda q: q[0]["choices"]["act"].update(key="Q"),
      r"choices\.act\.key: 'Q' names a letter not among the options"),
     ("eleven-options", lambda q: q[0]["choices"]["trained"].update(
@@ -214,7 +219,7 @@ def test_a_damaged_choice_record_is_a_located_problem(built, tmp_path, run_cli, 
 
 def test_report_files_follow_the_marks_file_rules(built, tmp_path, run_cli):
     marks = tmp_path / "m.csv"
-    report, page = tmp_path / "m-misconceptions.csv", tmp_path / "m-misconceptions.html"
+    report, page, pdf = (tmp_path / f"m-misconceptions.{suffix}" for suffix in ("csv", "html", "pdf"))
     page.write_text("<html>my own notes</html>")
     status, _, err = run_cli("grade", built, built / "answers.csv", "--out", marks)
     assert status == 2 and f"<command line>: --out: {page} already exists (use --force to replace it)" in err
@@ -224,7 +229,13 @@ def test_report_files_follow_the_marks_file_rules(built, tmp_path, run_cli):
     page.unlink()
     assert run_cli("grade", built, built / "answers.csv", "--out", marks)[0] == 0
     assert report.read_bytes().startswith("\ufeffquestion,answer,asked,".encode())
+    first = {path: path.read_bytes() for path in (report, page, pdf)}
     assert run_cli("grade", built, built / "answers.csv", "--out", marks, "--force")[0] == 0
+    assert {path: path.read_bytes() for path in first} == first  # the same inputs give the same bytes
+    shutil.copy(built / "papers" / "A.pdf", pdf)  # a PDF qbank wrote, but not a report
+    status, _, err = run_cli("grade", built, built / "answers.csv", "--out", marks, "--force")
+    assert status == 2 and "is not a misconception report PDF file qbank wrote" in err
+    pdf.unlink()
     legacy = "line,paper,name,question,answer,column,typed,read_as,key,accepted,verdict,reason,marks,max\n"
     (tmp_path / "m-detail.csv").write_text(legacy)  # a detail file from before the diagnosis column
     assert run_cli("grade", built, built / "answers.csv", "--out", marks, "--force")[0] == 0

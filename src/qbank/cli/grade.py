@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-SPEEDUPS = False  # draws and renders nothing: no speed-up is installed (each would load its library)
+SPEEDUPS = False  # draws nothing and renders only the short misconception report: no speed-up is installed
 HELP = (
     "grade a responses CSV against each student's own answers (declared tolerances, option letters); write "
     "marks.csv, its detail and, for choices and misconceptions, a misconception report"
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     from qbank.output.single_files import GradeFile, csv_kind, marks_file, write_marks
     from qbank.sets.grade import grade, grading_detail, marks_csv
     from qbank.sets.misconception_report import REPORT_COLUMNS, report_csv, report_rows
-    from qbank.sets.report_html import report_html, written_by_qbank
+    from qbank.sets.report_html import page_written_by_qbank, pdf_written_by_qbank, report_html, report_pdf
     from qbank.sets.verdicts import DETAIL_COLUMNS, LEGACY_DETAIL_COLUMNS
     from qbank.spec.roster import read_table
 
@@ -65,10 +65,14 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     rows = report_rows(manifest, graded)
     report = out.with_name(f"{out.stem}-misconceptions.csv")
     if rows:  # only a set with answers asked as choice or with recorded misconceptions has a report
-        title = str((manifest.get("exam") or {}).get("file") or folder.name)
-        files += [GradeFile(report, report_csv(rows, bom), "--out", "misconception report", csv_kind(REPORT_COLUMNS)),
-                  GradeFile(report.with_suffix(".html"), report_html(rows, Path(title).stem), "--out",
-                            "misconception report page", lambda path: written_by_qbank(path.read_bytes()))]  # fmt: skip
+        title = Path(str((manifest.get("exam") or {}).get("file") or folder.name)).stem
+        page = report_html(rows, title)
+        files += [
+            GradeFile(report, report_csv(rows, bom), "--out", "misconception report", csv_kind(REPORT_COLUMNS)),
+            GradeFile(report.with_suffix(".html"), page, "--out", "misconception report page", page_written_by_qbank),
+            GradeFile(report.with_suffix(".pdf"), report_pdf(page, folder), "--out", "misconception report PDF",
+                      pdf_written_by_qbank),
+        ]  # fmt: skip
     write_marks(files, args.force, inputs)
     whos = [" ".join(v for v in (g.identity.get("roll") or g.identity.get("form"), g.identity.get("name")) if v)
             or g.paper_id for g in graded]  # fmt: skip
@@ -83,8 +87,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     print(f"{detail}: {sum(len(g.cells) for g in graded)} graded answers")
     if rows:
         made = sum(r.students for r in rows if r.is_mistake)
-        print(f"{report}, {report.with_suffix('.html')}: {made} mistake{'s' if made != 1 else ''} named, "
-              f"most common first")  # fmt: skip
+        print(f"{report} (.html, .pdf): {made} mistake{'s' if made != 1 else ''} named, most common first")
     if keys_from:
         print(keys_from)
     unreadable = [cell for g in graded for cell in g.unreadable()]

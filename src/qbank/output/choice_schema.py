@@ -52,11 +52,11 @@ def _one_choice(name: str, record: dict[str, Any], specs: dict[str, Any], path: 
         return out
     letters = [option["letter"] for option in options]
     for index, letter in enumerate(letters):
-        if letter != LETTERS[index]:
+        if letter in letters[:index]:
+            out.append(((*path, "options", index, "letter"), f"duplicate letter {letter!r}"))
+        elif letter != LETTERS[index]:
             out.append(((*path, "options", index, "letter"), f"must be {LETTERS[index]!r} (options are lettered "
                         f"A, B, … in order), got {letter!r}"))  # fmt: skip
-        elif letters.index(letter) != index:
-            out.append(((*path, "options", index, "letter"), f"duplicate letter {letter!r}"))
     correct = [o["letter"] for o in options if o["correct"]]
     if not correct or (kind == "choice" and len(correct) != 1):
         out.append(((*path, "options"), f"a {kind} needs {'exactly one' if kind == 'choice' else 'a'} correct "

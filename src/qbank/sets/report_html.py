@@ -1,18 +1,26 @@
-"""The misconception report as a short HTML page an instructor reads in a minute: the most common mistakes of the
-class first, then one table per question and answer (every option or mistake, how many chose it, the share)."""
+"""The misconception report as a short HTML page (and the same page as PDF) an instructor reads in a minute: the
+most common mistakes of the class first, then one table per question and answer (every option or mistake, how
+many chose it, the share)."""
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Sequence
 from html import escape
+from pathlib import Path
 
+from qbank.core.errors import Problem, UserError
+from qbank.output.pdf import PdfError, write_pdf
 from qbank.sets.misconception_report import ReportRow, most_common
 
-GENERATOR = "qbank grade: misconception report"  # marks a page qbank wrote (so --force may replace it)
-STYLE = """body{font-family:sans-serif;max-width:52em;margin:2em auto;color:#222}
-table{border-collapse:collapse;margin:.4em 0 1.4em}td,th{border-bottom:1px solid #ccc;padding:.2em .6em;
-text-align:left}td.n{text-align:right}tr.correct td{color:#1a6b1a}tr.top td{font-weight:bold}
-.bar{display:inline-block;height:.7em;background:#c0392b;margin-right:.3em}"""
+GENERATOR = "qbank grade: misconception report"  # marks a page (and a PDF's Creator) qbank wrote, for --force
+FONTS = '"TeX Gyre Heros", "Noto Sans", "FreeSans", "Noto Sans CJK SC", sans-serif'
+STYLE = f"""@page{{size:A4;margin:15mm}}body{{font-family:{FONTS};font-size:10pt;max-width:52em;margin:0 auto;
+color:#222}}table{{border-collapse:collapse;margin:.4em 0 1.4em}}td,th{{border-bottom:1px solid #ccc;
+padding:.2em .6em;text-align:left}}td.n{{text-align:right;white-space:nowrap}}tr.correct td{{color:#1a6b1a}}
+tr.top td{{font-weight:bold}}h2{{font-size:1.15em;break-after:avoid}}table{{break-inside:avoid}}
+.bar{{display:inline-block;height:.7em;background:#c0392b;margin-right:.3em}}"""
 
 
 def report_html(rows: Sequence[ReportRow], title: str) -> bytes:
@@ -57,6 +65,36 @@ def _groups(rows: Sequence[ReportRow]) -> list[tuple[tuple[str, str, str], list[
     return list(groups.items())
 
 
-def written_by_qbank(head: bytes) -> bool:
-    """Whether the start of a file is a misconception report page qbank wrote."""
-    return f'<meta name="generator" content="{GENERATOR}">'.encode() in head[:600]
+def report_pdf(page: bytes, folder: Path) -> bytes:
+    """The report page as PDF, through qbank's WeasyPrint path (deterministic, nothing fetched)."""
+    try:
+        return write_pdf(page.decode("utf-8"), base_dir=folder, allowed_roots=())
+    except PdfError as exc:
+        raise UserError([Problem("<command line>", 0, "--out", f"cannot make the report PDF: {exc}")]) from None
+
+
+def page_written_by_qbank(path: Path) -> bool:
+    """Whether a file is a misconception report page qbank wrote (its generator mark near the top)."""
+    try:
+        with open(path, "rb") as handle:
+            return f'<meta name="generator" content="{GENERATOR}">'.encode() in handle.read(600)
+    except OSError:
+        return False
+
+
+def pdf_written_by_qbank(path: Path) -> bool:
+    """Whether a file is a misconception report PDF qbank wrote (a PDF whose Creator is the generator mark)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if not data.startswith(b"%PDF-"):
+        return False
+    mark = f"/Creator ({GENERATOR})".encode()
+    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        try:
+            if mark in zlib.decompress(stream.group(1)):
+                return True
+        except zlib.error:
+            continue
+    return mark in data
