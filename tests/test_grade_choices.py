@@ -154,7 +154,7 @@ def test_letters_a_paper_does_not_print_are_located_errors(built, tmp_path, run_
     assert status == 2 and "Traceback" not in err
     assert f"{monkey}:2: layer:act: 'D': D is not among this paper's options A-C" in err
     assert f"{monkey}:3: layer:total: 'Z': Z is not among this paper's options A-D" in err
-    assert f"{monkey}:4: layer:act: A, B: one letter only" in err
+    assert f"{monkey}:4: layer:act: 'A, B': one letter only" in err
     assert f"{monkey}:5: layer:total: 'F': F is not among this paper's options A-D" in err
     assert f"{monkey}:5: layer:strict: 'AX': X is not among this paper's options A-C" in err
     assert not list(tmp_path.glob("m*"))

@@ -48,7 +48,7 @@ def read_letters(typed: str, choice: Mapping[str, Any], spec: AnswerSpec, decima
     if _LETTERS.fullmatch(text):
         picked = sorted(set(_NOISE.sub("", text).upper()))
         if all(letter in letters for letter in picked):
-            return _one_if_choice(picked, choice)
+            return _one_if_choice(typed, picked, choice)
     by_text = _options_by_text(text, choice, spec, decimal_comma)
     if by_text:
         return by_text
@@ -60,10 +60,10 @@ def read_letters(typed: str, choice: Mapping[str, Any], spec: AnswerSpec, decima
     raise Unreadable(f"not letters of this paper's options ({letters[0]}-{letters[-1]}) nor one option's text")
 
 
-def _one_if_choice(picked: Sequence[str], choice: Mapping[str, Any]) -> tuple[str, ...]:
+def _one_if_choice(typed: str, picked: Sequence[str], choice: Mapping[str, Any]) -> tuple[str, ...]:
     """The letters picked; more than one is an error for a one-answer choice."""
     if choice["kind"] == "choice" and len(picked) > 1:
-        raise LetterError(f"{', '.join(picked)}: one letter only (this question has one correct option)")
+        raise LetterError(f"{visible(typed)!r}: one letter only (this question has one correct option)")
     return tuple(picked)
 
 
