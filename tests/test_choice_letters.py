@@ -40,7 +40,8 @@ def test_multi_letters_are_order_free_and_counted_once(typed):
 
 @pytest.mark.parametrize(("typed", "message"), [
     ("F", "'F': F is not among this paper's options A-D"), ("z", "'z': Z is not among this paper's options A-D"),
-    ("A, C", "'A, C': one letter only (this question has one correct option)"), ("BQ", "'BQ': Q is not among this paper's options A-D"),
+    ("A, C", "'A, C': one letter only (this question has one correct option)"),
+    ("BQ", "'BQ': Q is not among this paper's options A-D"),
 ])  # fmt: skip
 def test_letters_the_paper_does_not_print(typed, message):
     with pytest.raises(LetterError) as caught:

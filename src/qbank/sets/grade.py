@@ -4,7 +4,9 @@ Responses come as a CSV shaped like the set's `answers.csv`: identity columns (`
 `form` for a forms set) and one column per answer, `question-id:answer-name`. Each question earns its
 marks in proportion to the answers it got right; questions without declared answers, or without columns in
 the responses file, are left to the grader (and out of `auto_max`). Every graded cell is kept with how it was
-read and why it scored what it did (`verdicts.Cell`); a cell that cannot be read scores 0 and is listed.
+read and why it scored what it did (`verdicts.Cell`); a cell that cannot be read scores 0 and is listed. An
+answer the paper asks as multiple choice is read as option letters and scored by its rule (`choice_cells`); a
+`multi` may earn part of its share.
 """
 
 from __future__ import annotations
