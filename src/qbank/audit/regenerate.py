@@ -35,7 +35,7 @@ from qbank.render.question import PACKAGE_TEMPLATES
 from qbank.spec.bank import Bank, load_bank
 from qbank.spec.load import display_name
 
-KIND_NAMES = {"exam": "exam set", "class": "class set", "practice": "practice sheet"}
+KIND_NAMES = {"exam": "exam set", "class": "class set", "practice": "practice sheet", "export": "LMS export"}
 SHOWN_FIELDS = 60  # differing manifest fields listed one per line; the rest are counted
 
 

@@ -23,7 +23,7 @@ SchemaProblem = tuple[KeyPath, str]
 Check = Callable[[Any, KeyPath, list[SchemaProblem]], None]
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
-KINDS = ("exam", "class", "practice")
+KINDS = ("exam", "class", "practice", "export")
 KEY_STYLES = ("full", "compact", "answers")
 
 
@@ -166,6 +166,8 @@ RECIPES = {
                   "papers": list_of(obj({"id": PAPER_ID, "student": map_of(STRING)}))}, {"key": one_of(*KEY_STYLES)}),
     "practice": obj({"kind": one_of("practice"), "bank": STRING, "topics": list_of(STRING), "count": COUNT,
                      "seed": COUNT, "inline_solutions": BOOL, "templates": TEMPLATES}),
+    "export": obj({"kind": one_of("export"), "format": one_of("moodle", "qti21", "canvas"), "seed": COUNT,
+                   "variants": COUNT}, {"exam": STRING, "bank": STRING, "ask": one_of("free", "choice")}),
 }  # fmt: skip
 TOP = obj(
     {"manifest_version": ANY, "qbank_version": STRING, "seed_scheme": STRING, "command": list_of(STRING),

@@ -17,6 +17,7 @@ from typing import Any
 from qbank.core.progress import Progress
 from qbank.output.class_set import produce_class_set
 from qbank.output.exam_set import produce_exam_set
+from qbank.output.lms.export_set import produce_export
 from qbank.output.manifest import Manifest, manifest_bytes
 from qbank.output.manifest_read import SET_DIGEST_KEY
 from qbank.output.practice_sheet import produce_practice_sheet
@@ -30,6 +31,7 @@ PRODUCERS: dict[str, Producer] = {
     "exam": produce_exam_set,
     "class": produce_class_set,
     "practice": produce_practice_sheet,
+    "export": produce_export,
 }
 
 

@@ -121,11 +121,40 @@ class PracticeRecipe:
                    tuple(data.get("templates", [])))  # fmt: skip
 
 
-Recipe = ExamSetRecipe | ClassSetRecipe | PracticeRecipe
-RECIPES: dict[str, type[ExamSetRecipe] | type[ClassSetRecipe] | type[PracticeRecipe]] = {
+@dataclass(frozen=True)
+class ExportRecipe:
+    """An LMS export: `variants` seeded variants (exam seeds seed, seed+1, ...; paper `main`) of every question
+    of an exam file, or of a bank (folder or one question file) asked `ask` (free or choice), in one LMS format."""
+
+    format: str
+    seed: int
+    variants: int
+    exam: str | None = None
+    bank: str | None = None  # a bank folder, its bank.yaml or one question file (when `exam` is None)
+    ask: str | None = None  # None for an exam, whose entries say how each question is asked
+    kind = "export"
+
+    def to_json(self) -> dict[str, Any]:
+        """The recipe as the manifest records it (`exam`, or `bank` and `ask`)."""
+        data: dict[str, Any] = {"kind": self.kind, "format": self.format, "seed": self.seed, "variants": self.variants}
+        if self.exam is not None:
+            data["exam"] = self.exam
+        else:
+            data.update(bank=self.bank, ask=self.ask)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ExportRecipe:
+        """The recipe a manifest records."""
+        return cls(data["format"], data["seed"], data["variants"], data.get("exam"), data.get("bank"), data.get("ask"))
+
+
+Recipe = ExamSetRecipe | ClassSetRecipe | PracticeRecipe | ExportRecipe
+RECIPES: dict[str, type[ExamSetRecipe] | type[ClassSetRecipe] | type[PracticeRecipe] | type[ExportRecipe]] = {
     "exam": ExamSetRecipe,
     "class": ClassSetRecipe,
     "practice": PracticeRecipe,
+    "export": ExportRecipe,
 }
 
 

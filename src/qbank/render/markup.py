@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 __all__ = ["MarkupError", "MathError", "check_markup", "inline_math_html", "inline_math_problems", "markdown_math_html",
-           "split_math"]  # fmt: skip
+           "markdown_math_with", "split_math"]  # fmt: skip
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: Markdown leaves them alone
 _BLOCK = "\ue002"  # opens the slot of a display formula that is a paragraph of its own (typeset as a block)
@@ -189,3 +190,18 @@ def inline_math_problems(text: str) -> list[str]:
         except MathError as exc:
             problems.append(f"math error: {exc}")
     return problems
+
+
+def markdown_math_with(text: str, write: Callable[[str, bool], str], inline_only: bool = False) -> str:
+    """Markdown (or, with `inline_only`, plain text as in labels) whose formulas are written by
+    `write(latex, display)` instead of typeset: an LMS export's TeX or MathML."""
+    stripped, spans = split_math(text)
+    if inline_only:
+        rendered = html.escape(stripped.replace("\\$", "$"), quote=False)
+    else:
+        rendered = _parser().render(stripped)
+        check_markup(rendered)
+    pieces = _SLOT.split(rendered)
+    pieces[1::3] = [write(spans[int(index)].latex, spans[int(index)].display) for index in pieces[2::3]]
+    pieces[2::3] = [""] * len(pieces[2::3])
+    return "".join(pieces)

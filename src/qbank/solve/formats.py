@@ -132,10 +132,16 @@ def tolerance_of(spec: AnswerSpec, true: float) -> float:
     return 0.0
 
 
-def _close(spec: AnswerSpec, true: float, given: float) -> bool:
-    """Compare one number, allowing for binary floating-point noise at the boundary."""
+def accepted_radius(spec: AnswerSpec, true: float) -> float:
+    """The largest |given - true| the grader accepts: the tolerance plus an allowance for binary floating-point
+    noise at the boundary (1e-9 relative, at least 1e-9). An LMS export declares exactly this interval."""
     limit = tolerance_of(spec, true)
-    return abs(given - true) <= limit + 1e-9 * max(1.0, abs(true), limit)
+    return limit + 1e-9 * max(1.0, abs(true), limit)
+
+
+def _close(spec: AnswerSpec, true: float, given: float) -> bool:
+    """Compare one number within `accepted_radius`."""
+    return abs(given - true) <= accepted_radius(spec, true)
 
 
 def check(spec: AnswerSpec, answer: Any, given: Any, decimal_comma: bool = False) -> bool:

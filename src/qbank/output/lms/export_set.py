@@ -1,0 +1,53 @@
+"""The LMS-export producer: K solved variants of every question written in one LMS format (Moodle XML, a QTI 2.1
+content package or a Canvas QTI 1.2 package), a notes file saying what each question became where the format
+cannot grade as qbank does, and the manifest (one paper record per variant)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+
+from qbank.output.exam_set import refuse_leaks
+from qbank.output.lms.moodle import FILE as MOODLE_FILE
+from qbank.output.lms.moodle import moodle_notes, moodle_xml
+from qbank.output.lms.shapes import Note
+from qbank.output.lms.source import ExportQuestion, ExportSource, solve_export
+from qbank.output.manifest import Manifest, inputs_record, set_record
+from qbank.output.recipes import ExportRecipe
+from qbank.output.records import paper_record
+from qbank.output.run import Run, RunStats
+from qbank.render.question import PACKAGE_TEMPLATES
+
+NOTES = "notes.txt"
+Writer = Callable[[ExportSource, Sequence[ExportQuestion]], bytes]
+Notes = Callable[[ExportQuestion], list[Note]]
+FORMATS: dict[str, tuple[str, Writer, Notes]] = {
+    "moodle": (MOODLE_FILE, moodle_xml, moodle_notes),
+}
+
+
+def export_file(fmt: str) -> str:
+    """The name of the file an export in `fmt` writes."""
+    return FORMATS[fmt][0]
+
+
+def notes_text(notes: Sequence[Note]) -> bytes:
+    """The notes file: one line per question whose export differs from qbank's grading (or a line saying none)."""
+    lines = [str(note) for note in notes] or ["every question is exported as qbank grades it"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def produce_export(recipe: ExportRecipe, run: Run) -> tuple[Manifest, RunStats]:
+    """Solve the variants, refuse any whose text shows an answer, and write the export and its notes."""
+    source = solve_export(recipe, run.exam)
+    for paper in source.papers:
+        refuse_leaks(paper)
+    questions = source.questions()
+    name, write, notes_of = FORMATS[recipe.format]
+    run.message(f"writing {name}")
+    digests = {name: run.folder.write(name, write(source, questions)),
+               NOTES: run.folder.write(NOTES, notes_text([n for q in questions for n in notes_of(q)]))}  # fmt: skip
+    records = [dataclasses.replace(paper_record(paper), paper_id=f"seed-{paper.seed}") for paper in source.papers]
+    record = set_record(source.bank, source.exam, records, recipe.seed, False)
+    manifest = Manifest("export", recipe, record, run.command, (), digests, inputs_record([PACKAGE_TEMPLATES]))
+    return manifest, RunStats()

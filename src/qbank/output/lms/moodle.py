@@ -1,0 +1,215 @@
+"""Moodle XML: one category per question holding its K variants (a quiz's random question draws one per
+student). numerical (the interval qbank accepts as an absolute tolerance), multichoice (single or multi,
+per-option feedback naming the misconception), shortanswer (case-insensitive, with the declared synonyms),
+essay (no answers: model answer and rubric as grader information) and cloze for several answers or a vector or
+matrix. Formulas are TeX for MathJax, the worked solution is the general feedback, figures are embedded files."""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from collections.abc import Sequence
+
+from lxml import etree
+
+from qbank.core.responses import accepted_texts
+from qbank.output.lms.numeric import interval, numbers_of
+from qbank.output.lms.shapes import Note, cell_note, fractions, option_feedback, shape, unique
+from qbank.output.lms.source import ExportQuestion, ExportSource
+from qbank.render.lms import LmsContent, lms_content
+from qbank.render.paper import SolvedPart
+
+FILE = "moodle.xml"
+FIGURE = "figure.svg"
+CLOZE_SPECIAL = '\\}#~/"'
+
+
+def fraction_text(percent: float) -> str:
+    """A fraction as Moodle lists it (100, 50, 33.33333, -14.28571): five decimals at most."""
+    text = f"{percent:.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _text(parent: etree._Element, tag: str, value: str, fmt: str | None = "html") -> etree._Element:
+    """`<tag format=..><text>value</text></tag>` (HTML in CDATA)."""
+    element = etree.SubElement(parent, tag, {"format": fmt} if fmt else {})
+    etree.SubElement(element, "text").text = etree.CDATA(value) if fmt == "html" else value
+    return element
+
+
+def _plain(parent: etree._Element, tag: str, value: str) -> None:
+    etree.SubElement(parent, tag).text = value
+
+
+def content(solved: SolvedPart) -> LmsContent:
+    """The variant's HTML with TeX formulas."""
+    options = {name: tuple(o.text for o in choice.options) for name, choice in solved.choices.items()}
+    figure = str(solved.rendered.figure) if solved.rendered is not None and solved.rendered.figure else None
+    return lms_content(solved.part.question, solved.variant, solved.formatted, options, figure, "tex")
+
+
+def question_html(page: LmsContent, answers: str = "") -> str:
+    """The question text, its figure and (for cloze) the answer lines; only what a student may see."""
+    figure = f'<p><img src="@@PLUGINFILE@@/{FIGURE}" alt="figure"></p>' if page.figure else ""
+    return page.text + figure + (f'<div class="qbank-answers">{answers}</div>' if answers else "")
+
+
+def grader_html(page: LmsContent) -> str:
+    """Model answer and marking scheme, for the grader (essay) or as general feedback after submission."""
+    rubric = "".join(f"<li>{points:g}: {line}</li>" for points, line in page.rubric)
+    return page.solution + (f"<p>Marking scheme:</p><ul>{rubric}</ul>" if rubric else "")
+
+
+def _head(
+    parent: etree._Element, kind: str, name: str, page: LmsContent, marks: float, answers: str = ""
+) -> etree._Element:
+    """A question element with its name, text (and figure file), general feedback and grade."""
+    element = etree.SubElement(parent, "question", {"type": kind})
+    _text(element, "name", name, None)
+    text = _text(element, "questiontext", question_html(page, answers))
+    if page.figure:
+        data = base64.b64encode(page.figure.encode("utf-8")).decode("ascii")
+        etree.SubElement(text, "file", {"name": FIGURE, "path": "/", "encoding": "base64"}).text = data
+    _text(element, "generalfeedback", grader_html(page) if kind != "essay" else page.solution)
+    _plain(element, "defaultgrade", f"{marks:g}")
+    _plain(element, "penalty", "0")
+    _plain(element, "hidden", "0")
+    return element
+
+
+def _numerical(element: etree._Element, solved: SolvedPart, name: str) -> None:
+    spec = solved.part.question.spec.answers[name]
+    span = interval(spec, solved.variant.answers[name])
+    answer = etree.SubElement(element, "answer", {"fraction": "100", "format": "moodle_auto_format"})
+    _plain(answer, "text", span.key)
+    _plain(answer, "tolerance", span.tolerance)
+    _text(answer, "feedback", "")
+    for tag, value in (("unitgradingtype", "0"), ("unitpenalty", "0"), ("showunits", "3"), ("unitsleft", "0")):
+        _plain(element, tag, value)
+
+
+def shortanswer_texts(solved: SolvedPart, name: str) -> list[str]:
+    """The key and its declared synonyms, `*` escaped (Moodle reads a bare `*` as a wildcard)."""
+    spec = solved.part.question.spec.answers[name]
+    texts = accepted_texts(str(solved.variant.answers[name]), spec.accept)
+    return list(dict.fromkeys(t.replace("*", "\\*") for t in texts))
+
+
+def _shortanswer(element: etree._Element, solved: SolvedPart, name: str) -> None:
+    _plain(element, "usecase", "0")
+    for text in shortanswer_texts(solved, name):
+        answer = etree.SubElement(element, "answer", {"fraction": "100", "format": "moodle_auto_format"})
+        _plain(answer, "text", text)
+        _text(answer, "feedback", "")
+
+
+def _multichoice(element: etree._Element, solved: SolvedPart, name: str, page: LmsContent) -> None:
+    choice = solved.choices[name]
+    _plain(element, "single", "true" if choice.kind == "choice" else "false")
+    _plain(element, "shuffleanswers", "0")  # the paper's (seeded) order, as the manifest records it
+    _plain(element, "answernumbering", "ABCD")
+    for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
+        _text(element, tag, "")
+    for option, text, percent in zip(choice.options, page.options[name], fractions(choice), strict=True):
+        answer = etree.SubElement(element, "answer", {"fraction": fraction_text(percent), "format": "html"})
+        etree.SubElement(answer, "text").text = etree.CDATA(text)
+        _text(answer, "feedback", html.escape(option_feedback(option), quote=False))
+
+
+def cloze_escape(text: str) -> str:
+    """A text inside a cloze code, its special characters escaped."""
+    return "".join(f"\\{c}" if c in CLOZE_SPECIAL else c for c in text)
+
+
+def cloze_codes(solved: SolvedPart, name: str, page: LmsContent) -> list[tuple[str, str]]:
+    """The embedded codes of one answer (one per cell of a vector or matrix) with their cell names, weight 1."""
+    spec = solved.part.question.spec.answers[name]
+    if name in solved.choices:
+        choice = solved.choices[name]
+        kind = "MULTICHOICE" if choice.kind == "choice" else "MULTIRESPONSE"
+        items = [f"%{fraction_text(p)}%{cloze_escape(t)}#{cloze_escape(option_feedback(o))}"
+                 for o, t, p in zip(choice.options, page.options[name], fractions(choice), strict=True)]  # fmt: skip
+        return [("", f"{kind}:{'~'.join(items)}")]
+    if spec.format == "text":
+        return [("", "SHORTANSWER:" + "~".join(f"%100%{cloze_escape(t)}" for t in shortanswer_texts(solved, name)))]
+    spans = [(cell, interval(spec, number)) for cell, number in numbers_of(spec, solved.variant.answers[name])]
+    return [(cell, f"NUMERICAL:={span.key}:{span.tolerance}") for cell, span in spans]
+
+
+def cloze_lines(solved: SolvedPart, page: LmsContent) -> str:
+    """One line per graded answer (per cell of a vector or matrix): its label, the embedded code and unit. Each
+    answer weighs the same in all, its cells sharing it (the weights are whole numbers, as Moodle needs)."""
+    codes = {name: cloze_codes(solved, name, page) for name in solved.graded}
+    common = math.lcm(*(len(c) for c in codes.values()))
+    lines = []
+    for name, cells in codes.items():
+        unit = f" {page.units[name]}" if page.units[name] else ""
+        for cell, code in cells:
+            weight = common // len(cells)
+            lines.append(f"<p>{page.labels[name]}{html.escape(cell)}: {{{weight}:{code}}}{unit}</p>")
+    return "".join(lines)
+
+
+def question_element(parent: etree._Element, item: ExportQuestion, seed: int, solved: SolvedPart) -> None:
+    """One variant as a Moodle question."""
+    page = content(solved)
+    name = f"{item.key} seed {seed}"
+    kind = shape(solved)
+    if kind == "essay":
+        element = _head(parent, "essay", name, page, item.marks)
+        for tag, value in (("responseformat", "editor"), ("responserequired", "1"), ("responsefieldlines", "15"),
+                           ("attachments", "0"), ("attachmentsrequired", "0")):  # fmt: skip
+            _plain(element, tag, value)
+        _text(element, "graderinfo", grader_html(page))
+        _text(element, "responsetemplate", "")
+    elif kind in ("cells", "several"):
+        element = _head(parent, "cloze", name, page, item.marks, cloze_lines(solved, page))
+    else:
+        answer = solved.graded[0]
+        moodle_kind = {"numeric": "numerical", "text": "shortanswer", "choice": "multichoice"}[kind]
+        element = _head(parent, moodle_kind, name, page, item.marks)
+        if kind == "numeric":
+            _numerical(element, solved, answer)
+        elif kind == "text":
+            _shortanswer(element, solved, answer)
+        else:
+            _multichoice(element, solved, answer, page)
+    _plain(element, "idnumber", f"{item.key}@{seed}")
+
+
+def moodle_notes(item: ExportQuestion) -> list[Note]:
+    """What each question becomes where Moodle cannot grade it as qbank does."""
+    notes = []
+    where = f"{item.number} {item.key}"
+    for _, solved in item.variants:
+        for name in solved.graded:
+            spec = item.question.spec.answers[name]
+            if name not in solved.choices and spec.format in ("vector", "matrix"):
+                notes.append(cell_note(where, name, spec.format, "Moodle", "cloze NUMERICAL cells"))
+            choice = solved.choices.get(name)
+            if choice is not None and choice.scoring == "all-or-nothing":
+                message = "is scored all-or-nothing; Moodle's multichoice has no such scoring, so it gets per-option "
+                notes.append(Note(where, f"answer {name!r} {message}credit (floored at 0) there"))
+        if len(solved.graded) > 1:
+            notes.append(Note(where, f"{len(solved.graded)} answers become one cloze question, each answer an "
+                              "equal share of the marks (as qbank grades)"))  # fmt: skip
+    return unique(notes)
+
+
+def category_name(item: ExportQuestion) -> str:
+    """A question's category under the export's: its number and placement (a `/` doubled, as Moodle escapes it)."""
+    return f"{item.number} {item.key}".replace("/", "//")
+
+
+def moodle_xml(source: ExportSource, questions: Sequence[ExportQuestion]) -> bytes:
+    """The whole export as one Moodle XML file: a category per question, then its variants."""
+    quiz = etree.Element("quiz")
+    top = "$course$/" + source.title.replace("/", "//")
+    for item in questions:
+        category = etree.SubElement(quiz, "question", {"type": "category"})
+        _text(category, "category", f"{top}/{category_name(item)}", None)
+        _text(category, "info", f"{len(item.variants)} variants of {item.question.spec.title}", "html")
+        for seed, solved in item.variants:
+            question_element(quiz, item, seed, solved)
+    return etree.tostring(quiz, xml_declaration=True, encoding="UTF-8", pretty_print=True)

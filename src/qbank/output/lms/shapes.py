@@ -1,0 +1,72 @@
+"""What an LMS question a variant becomes, shared by the exports: essay (no answers asked), one numeric, text or
+choice answer, or several (Moodle's cloze); and the per-question notes saying what changed on the way."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qbank.render.paper import SolvedPart
+from qbank.solve.choices import ChoiceSet, Option
+
+NUMBERS = ("int", "fixed", "sig")
+CELLS = ("vector", "matrix")
+
+
+def shape(solved: SolvedPart) -> str:
+    """`essay`, `numeric`, `text`, `choice` (one answer of that kind asked), `cells` (one vector or matrix
+    answer) or `several`."""
+    graded = solved.graded
+    if not graded:
+        return "essay"
+    if len(graded) > 1:
+        return "several"
+    name = graded[0]
+    if name in solved.choices:
+        return "choice"
+    fmt = solved.part.question.spec.answers[name].format
+    return {"text": "text", "vector": "cells", "matrix": "cells"}.get(fmt, "numeric")
+
+
+def fractions(choice: ChoiceSet) -> list[float]:
+    """Each option's credit in percent, as README's scoring says: single choice 100 for the key, 0 else; a
+    multi's per-option scoring +100/(number correct) per correct option ticked, -100/(number wrong) per wrong
+    one (floored at 0 by the LMS); all-or-nothing: the same fractions (see `notes`)."""
+    if choice.kind == "choice":
+        return [100.0 if option.correct else 0.0 for option in choice.options]
+    right = sum(option.correct for option in choice.options)
+    wrong = len(choice.options) - right
+    return [100.0 / right if option.correct else -100.0 / wrong for option in choice.options]
+
+
+def option_feedback(option: Option) -> str:
+    """What a student who ticked this option is told after submitting: the mistake a distractor encodes."""
+    if option.correct:
+        return "Correct."
+    if option.misconception is not None:
+        return f"This is the answer you get if you {option.why} (misconception {option.misconception})."
+    if option.why:
+        return f"Not correct: {option.why}."
+    return "Not correct."
+
+
+@dataclass(frozen=True)
+class Note:
+    """One thing a question became that the format could not say as qbank does."""
+
+    placement: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.placement}: {self.message}"
+
+
+def cell_note(placement: str, name: str, fmt: str, lms: str, becomes: str) -> Note:
+    """The note for a vector or matrix answer split into cells."""
+    return Note(placement, f"answer {name!r} ({fmt}) becomes {becomes} in {lms}, one per number, each graded on "
+                           "its own (qbank: right only when every number is)")  # fmt: skip
+
+
+def unique(notes: Sequence[Note]) -> list[Note]:
+    """Notes without repeats, in order."""
+    return list(dict.fromkeys(notes))
