@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from qbank.output.exam_set import refuse_leaks
 from qbank.output.lms.moodle import FILE as MOODLE_FILE
 from qbank.output.lms.moodle import moodle_notes, moodle_xml
+from qbank.output.lms.qti_package import FILE as QTI_FILE
+from qbank.output.lms.qti_package import qti_notes, qti_package
 from qbank.output.lms.shapes import Note
 from qbank.output.lms.source import ExportQuestion, ExportSource, solve_export
 from qbank.output.manifest import Manifest, inputs_record, set_record
@@ -23,6 +25,7 @@ Writer = Callable[[ExportSource, Sequence[ExportQuestion]], bytes]
 Notes = Callable[[ExportQuestion], list[Note]]
 FORMATS: dict[str, tuple[str, Writer, Notes]] = {
     "moodle": (MOODLE_FILE, moodle_xml, moodle_notes),
+    "qti21": (QTI_FILE, qti_package, qti_notes),
 }
 
 
