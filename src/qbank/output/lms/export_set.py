@@ -8,6 +8,8 @@ import dataclasses
 from collections.abc import Callable, Sequence
 
 from qbank.output.exam_set import refuse_leaks
+from qbank.output.lms.canvas import FILE as CANVAS_FILE
+from qbank.output.lms.canvas import canvas_notes, canvas_package
 from qbank.output.lms.moodle import FILE as MOODLE_FILE
 from qbank.output.lms.moodle import moodle_notes, moodle_xml
 from qbank.output.lms.qti_package import FILE as QTI_FILE
@@ -26,6 +28,7 @@ Notes = Callable[[ExportQuestion], list[Note]]
 FORMATS: dict[str, tuple[str, Writer, Notes]] = {
     "moodle": (MOODLE_FILE, moodle_xml, moodle_notes),
     "qti21": (QTI_FILE, qti_package, qti_notes),
+    "canvas": (CANVAS_FILE, canvas_package, canvas_notes),
 }
 
 
