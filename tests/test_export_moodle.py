@@ -198,18 +198,6 @@ def test_numeric_intervals_accept_exactly_what_qbank_accepts(run_cli, bank, tmp_
     assert assert_moodle_grades_as_qbank(out / "moodle.xml", bank, variants(run_cli, bank)) == K * (1 + 1 + 3)
 
 
-@pytest.mark.slow
-def test_deep_learning_bank_grades_as_qbank_with_20_variants(run_cli, tmp_path):
-    from tests.conftest import DL_BANK
-
-    status, _, err = run_cli("export", DL_BANK, "--format", "moodle", "--variants", 20, "--seed", 1, "--out",
-                             tmp_path / "dl")  # fmt: skip
-    assert status == 0, err
-    status, out, _ = run_cli("variants", DL_BANK, "--seed", 1, "--count", 20, "--json")
-    printed = {(r["question"], r["seed"]): r for r in map(json.loads, out.splitlines())}
-    assert assert_moodle_grades_as_qbank(tmp_path / "dl" / "moodle.xml", DL_BANK, printed) > 1000
-
-
 def moodle_text_match(answer: str, response: str) -> bool:
     """Moodle's shortanswer with usecase 0: both NFC-normalised, the response trimmed, compared case-insensitively
     as a whole (`*` a wildcard, `\\*` a literal star)."""
