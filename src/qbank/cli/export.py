@@ -8,7 +8,7 @@ from pathlib import Path
 HELP = "export K seeded variants per question for an LMS: Moodle XML, a QTI 2.1 package or a Canvas package"
 EXAMPLES = """example:
   qbank export banks/deep-learning --format moodle --variants 20 --seed 1 --out exports/dl-moodle
-  qbank export exams/cs60010-quiz.yaml --format qti21 --variants 10 --seed 7 --out exports/quiz-qti
+  qbank export exams/sample.yaml --format qti21 --variants 10 --seed 7 --out exports/sample-qti
 Variant i uses exam seed SEED+i on paper 'main': the variants `qbank variants PATH --seed SEED --count K` prints.
 The folder holds the export (moodle.xml, qti21.zip or canvas.zip), notes.txt and manifest.json (for qbank audit)."""
 
