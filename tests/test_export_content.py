@@ -9,10 +9,13 @@ import re
 
 import lxml.html
 import pytest
+from lxml import etree
 
+from qbank.output.lms import qti21
 from qbank.output.lms.moodle import content, question_html
 from qbank.output.lms.source import solve_export
 from qbank.output.recipes import ExportRecipe
+from qbank.render.lms import MATHML_NAMESPACE
 from tests.conftest import DL_BANK
 
 TEX = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
@@ -83,3 +86,25 @@ def test_deep_learning_question_texts_are_the_papers():
                     assert formatted not in words(exported), (item.key, name)
             compared += 1
     assert compared == 3 * len(source.questions())
+
+
+def mathml_reading(fragment: str) -> tuple[str, list[str]]:
+    """The QTI question HTML (MathML formulas): its text with each formula marked, and their digits."""
+    root = etree.fromstring(f"<div>{fragment}</div>")
+    found: list[str] = []
+    for element in list(root.iter(f"{{{MATHML_NAMESPACE}}}math")):
+        found.extend(numbers("".join(element.itertext())))
+        _replace(element)
+    return " ".join("".join(root.itertext()).split()), found
+
+
+@pytest.mark.slow
+def test_deep_learning_mathml_texts_are_the_papers():
+    source = solve_export(ExportRecipe("qti21", 4, 1, bank=str(DL_BANK)))
+    formulas = 0
+    for item in source.questions():
+        for _, solved in item.variants:
+            page = qti21.content(solved)
+            formulas += page.text.count("<math ")
+            assert mathml_reading(page.text) == paper_reading(str(solved.rendered.text)), item.key
+    assert formulas > 50

@@ -296,3 +296,27 @@ def test_a_question_showing_its_answer_is_refused(run_cli, bank, tmp_path):
                              "--seed", 1, "--out", tmp_path / "out")  # fmt: skip
     assert status == 2 and "lin.yaml:" in err and "Traceback" not in err, err
     assert not (tmp_path / "out").exists()
+
+
+def test_no_count_of_options_gives_a_fraction_moodle_refuses():
+    from qbank.output.lms.moodle import fraction_text
+    from qbank.output.lms.shapes import fractions
+    from qbank.solve.choices import ChoiceSet, Option
+
+    for size in range(2, 11):  # 2 to 10 options (MAX_CHOICE_OPTIONS)
+        for right in range(1, size + 1):
+            options = tuple(Option("ABCDEFGHIJ"[i], str(i), i < right, "written") for i in range(size))
+            written = {fraction_text(f) for f in fractions(ChoiceSet("a", "multi", "per-option", options, None))}
+            assert written <= MOODLE_FRACTIONS, (size, right, written)
+
+
+def test_a_star_in_a_text_key_is_literal_for_moodle(run_cli, bank, tmp_path):
+    solvers = (bank / "solvers.py").read_text().replace('"do not reject" if', '"A*B" if')
+    (bank / "solvers.py").write_text(solvers)
+    question = (bank / "questions" / "word.yaml").read_text().replace("do not reject: [", "A*B: [")
+    (bank / "questions" / "word.yaml").write_text(question)
+    out = export(run_cli, bank / "questions" / "word.yaml", tmp_path / "out")
+    texts = [[a.findtext("text") for a in q.findall("answer")] for q in by_name(out / "moodle.xml").values()]
+    starred = [t for t in texts if t[0].startswith("A")]
+    assert starred and all(t[0] == "A\\*B" and moodle_text_match(t[0], "A*B") for t in starred)
+    assert not moodle_text_match(starred[0][0], "AxyzB")
