@@ -17,6 +17,7 @@ from qbank.output.recipes import (
     ClassPaper,
     ClassSetRecipe,
     ExamSetRecipe,
+    ExportRecipe,
     PracticeRecipe,
     recipe_from_json,
 )
@@ -29,11 +30,13 @@ CLASS_SET = ClassSetRecipe(
     str(SAMPLE_EXAM), 3, (ClassPaper("A", {"form": "A"}), ClassPaper("B", {"form": "B"})), ("form",), forms=2
 )
 PRACTICE = PracticeRecipe(str(SAMPLE_BANK), 3, ("softmax",), 2)
+EXPORT = ExportRecipe("moodle", 3, 2, exam=str(SAMPLE_EXAM))
 # what each kind writes besides manifest.json, as the README's output reference lists it
 EXPECTED = {
     "exam": {"paper.pdf", "key.pdf", "practice.pdf", "practice.html", "key.json"},
     "class": {"papers/A.pdf", "papers/B.pdf", "keys/A.pdf", "keys/B.pdf", "key-booklet.pdf", "answers.csv"},
     "practice": {"practice.pdf", "practice.html"},
+    "export": {"moodle.xml", "notes.txt"},
 }
 
 
@@ -44,7 +47,7 @@ def written(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow  # renders PDFs
-@pytest.mark.parametrize("recipe", [EXAM_SET, CLASS_SET, PRACTICE], ids=lambda r: r.kind)
+@pytest.mark.parametrize("recipe", [EXAM_SET, CLASS_SET, PRACTICE, EXPORT], ids=lambda r: r.kind)
 def test_each_recipe_kind_is_produced_with_its_files_and_manifest(tmp_path, recipe):
     out = tmp_path / "set"
     made = produce(recipe, out, command=["test"])
@@ -56,16 +59,15 @@ def test_each_recipe_kind_is_produced_with_its_files_and_manifest(tmp_path, reci
     assert manifest == made.manifest and made.set_sha256 == manifest["set_sha256"]
     assert manifest["built_in"] == str(out.resolve())
     assert recipe_from_json(recipe.kind, manifest["recipe"]) == recipe  # the recorded recipe reads back the same
-    assert [p["paper_id"] for p in manifest["papers"]] == (
-        ["A", "B"] if recipe.kind == "class" else ["practice" if recipe.kind == "practice" else "main"]
-    )
+    ids = {"class": ["A", "B"], "practice": ["practice"], "export": ["seed-3", "seed-4"]}
+    assert [p["paper_id"] for p in manifest["papers"]] == ids.get(recipe.kind, ["main"])
     assert not [p for p in tmp_path.iterdir() if p.name != "set"]  # nothing beside the set (no staging left)
 
 
 def test_every_recipe_kind_has_a_producer_and_recipes_are_frozen():
-    assert set(PRODUCERS) == set(RECIPES) == {"exam", "class", "practice"}
+    assert set(PRODUCERS) == set(RECIPES) == {"exam", "class", "practice", "export"}
     assert all(RECIPES[kind].kind == kind for kind in RECIPES)
-    for recipe in (EXAM_SET, CLASS_SET, PRACTICE):
+    for recipe in (EXAM_SET, CLASS_SET, PRACTICE, EXPORT):
         with pytest.raises(dataclasses.FrozenInstanceError):
             recipe.seed = 4  # type: ignore[misc]
 
