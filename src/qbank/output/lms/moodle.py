@@ -128,11 +128,12 @@ def cloze_codes(solved: SolvedPart, name: str, page: LmsContent) -> list[tuple[s
     if name in solved.choices:
         choice = solved.choices[name]
         kind = "MULTICHOICE" if choice.kind == "choice" else "MULTIRESPONSE"
-        items = [f"%{fraction_text(p)}%{cloze_escape(t)}#{cloze_escape(option_feedback(o))}"
+        items = [f"%{fraction_text(p)}%{cloze_escape(t)}#{cloze_escape(html.escape(option_feedback(o), quote=False))}"
                  for o, t, p in zip(choice.options, page.options[name], fractions(choice), strict=True)]  # fmt: skip
         return [("", f"{kind}:{'~'.join(items)}")]
     if spec.format == "text":
-        return [("", "SHORTANSWER:" + "~".join(f"%100%{cloze_escape(t)}" for t in shortanswer_texts(solved, name)))]
+        texts = [cloze_escape(html.escape(t, quote=False)) for t in shortanswer_texts(solved, name)]
+        return [("", "SHORTANSWER:" + "~".join(f"%100%{t}" for t in texts))]
     spans = [(cell, interval(spec, number)) for cell, number in numbers_of(spec, solved.variant.answers[name])]
     return [(cell, f"NUMERICAL:={span.key}:{span.tolerance}") for cell, span in spans]
 
