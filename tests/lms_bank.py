@@ -64,7 +64,7 @@ answers:
     format: choice
     options:
       - {text: none, correct: true}
-      - {text: ReLU, why: assumed every layer has one}
+      - {text: ReLU, why: 'assumed every layer has one (max(0, x) < & co)'}
       - {text: $\\\\sigma$}
 """,
     "pick": """id: pick

@@ -115,6 +115,7 @@ def test_distractor_feedback_names_the_misconception(run_cli, bank, tmp_path):
         total = printed[("lin", seed)]["answers"]["total"]
         assert f"%100%{total}#Correct." in text
         assert "counted the weights but not the biases (misconception lin.no_bias)" in text
+        assert "has one (max(0, x) &lt; &amp; co)." in text  # feedback escaped in the question's HTML
 
 
 def test_the_figure_is_an_embedded_file(run_cli, bank, tmp_path):
