@@ -17,7 +17,7 @@ from qbank.cli import main
 from qbank.solve.formats import check
 from qbank.spec.bank import load_bank
 from tests.conftest import DL_BANK
-from tests.test_export_moodle import NUMERIC, assert_moodle_grades_as_qbank, elements, probes
+from tests.test_export_moodle import NUMERIC, PLAIN, assert_moodle_grades_as_qbank, elements, probes
 
 pytestmark = pytest.mark.slow
 COUNT, SEED = 20, 1
@@ -67,8 +67,9 @@ def test_qti21(printed, tmp_path):
             equals = list(root.iter(f"{qti}equal"))
             assert len(equals) == len(numbers), name
             for equal, (spec, key) in zip(equals, numbers, strict=True):
-                low, high = (float(t) for t in equal.get("tolerance").split())
-                first = float(equal.find(f"{qti}baseValue").text)
+                texts = [*equal.get("tolerance").split(), equal.find(f"{qti}baseValue").text]
+                assert all(PLAIN.fullmatch(t) for t in texts), texts
+                low, high, first = (float(t) for t in texts)
                 assert first == float(key)
                 for given in probes(spec, float(key)):
                     assert (first - low <= given <= first + high) == check(single(spec), key, given), (name, given)
@@ -89,6 +90,7 @@ def test_canvas(printed, tmp_path):
             qid, seed = item.get("title").rsplit(" seed ", 1)
             (answer,) = [a for a, s in bank.questions[qid].spec.answers.items() if s.format in NUMERIC]
             spec, key = bank.questions[qid].spec.answers[answer], printed[(qid, int(seed))]["answers"][answer]
+            assert PLAIN.fullmatch(low) and PLAIN.fullmatch(item.findtext(f".//{ns}varlte"))
             high = float(item.findtext(f".//{ns}varlte"))
             for given in probes(spec, float(key)):
                 assert (float(low) <= given <= high) == check(spec, key, given), (qid, seed, given)

@@ -158,6 +158,7 @@ def numeric_codes(question: etree._Element) -> list[tuple[str, str]]:
 
 
 NUMERIC = ("int", "fixed", "sig", "vector", "matrix")
+PLAIN = re.compile(r"-?\d+(\.\d+)?")  # a decimal point, no exponent, no separators
 
 
 def elements(fmt: str, value):
@@ -185,6 +186,7 @@ def assert_moodle_grades_as_qbank(xml: Path, bank_path: Path, printed: dict) -> 
             continue
         assert len(codes) == len(numbers), name
         for (spec, element), (key, tolerance) in zip(numbers, codes, strict=True):
+            assert PLAIN.fullmatch(key) and PLAIN.fullmatch(tolerance), (key, tolerance)  # Moodle misreads others
             assert float(key) == float(element)
             for given in probes(spec, float(element)):
                 single = type(spec).model_validate({**spec.model_dump(), "format": "fixed"}) if spec.format in (
