@@ -87,6 +87,11 @@ def test_values_marks_and_texts_are_the_printed_variants(run_cli, bank, tmp_path
         lin = found[f"lin seed {seed}"]
         total = printed[("lin", seed)]["answers"]["total"]
         assert f"{{1:NUMERICAL:={total}:" in lin.findtext("questiontext/text")
+        i, o = printed[("lin", seed)]["params"]["i"], printed[("lin", seed)]["params"]["o"]
+        assert f"~%0%{i + o}:" in lin.findtext("questiontext/text")  # a free number's misconceptions, diagnosed
+        assert "added the sizes instead of multiplying them (misconception lin.sum)." in lin.findtext(
+            "questiontext/text"
+        )
         assert f"= {total}" in lin.findtext("generalfeedback/text")  # the worked solution, after submission
         vec = found[f"vec seed {seed}"]
         cells = re.findall(r"\{1:NUMERICAL:=([^:]+):", vec.findtext("questiontext/text"))
@@ -154,7 +159,7 @@ def probes(spec, key: float) -> list[float]:
 def numeric_codes(question: etree._Element) -> list[tuple[str, str]]:
     if question.get("type") == "numerical":
         return [(question.findtext("answer/text"), question.findtext("answer/tolerance"))]
-    return re.findall(r"NUMERICAL:=([^:]+):([^}]+)\}", question.findtext("questiontext/text") or "")
+    return re.findall(r"NUMERICAL:=([^:~#}]+):([^~#}]+)", question.findtext("questiontext/text") or "")
 
 
 NUMERIC = ("int", "fixed", "sig", "vector", "matrix")
@@ -323,3 +328,35 @@ def test_a_star_in_a_text_key_is_literal_for_moodle(run_cli, bank, tmp_path):
     starred = [t for t in texts if t[0].startswith("A")]
     assert starred and all(t[0] == "A\\*B" and moodle_text_match(t[0], "A*B") for t in starred)
     assert not moodle_text_match(starred[0][0], "AxyzB")
+
+
+def moodle_numerical_feedback(answers: list[tuple[str, str, str, str]], given: float) -> tuple[str, str] | None:
+    """Moodle's numerical grading: the first answer (fraction, key, tolerance, feedback) whose interval holds the
+    response gives its fraction and feedback; none: 0 and no feedback."""
+    for fraction, key, tolerance, feedback in answers:
+        if moodle_accepts(key, tolerance, given):
+            return fraction, feedback
+    return None
+
+
+def test_a_free_number_equal_to_a_misconception_is_told_the_mistake(run_cli, bank, tmp_path):
+    lin = bank / "questions" / "lin.yaml"
+    lin.write_text(lin.read_text().split("  act:\n")[0])  # one numeric answer: a numerical question
+    out = export(run_cli, lin, tmp_path / "out")
+    printed = variants(run_cli, lin)
+    spec = load_bank(bank).questions["lin"].spec.answers["total"]
+    for seed in range(5, 5 + K):
+        question = by_name(out / "moodle.xml")[f"lin seed {seed}"]
+        assert question.get("type") == "numerical"
+        answers = [(a.get("fraction"), a.findtext("text"), a.findtext("tolerance"), a.findtext("feedback/text"))
+                   for a in question.findall("answer")]  # fmt: skip
+        row = printed[("lin", seed)]
+        i, o = row["params"]["i"], row["params"]["o"]
+        mistakes = {"lin.no_bias": i * o, "lin.bias_in": i * o + i, "lin.sum": i + o}
+        assert moodle_numerical_feedback(answers, row["answers"]["total"])[0] == "100"
+        for name, value in mistakes.items():
+            if check(spec, row["answers"]["total"], value):
+                continue  # the mistake coincides with the key: the key's answer, first, wins
+            fraction, feedback = moodle_numerical_feedback(answers, value)
+            assert fraction == "0" and f"(misconception {name})" in feedback
+        assert moodle_numerical_feedback(answers, 10_000) is None

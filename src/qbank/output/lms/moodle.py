@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from lxml import etree
 
 from qbank.core.responses import accepted_texts
-from qbank.output.lms.numeric import interval, numbers_of
-from qbank.output.lms.shapes import Note, cell_note, fractions, option_feedback, shape, unique
+from qbank.output.lms.numeric import Interval, interval, numbers_of
+from qbank.output.lms.shapes import Note, cell_note, fractions, mistake_feedback, option_feedback, shape, unique
 from qbank.output.lms.source import ExportQuestion, ExportSource
 from qbank.render.lms import LmsContent, lms_content
 from qbank.render.paper import SolvedPart
@@ -81,12 +81,21 @@ def _head(
 def _numerical(element: etree._Element, solved: SolvedPart, name: str) -> None:
     spec = solved.part.question.spec.answers[name]
     span = interval(spec, solved.variant.answers[name])
-    answer = etree.SubElement(element, "answer", {"fraction": "100", "format": "moodle_auto_format"})
-    _plain(answer, "text", span.key)
-    _plain(answer, "tolerance", span.tolerance)
-    _text(answer, "feedback", "")
+    for fraction, found, feedback in [("100", span, ""), *diagnoses(solved, name)]:
+        answer = etree.SubElement(element, "answer", {"fraction": fraction, "format": "moodle_auto_format"})
+        _plain(answer, "text", found.key)
+        _plain(answer, "tolerance", found.tolerance)
+        _text(answer, "feedback", html.escape(feedback, quote=False))
     for tag, value in (("unitgradingtype", "0"), ("unitpenalty", "0"), ("showunits", "3"), ("unitsleft", "0")):
         _plain(element, tag, value)
+
+
+def diagnoses(solved: SolvedPart, name: str) -> list[tuple[str, Interval, str]]:
+    """0% answers after the key, one per misconception of a number asked free: a response within the grader's
+    interval around a misconception's value is told the mistake it encodes (the key's answer, first, wins)."""
+    spec = solved.part.question.spec.answers[name]
+    found = solved.variant.mistakes.get(name, ())
+    return [("0", interval(spec, m.value), mistake_feedback(m.name, m.description)) for m in found]
 
 
 def shortanswer_texts(solved: SolvedPart, name: str) -> list[str]:
@@ -135,7 +144,9 @@ def cloze_codes(solved: SolvedPart, name: str, page: LmsContent) -> list[tuple[s
         texts = [cloze_escape(html.escape(t, quote=False)) for t in shortanswer_texts(solved, name)]
         return [("", "SHORTANSWER:" + "~".join(f"%100%{t}" for t in texts))]
     spans = [(cell, interval(spec, number)) for cell, number in numbers_of(spec, solved.variant.answers[name])]
-    return [(cell, f"NUMERICAL:={span.key}:{span.tolerance}") for cell, span in spans]
+    wrong = "".join(f"~%0%{d.key}:{d.tolerance}#{cloze_escape(html.escape(f, quote=False))}"
+                    for _, d, f in diagnoses(solved, name))  # fmt: skip
+    return [(cell, f"NUMERICAL:={span.key}:{span.tolerance}{wrong}") for cell, span in spans]
 
 
 def cloze_lines(solved: SolvedPart, page: LmsContent) -> str:

@@ -39,12 +39,17 @@ def fractions(choice: ChoiceSet) -> list[float]:
     return [100.0 / right if option.correct else -100.0 / wrong for option in choice.options]
 
 
+def mistake_feedback(name: str, description: str) -> str:
+    """What a student whose answer is a misconception's value is told: the mistake, in the student's terms."""
+    return f"This is the answer you get if you {description} (misconception {name})."
+
+
 def option_feedback(option: Option) -> str:
     """What a student who ticked this option is told after submitting: the mistake a distractor encodes."""
     if option.correct:
         return "Correct."
     if option.misconception is not None:
-        return f"This is the answer you get if you {option.why} (misconception {option.misconception})."
+        return mistake_feedback(option.misconception, option.why)
     if option.why:
         return f"Not correct: {option.why}."
     return "Not correct."
