@@ -360,3 +360,16 @@ def test_a_free_number_equal_to_a_misconception_is_told_the_mistake(run_cli, ban
             fraction, feedback = moodle_numerical_feedback(answers, value)
             assert fraction == "0" and f"(misconception {name})" in feedback
         assert moodle_numerical_feedback(answers, 10_000) is None
+
+
+def test_cloze_weights_give_every_answer_an_equal_share(run_cli, bank, tmp_path):
+    solvers = (bank / "solvers.py").read_text()
+    solvers = solvers.replace('{"scaled": [p["s"] * x / 7 for x in (1, 2, 3)]}',
+                              '{"scaled": [p["s"] * x / 7 for x in (1, 2, 3)], "first": p["s"] / 7}')  # fmt: skip
+    (bank / "solvers.py").write_text(solvers)
+    vec = bank / "questions" / "vec.yaml"
+    vec.write_text(vec.read_text() + "  first: {label: First, format: fixed, decimals: 3}\n")
+    out = export(run_cli, vec, tmp_path / "out")
+    text = by_name(out / "moodle.xml")["vec seed 5"].findtext("questiontext/text")
+    weights = [int(w) for w in re.findall(r"\{(\d+):NUMERICAL:", text)]
+    assert weights == [1, 1, 1, 3]  # the vector's three cells share one answer's weight; the scalar has as much
