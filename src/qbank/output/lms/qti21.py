@@ -6,6 +6,8 @@ equal share of the marks, as qbank grades; the worked solution is modal feedback
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lxml import etree
 
 from qbank.core.responses import accepted_texts
@@ -22,10 +24,13 @@ LOCATION = f"{QTI} http://www.imsglobal.org/xsd/imsqti_v2p1.xsd"
 
 
 def q(tag: str) -> str:
+    """A tag in the QTI namespace."""
     return f"{{{QTI}}}{tag}"
 
 
-def sub(parent: etree._Element, tag: str, attrib: dict[str, str] | None = None, text: str | None = None):  # type: ignore[no-untyped-def]
+def sub(
+    parent: etree._Element, tag: str, attrib: dict[str, str] | None = None, text: str | None = None
+) -> etree._Element:
     """A child element in the QTI namespace."""
     element = etree.SubElement(parent, q(tag), attrib or {})
     if text is not None:
@@ -44,75 +49,89 @@ def _value(parent: etree._Element, base: str, value: str) -> None:
     sub(parent, "baseValue", {"baseType": base}, value)
 
 
-def _add_score(rp: etree._Element, condition: etree._Element | None, amount: etree._Element) -> None:
-    """SCORE := SCORE + amount, when `condition` holds (always when None)."""
-    target = rp
-    if condition is not None:
-        branch = sub(sub(rp, "responseCondition"), "responseIf")
-        branch.append(condition)
-        target = branch
-    total = sub(sub(target, "setOutcomeValue", {"identifier": "SCORE"}), "sum")
-    sub(total, "variable", {"identifier": "SCORE"})
-    total.append(amount)
-
-
-def _times(share: float, expression: etree._Element) -> etree._Element:
-    product = etree.Element(q("product"))
-    _value(product, "float", repr(share))
-    product.append(expression)
-    return product
-
-
-def _share(share: float) -> etree._Element:
+def _float(value: float) -> etree._Element:
     element = etree.Element(q("baseValue"), {"baseType": "float"})
-    element.text = repr(share)
+    element.text = repr(value)
     return element
 
 
-def _numeric(item: etree._Element, rp: etree._Element, body: etree._Element, rid: str, spec, value, share: float,
-             label: str) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+@dataclass(frozen=True)
+class Parts:
+    """The parts of an item that each asked answer adds to: the item (its declarations), body and processing."""
+
+    item: etree._Element
+    body: etree._Element
+    rp: etree._Element
+
+    def declare(self, rid: str, cardinality: str, base: str) -> etree._Element:
+        """A responseDeclaration, placed after the item's others (before its outcomes)."""
+        declaration = etree.Element(q("responseDeclaration"), {"identifier": rid, "cardinality": cardinality,
+                                                               "baseType": base})  # fmt: skip
+        self.item.insert(len(self.item.findall(q("responseDeclaration"))), declaration)
+        return declaration
+
+    def score(self, condition: etree._Element | None, amount: etree._Element) -> None:
+        """SCORE := SCORE + amount, when `condition` holds (always when None)."""
+        target = self.rp
+        if condition is not None:
+            target = sub(sub(self.rp, "responseCondition"), "responseIf")
+            target.append(condition)
+        total = sub(sub(target, "setOutcomeValue", {"identifier": "SCORE"}), "sum")
+        sub(total, "variable", {"identifier": "SCORE"})
+        total.append(amount)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One answer an item asks: its response identifier, the variant, its name, its share of the marks, its
+    label as plain text and the variant's content."""
+
+    rid: str
+    solved: SolvedPart
+    name: str
+    share: float
+    label: str
+    page: LmsContent
+
+
+def _numeric(parts: Parts, asked: Asked) -> None:
     """One float text entry per number of the answer; the answer earns its share when every number is in."""
-    spans = [(cell, interval(spec, number)) for cell, number in numbers_of(spec, value)]
+    spec = asked.solved.part.question.spec.answers[asked.name]
+    spans = [(cell, interval(spec, number)) for cell, number in numbers_of(spec, asked.solved.variant.answers[
+        asked.name])]  # fmt: skip
     both = etree.Element(q("and"))
     for index, (cell, span) in enumerate(spans, start=1):
-        cell_id = f"{rid}_{index}" if len(spans) > 1 else rid
-        declaration = etree.Element(q("responseDeclaration"), {"identifier": cell_id, "cardinality": "single",
-                                                               "baseType": "float"})  # fmt: skip
-        sub(sub(declaration, "correctResponse"), "value", text=span.key)
-        item.insert(len(item.findall(q("responseDeclaration"))), declaration)
-        line = sub(body, "p", text=f"{label}{cell}: ")
+        cell_id = f"{asked.rid}_{index}" if len(spans) > 1 else asked.rid
+        sub(sub(parts.declare(cell_id, "single", "float"), "correctResponse"), "value", text=span.key)
+        line = sub(parts.body, "p", text=f"{asked.label}{cell}: ")
         sub(line, "textEntryInteraction", {"responseIdentifier": cell_id, "expectedLength": "16"})
         equal = sub(both, "equal", {"toleranceMode": "absolute", "tolerance": f"{span.tolerance} {span.tolerance}"})
         _value(equal, "float", span.key)
         sub(equal, "variable", {"identifier": cell_id})
-    _add_score(rp, both, _share(share))
+    parts.score(both, _float(asked.share))
 
 
-def _text(item, rp, body, rid, solved, name, share, label) -> None:  # type: ignore[no-untyped-def]
+def _text(parts: Parts, asked: Asked) -> None:
     """A string text entry matching the key or a synonym, case-insensitively."""
-    spec = solved.part.question.spec.answers[name]
-    texts = list(dict.fromkeys(accepted_texts(str(solved.variant.answers[name]), spec.accept)))
-    declaration = etree.Element(q("responseDeclaration"), {"identifier": rid, "cardinality": "single",
-                                                           "baseType": "string"})  # fmt: skip
-    sub(sub(declaration, "correctResponse"), "value", text=texts[0])
-    item.insert(len(item.findall(q("responseDeclaration"))), declaration)
-    line = sub(body, "p", text=f"{label}: ")
-    sub(line, "textEntryInteraction", {"responseIdentifier": rid, "expectedLength": "30"})
+    spec = asked.solved.part.question.spec.answers[asked.name]
+    texts = list(dict.fromkeys(accepted_texts(str(asked.solved.variant.answers[asked.name]), spec.accept)))
+    sub(sub(parts.declare(asked.rid, "single", "string"), "correctResponse"), "value", text=texts[0])
+    line = sub(parts.body, "p", text=f"{asked.label}: ")
+    sub(line, "textEntryInteraction", {"responseIdentifier": asked.rid, "expectedLength": "30"})
     anyone = etree.Element(q("or"))
     for text in texts:
         match = sub(anyone, "stringMatch", {"caseSensitive": "false"})
-        sub(match, "variable", {"identifier": rid})
+        sub(match, "variable", {"identifier": asked.rid})
         _value(match, "string", text)
-    _add_score(rp, anyone, _share(share))
+    parts.score(anyone, _float(asked.share))
 
 
-def _choice(item, rp, body, rid, solved, name, share, page, label) -> None:  # type: ignore[no-untyped-def]
+def _choice(parts: Parts, asked: Asked) -> None:
     """A choiceInteraction in the paper's order; single and all-or-nothing score on a match, per-option by a
     mapping (the sum of the ticked options' fractions, clamped to [0, 1])."""
-    choice = solved.choices[name]
+    choice = asked.solved.choices[asked.name]
     single = choice.kind == "choice"
-    declaration = etree.Element(q("responseDeclaration"), {"identifier": rid, "cardinality": "single" if single
-                                                           else "multiple", "baseType": "identifier"})  # fmt: skip
+    declaration = parts.declare(asked.rid, "single" if single else "multiple", "identifier")
     correct = sub(declaration, "correctResponse")
     for option in choice.options:
         if option.correct:
@@ -122,22 +141,23 @@ def _choice(item, rp, body, rid, solved, name, share, page, label) -> None:  # t
         mapping = sub(declaration, "mapping", {"lowerBound": "0", "upperBound": "1", "defaultValue": "0"})
         for option, percent in zip(choice.options, fractions(choice), strict=True):
             sub(mapping, "mapEntry", {"mapKey": identifier(option.letter), "mappedValue": repr(percent / 100)})
-    item.insert(len(item.findall(q("responseDeclaration"))), declaration)
-    interaction = sub(body, "choiceInteraction", {"responseIdentifier": rid, "shuffle": "false",
-                                                  "maxChoices": "1" if single else "0"})  # fmt: skip
-    sub(interaction, "prompt", text=label)
-    for option, text in zip(choice.options, page.options[name], strict=True):
+    interaction = sub(parts.body, "choiceInteraction", {"responseIdentifier": asked.rid, "shuffle": "false",
+                                                        "maxChoices": "1" if single else "0"})  # fmt: skip
+    sub(interaction, "prompt", text=asked.label)
+    for option, text in zip(choice.options, asked.page.options[asked.name], strict=True):
         simple = sub(interaction, "simpleChoice", {"identifier": identifier(option.letter)})
         for element in xhtml(f"<span>{text}</span>", QTI):
             simple.append(element)
     if per_option:
-        mapped = etree.Element(q("mapResponse"), {"identifier": rid})
-        _add_score(rp, None, _times(share, mapped))
+        product = etree.Element(q("product"))
+        product.append(_float(asked.share))
+        sub(product, "mapResponse", {"identifier": asked.rid})
+        parts.score(None, product)
     else:
         match = etree.Element(q("match"))
-        sub(match, "variable", {"identifier": rid})
-        sub(match, "correct", {"identifier": rid})
-        _add_score(rp, match, _share(share))
+        sub(match, "variable", {"identifier": asked.rid})
+        sub(match, "correct", {"identifier": asked.rid})
+        parts.score(match, _float(asked.share))
 
 
 def item_xml(entry: ExportQuestion, seed: int, solved: SolvedPart, item_id: str, figure: str | None) -> bytes:
@@ -157,24 +177,24 @@ def item_xml(entry: ExportQuestion, seed: int, solved: SolvedPart, item_id: str,
         body.append(element)
     if figure is not None:
         sub(sub(body, "p"), "img", {"src": figure, "alt": "figure"})
-    rp = sub(item, "responseProcessing")
+    parts = Parts(item, body, sub(item, "responseProcessing"))
     share = entry.marks / len(graded) if graded else 0.0
     for index, name in enumerate(graded, start=1):
-        rid = f"RESPONSE_{index}"
         spec = solved.part.question.spec.answers[name]
         label = page.labels[name] + (f" ({page.units[name]})" if page.units[name] else "")
-        label_text = "".join(etree.fromstring(f"<x>{label}</x>").itertext())
+        asked = Asked(f"RESPONSE_{index}", solved, name, share, "".join(etree.fromstring(f"<x>{label}</x>").itertext()),
+                      page)  # fmt: skip
         if name in solved.choices:
-            _choice(item, rp, body, rid, solved, name, share, page, label_text)
+            _choice(parts, asked)
         elif spec.format == "text":
-            _text(item, rp, body, rid, solved, name, share, label_text)
+            _text(parts, asked)
         else:
-            _numeric(item, rp, body, rid, spec, solved.variant.answers[name], share, label_text)
+            _numeric(parts, asked)
     if not graded:
         item.insert(0, etree.Element(q("responseDeclaration"), {"identifier": "RESPONSE", "cardinality": "single",
                                                                 "baseType": "string"}))  # fmt: skip
         sub(body, "extendedTextInteraction", {"responseIdentifier": "RESPONSE"})
-    feedback = sub(sub(rp, "setOutcomeValue", {"identifier": "FEEDBACK"}), "multiple")
+    feedback = sub(sub(parts.rp, "setOutcomeValue", {"identifier": "FEEDBACK"}), "multiple")
     _value(feedback, "identifier", "SOLUTION")
     solution = page.solution + "".join(f"<p>{points:g}: {line}</p>" for points, line in page.rubric)
     modal = sub(item, "modalFeedback", {"outcomeIdentifier": "FEEDBACK", "showHide": "show",

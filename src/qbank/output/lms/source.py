@@ -4,18 +4,18 @@ prints (and, for an exam, what `qbank build --seed SEED+i` puts on its paper).""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from qbank.core.errors import Problem, UserError
+from qbank.core.errors import UserError
 from qbank.output.recipes import ExportRecipe
 from qbank.preflight.checks import checked_exam, checked_questions
 from qbank.render.heading import sheet_heading
 from qbank.render.paper import Job, SolvedPaper, SolvedPart, solve_paper, solve_parts
 from qbank.spec.bank import Bank, find_bank_root
 from qbank.spec.exam import Exam, Item, Part
-from qbank.spec.load import display_name, load_yaml_file
+from qbank.spec.load import load_yaml_file
 from qbank.spec.validate import Question
 
 PAPER = "main"  # the paper id whose streams draw every variant (as `qbank variants` and `qbank build` do)
@@ -90,7 +90,7 @@ def solve_export(recipe: ExportRecipe, exam: Exam | None = None) -> ExportSource
     return ExportSource(bank, None, _each(sheet, seeds))
 
 
-def _each(solve, seeds: Iterable[int]) -> tuple[SolvedPaper, ...]:  # type: ignore[no-untyped-def]
+def _each(solve: Callable[[int], SolvedPaper], seeds: Iterable[int]) -> tuple[SolvedPaper, ...]:
     """Solve one paper per seed; the problems of every seed are raised together (each once)."""
     papers, problems = [], []
     for seed in seeds:
@@ -101,8 +101,3 @@ def _each(solve, seeds: Iterable[int]) -> tuple[SolvedPaper, ...]:  # type: igno
     if problems:
         raise UserError(problems)
     return tuple(papers)
-
-
-def source_problem(path: Path, message: str) -> Problem:
-    """A problem with the export's PATH argument."""
-    return Problem(display_name(Path(path)), 0, "", message)
