@@ -203,3 +203,22 @@ def test_same_inputs_same_package_bytes_and_audit(run_cli, bank, tmp_path):
     assert status == 0, out
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert manifest["recipe"]["format"] == "qti21" and manifest["kind"] == "export"
+
+
+def test_a_distractor_chosen_shows_its_misconception(run_cli, bank, tmp_path, schemas):
+    files = export(run_cli, bank / "questions" / "lin.yaml", tmp_path / "out", "--ask", "choice")
+    assert assert_valid(files, schemas) == K + 1
+    item = items(files)["lin seed 5"]
+    shown = {m.get("identifier"): "".join(m.itertext()) for m in item.iter(f"{QTI}modalFeedback")}
+    declaration = item.find(f"{QTI}responseDeclaration")
+    correct = declaration.findtext(f"{QTI}correctResponse/{QTI}value")
+    wrong = [c.get("identifier") for c in item.iter(f"{QTI}simpleChoice")
+             if c.get("identifier") != correct and c.getparent().get("responseIdentifier") == "RESPONSE_1"]  # fmt: skip
+    for option in wrong:
+        ident = f"I_FB_RESPONSE_1_{option.removeprefix('I_')}"
+        assert "(misconception lin." in shown[ident]
+        conditions = [c for c in item.iter(f"{QTI}responseIf") if c.find(f".//{QTI}baseValue[@baseType='identifier']")
+                      is not None and ident in "".join(c.itertext())]  # fmt: skip
+        (condition,) = conditions
+        assert condition[0].tag == f"{QTI}match" and condition[0].findtext(f"{QTI}baseValue") == option
+    assert "Not correct: assumed every layer has one" in "".join(shown.values())

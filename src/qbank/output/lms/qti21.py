@@ -6,13 +6,14 @@ equal share of the marks, as qbank grades; the worked solution is modal feedback
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import html
+from dataclasses import dataclass, field
 
 from lxml import etree
 
 from qbank.core.responses import accepted_texts
 from qbank.output.lms.numeric import interval, numbers_of
-from qbank.output.lms.shapes import fractions
+from qbank.output.lms.shapes import fractions, option_feedback
 from qbank.output.lms.source import ExportQuestion
 from qbank.output.lms.xhtml import identifier, xhtml
 from qbank.render.lms import LmsContent, lms_content
@@ -62,6 +63,7 @@ class Parts:
     item: etree._Element
     body: etree._Element
     rp: etree._Element
+    feedback: list[tuple[str, str]] = field(default_factory=list)  # (identifier, HTML) shown after submission
 
     def declare(self, rid: str, cardinality: str, base: str) -> etree._Element:
         """A responseDeclaration, placed after the item's others (before its outcomes)."""
@@ -148,6 +150,20 @@ def _choice(parts: Parts, asked: Asked) -> None:
         simple = sub(interaction, "simpleChoice", {"identifier": identifier(option.letter)})
         for element in xhtml(f"<span>{text}</span>", QTI):
             simple.append(element)
+    for option in choice.options:
+        if option.correct or not (option.misconception or option.why):
+            continue
+        chosen = etree.Element(q("match" if single else "member"))
+        picked, given = etree.Element(q("baseValue"), {"baseType": "identifier"}), etree.Element(q("variable"))
+        picked.text, ident = identifier(option.letter), identifier("FB", asked.rid, option.letter)
+        given.set("identifier", asked.rid)
+        chosen.extend([given, picked] if single else [picked, given])
+        show = sub(sub(sub(parts.rp, "responseCondition"), "responseIf"), "setOutcomeValue", {"identifier": "FEEDBACK"})
+        show.getparent().insert(0, chosen)
+        extended = sub(show, "multiple")
+        sub(extended, "variable", {"identifier": "FEEDBACK"})
+        _value(extended, "identifier", ident)
+        parts.feedback.append((ident, f"<p>{option.letter}: {html.escape(option_feedback(option), quote=False)}</p>"))
     if per_option:
         product = etree.Element(q("product"))
         product.append(_float(asked.share))
@@ -178,6 +194,8 @@ def item_xml(entry: ExportQuestion, seed: int, solved: SolvedPart, item_id: str,
     if figure is not None:
         sub(sub(body, "p"), "img", {"src": figure, "alt": "figure"})
     parts = Parts(item, body, sub(item, "responseProcessing"))
+    solution_shown = sub(sub(parts.rp, "setOutcomeValue", {"identifier": "FEEDBACK"}), "multiple")
+    _value(solution_shown, "identifier", "SOLUTION")
     share = entry.marks / len(graded) if graded else 0.0
     for index, name in enumerate(graded, start=1):
         spec = solved.part.question.spec.answers[name]
@@ -194,11 +212,12 @@ def item_xml(entry: ExportQuestion, seed: int, solved: SolvedPart, item_id: str,
         item.insert(0, etree.Element(q("responseDeclaration"), {"identifier": "RESPONSE", "cardinality": "single",
                                                                 "baseType": "string"}))  # fmt: skip
         sub(body, "extendedTextInteraction", {"responseIdentifier": "RESPONSE"})
-    feedback = sub(sub(parts.rp, "setOutcomeValue", {"identifier": "FEEDBACK"}), "multiple")
-    _value(feedback, "identifier", "SOLUTION")
     solution = page.solution + "".join(f"<p>{points:g}: {line}</p>" for points, line in page.rubric)
     modal = sub(item, "modalFeedback", {"outcomeIdentifier": "FEEDBACK", "showHide": "show",
                                         "identifier": "SOLUTION", "title": "Solution"})  # fmt: skip
     for element in xhtml(solution or "<p>No worked solution.</p>", QTI):
         modal.append(element)
+    for ident, text in parts.feedback:
+        shown = sub(item, "modalFeedback", {"outcomeIdentifier": "FEEDBACK", "showHide": "show", "identifier": ident})
+        shown.extend(xhtml(text, QTI))
     return etree.tostring(item, xml_declaration=True, encoding="UTF-8", pretty_print=True)
