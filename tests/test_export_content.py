@@ -11,8 +11,8 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from qbank.output.lms import qti21
-from qbank.output.lms.moodle import content, question_html
+from qbank.output.lms.moodle import question_html
+from qbank.output.lms.shapes import variant_content
 from qbank.output.lms.source import solve_export
 from qbank.output.recipes import ExportRecipe
 from qbank.render.lms import MATHML_NAMESPACE
@@ -76,7 +76,7 @@ def test_deep_learning_question_texts_are_the_papers():
     compared = 0
     for item in source.questions():
         for _, solved in item.variants:
-            page = content(solved)
+            page = variant_content(solved, "tex")
             exported = question_html(page)
             assert 'class="qbank-answers"' not in exported  # single-answer parts add nothing to the text
             paper = paper_reading(str(solved.rendered.text))
@@ -104,7 +104,7 @@ def test_deep_learning_mathml_texts_are_the_papers():
     formulas = 0
     for item in source.questions():
         for _, solved in item.variants:
-            page = qti21.content(solved)
+            page = variant_content(solved, "mathml")
             formulas += page.text.count("<math ")
             assert mathml_reading(page.text) == paper_reading(str(solved.rendered.text)), item.key
     assert formulas > 50

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from lxml import etree
 
 from qbank.core.responses import accepted_texts
-from qbank.output.lms.moodle import content, grader_html
 from qbank.output.lms.numeric import interval
-from qbank.output.lms.shapes import Note, option_feedback, shape, unique
+from qbank.output.lms.shapes import Note, grader_html, option_feedback, shape, unique, variant_content
 from qbank.output.lms.source import ExportQuestion, ExportSource
 from qbank.output.lms.xhtml import identifier, zip_bytes
 from qbank.render.paper import SolvedPart
@@ -56,7 +55,7 @@ def _condition(resprocessing: etree._Element, score: str = "100") -> etree._Elem
 def item_element(section: etree._Element, entry: ExportQuestion, seed: int, solved: SolvedPart, figure: str | None,
                  ident: str) -> None:  # fmt: skip
     """One variant as a Canvas QTI 1.2 item."""
-    page = content(solved)
+    page = variant_content(solved, "tex")
     kind = canvas_type(solved)
     item = etree.SubElement(section, "item", {"ident": ident, "title": f"{entry.key} seed {seed}"})
     fields = etree.SubElement(etree.SubElement(item, "itemmetadata"), "qtimetadata")

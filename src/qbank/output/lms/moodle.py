@@ -15,9 +15,19 @@ from lxml import etree
 
 from qbank.core.responses import accepted_texts
 from qbank.output.lms.numeric import Interval, interval, numbers_of
-from qbank.output.lms.shapes import Note, cell_note, fractions, mistake_feedback, option_feedback, shape, unique
+from qbank.output.lms.shapes import (
+    Note,
+    cell_note,
+    fractions,
+    grader_html,
+    mistake_feedback,
+    option_feedback,
+    shape,
+    unique,
+    variant_content,
+)
 from qbank.output.lms.source import ExportQuestion, ExportSource
-from qbank.render.lms import LmsContent, lms_content
+from qbank.render.lms import LmsContent
 from qbank.render.paper import SolvedPart
 
 FILE = "moodle.xml"
@@ -42,23 +52,10 @@ def _plain(parent: etree._Element, tag: str, value: str) -> None:
     etree.SubElement(parent, tag).text = value
 
 
-def content(solved: SolvedPart) -> LmsContent:
-    """The variant's HTML with TeX formulas."""
-    options = {name: tuple(o.text for o in choice.options) for name, choice in solved.choices.items()}
-    figure = str(solved.rendered.figure) if solved.rendered is not None and solved.rendered.figure else None
-    return lms_content(solved.part.question, solved.variant, solved.formatted, options, figure, "tex")
-
-
 def question_html(page: LmsContent, answers: str = "") -> str:
     """The question text, its figure and (for cloze) the answer lines; only what a student may see."""
     figure = f'<p><img src="@@PLUGINFILE@@/{FIGURE}" alt="figure"></p>' if page.figure else ""
     return page.text + figure + (f'<div class="qbank-answers">{answers}</div>' if answers else "")
-
-
-def grader_html(page: LmsContent) -> str:
-    """Model answer and marking scheme, for the grader (essay) or as general feedback after submission."""
-    rubric = "".join(f"<li>{points:g}: {line}</li>" for points, line in page.rubric)
-    return page.solution + (f"<p>Marking scheme:</p><ul>{rubric}</ul>" if rubric else "")
 
 
 def _head(
@@ -165,7 +162,7 @@ def cloze_lines(solved: SolvedPart, page: LmsContent) -> str:
 
 def question_element(parent: etree._Element, item: ExportQuestion, seed: int, solved: SolvedPart) -> None:
     """One variant as a Moodle question."""
-    page = content(solved)
+    page = variant_content(solved, "tex")
     name = f"{item.key} seed {seed}"
     kind = shape(solved)
     if kind == "essay":

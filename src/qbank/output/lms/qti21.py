@@ -13,10 +13,10 @@ from lxml import etree
 
 from qbank.core.responses import accepted_texts
 from qbank.output.lms.numeric import interval, numbers_of
-from qbank.output.lms.shapes import fractions, option_feedback
+from qbank.output.lms.shapes import fractions, option_feedback, variant_content
 from qbank.output.lms.source import ExportQuestion
 from qbank.output.lms.xhtml import identifier, xhtml
-from qbank.render.lms import LmsContent, lms_content
+from qbank.render.lms import LmsContent
 from qbank.render.paper import SolvedPart
 
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
@@ -37,13 +37,6 @@ def sub(
     if text is not None:
         element.text = text
     return element
-
-
-def content(solved: SolvedPart) -> LmsContent:
-    """The variant's HTML with MathML formulas."""
-    options = {name: tuple(o.text for o in choice.options) for name, choice in solved.choices.items()}
-    figure = str(solved.rendered.figure) if solved.rendered is not None and solved.rendered.figure else None
-    return lms_content(solved.part.question, solved.variant, solved.formatted, options, figure, "mathml")
 
 
 def _value(parent: etree._Element, base: str, value: str) -> None:
@@ -178,7 +171,7 @@ def _choice(parts: Parts, asked: Asked) -> None:
 
 def item_xml(entry: ExportQuestion, seed: int, solved: SolvedPart, item_id: str, figure: str | None) -> bytes:
     """One variant as a QTI 2.1 assessmentItem (`figure`: the package path of its figure file)."""
-    page = content(solved)
+    page = variant_content(solved, "mathml")
     item = etree.Element(q("assessmentItem"), {"identifier": item_id, "title": f"{entry.key} seed {seed}",
                                                "adaptive": "false", "timeDependent": "false"},
                          nsmap={None: QTI, "xsi": XSI})  # fmt: skip

@@ -1,11 +1,13 @@
-"""What an LMS question a variant becomes, shared by the exports: essay (no answers asked), one numeric, text or
-choice answer, or several (Moodle's cloze); and the per-question notes saying what changed on the way."""
+"""What the exports share: what LMS question a variant becomes (essay when no answers are asked, one numeric, text
+or choice answer, or several), its content, choice credit and feedback, and the per-question notes saying what
+changed on the way."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qbank.render.lms import LmsContent, lms_content
 from qbank.render.paper import SolvedPart
 from qbank.solve.choices import ChoiceSet, Option
 
@@ -26,6 +28,19 @@ def shape(solved: SolvedPart) -> str:
         return "choice"
     fmt = solved.part.question.spec.answers[name].format
     return {"text": "text", "vector": "cells", "matrix": "cells"}.get(fmt, "numeric")
+
+
+def variant_content(solved: SolvedPart, math: str) -> LmsContent:
+    """A variant's HTML for an LMS, formulas as `math` (`tex` or `mathml`), with the figure the paper drew."""
+    options = {name: tuple(o.text for o in choice.options) for name, choice in solved.choices.items()}
+    figure = str(solved.rendered.figure) if solved.rendered is not None and solved.rendered.figure else None
+    return lms_content(solved.part.question, solved.variant, solved.formatted, options, figure, math)
+
+
+def grader_html(page: LmsContent) -> str:
+    """Model answer and marking scheme, for the grader (essay) or as general feedback after submission."""
+    rubric = "".join(f"<li>{points:g}: {line}</li>" for points, line in page.rubric)
+    return page.solution + (f"<p>Marking scheme:</p><ul>{rubric}</ul>" if rubric else "")
 
 
 def fractions(choice: ChoiceSet) -> list[float]:
