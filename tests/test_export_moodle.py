@@ -373,3 +373,19 @@ def test_cloze_weights_give_every_answer_an_equal_share(run_cli, bank, tmp_path)
     text = by_name(out / "moodle.xml")["vec seed 5"].findtext("questiontext/text")
     weights = [int(w) for w in re.findall(r"\{(\d+):NUMERICAL:", text)]
     assert weights == [1, 1, 1, 3]  # the vector's three cells share one answer's weight; the scalar has as much
+
+
+def test_a_number_asked_as_choice_is_a_single_multichoice_naming_each_mistake(run_cli, bank, tmp_path):
+    lin = bank / "questions" / "lin.yaml"
+    lin.write_text(lin.read_text().split("  act:\n")[0])
+    out = export(run_cli, lin, tmp_path / "out", "--ask", "choice")
+    printed = variants(run_cli, lin)
+    for seed in range(5, 5 + K):
+        question = by_name(out / "moodle.xml")[f"lin seed {seed}"]
+        assert question.get("type") == "multichoice" and question.findtext("single") == "true"
+        answers = {
+            a.findtext("text"): (a.get("fraction"), a.findtext("feedback/text")) for a in question.iter("answer")
+        }
+        total = printed[("lin", seed)]["answers"]["total"]
+        assert answers.pop(str(total)) == ("100", "Correct.")
+        assert answers and all(f == "0" and "(misconception lin." in feedback for f, feedback in answers.values())
