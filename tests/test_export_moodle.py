@@ -231,6 +231,10 @@ def test_text_matching_is_the_graders_except_the_documented_spaces_and_hyphens(r
                 assert check(spec, key, response) and not any(moodle_text_match(a, response) for a in answers)
                 differing += 1
     assert differing >= K
+    notes = (out / "notes.txt").read_text()
+    assert (
+        "Q7 word: text answer 'winner' becomes a shortanswer, which ignores case and trims the response; qbank" in notes
+    )
 
 
 def test_same_inputs_same_bytes_and_audit_verifies(run_cli, bank, tmp_path):

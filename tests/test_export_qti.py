@@ -176,6 +176,10 @@ def test_text_answers_match_case_insensitively_the_key_or_a_synonym(run_cli, ban
         synonyms = {"do not reject": ["fail to reject", "retain H0"], "reject": ["reject H0"]}[key]
         assert [m.find(f"{QTI}baseValue").text for m in matches] == [key, *synonyms]
         assert {m.get("caseSensitive") for m in matches} == {"false"}
+    notes = (tmp_path / "out" / "notes.txt").read_text().splitlines()
+    assert notes == ["Q7 word: text answer 'winner' becomes a stringMatch, which compares the whole response ignoring "
+                     "case (no trimming); qbank also collapses spaces inside the response and reads the hyphen and "
+                     "minus variants as '-'"]  # fmt: skip
 
 
 def test_marks_are_shared_equally_and_the_solution_is_feedback(run_cli, bank, tmp_path):

@@ -13,7 +13,7 @@ from lxml import etree
 
 from qbank.core.responses import accepted_texts
 from qbank.output.lms.numeric import interval
-from qbank.output.lms.shapes import Note, grader_html, option_feedback, shape, unique, variant_content
+from qbank.output.lms.shapes import Note, grader_html, option_feedback, shape, text_notes, unique, variant_content
 from qbank.output.lms.source import ExportQuestion, ExportSource
 from qbank.output.lms.xhtml import identifier, zip_bytes
 from qbank.render.paper import SolvedPart
@@ -202,6 +202,5 @@ def canvas_notes(entry: ExportQuestion) -> list[Note]:
             notes.append(Note(where, "a multi becomes a multiple_answers_question: Canvas scores it by its own "
                               "partial-credit rule, not qbank's declared scoring"))  # fmt: skip
         if kind == "text":
-            notes.append(Note(where, "a text answer becomes a short_answer_question: Canvas ignores case but does not "
-                              "collapse inner spaces or read hyphen variants as qbank does"))  # fmt: skip
+            notes += text_notes(where, solved, "a short_answer_question", "ignores case and trims the response")
     return unique(notes)

@@ -23,6 +23,7 @@ from qbank.output.lms.shapes import (
     mistake_feedback,
     option_feedback,
     shape,
+    text_notes,
     unique,
     variant_content,
 )
@@ -200,6 +201,8 @@ def moodle_notes(item: ExportQuestion) -> list[Note]:
             if choice is not None and choice.scoring == "all-or-nothing":
                 message = "is scored all-or-nothing; Moodle's multichoice has no such scoring, so it gets per-option "
                 notes.append(Note(where, f"answer {name!r} {message}credit (floored at 0) there"))
+        becomes = "a shortanswer" if len(solved.graded) == 1 else "a cloze SHORTANSWER"
+        notes += text_notes(where, solved, becomes, "ignores case and trims the response")
         if len(solved.graded) > 1:
             notes.append(Note(where, f"{len(solved.graded)} answers become one cloze question, each answer an "
                               "equal share of the marks (as qbank grades)"))  # fmt: skip

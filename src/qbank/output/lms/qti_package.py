@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from qbank.output.lms.qti21 import QTI, XSI, item_xml, q, sub
-from qbank.output.lms.shapes import Note
+from qbank.output.lms.shapes import Note, text_notes, unique
 from qbank.output.lms.source import ExportQuestion, ExportSource
 from qbank.output.lms.xhtml import identifier, zip_bytes
 
@@ -96,6 +96,8 @@ def qti_package(source: ExportSource, questions: Sequence[ExportQuestion]) -> by
 
 
 def qti_notes(entry: ExportQuestion) -> list[Note]:
-    """What a question becomes where QTI 2.1 cannot grade it as qbank does: nothing (a vector's or matrix's
-    numbers are separate entries credited together, as qbank credits the answer)."""
-    return []
+    """What a question becomes where QTI 2.1 cannot grade it as qbank does: a text answer's matching (numbers, a
+    vector's or matrix's too, and choices are scored as qbank scores them)."""
+    where = f"{entry.number} {entry.key}"
+    rule = "compares the whole response ignoring case (no trimming)"
+    return unique([n for _, solved in entry.variants for n in text_notes(where, solved, "a stringMatch", rule)])

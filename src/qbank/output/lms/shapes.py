@@ -87,6 +87,14 @@ def cell_note(placement: str, name: str, fmt: str, lms: str, becomes: str) -> No
                            "its own (qbank: right only when every number is)")  # fmt: skip
 
 
+def text_notes(placement: str, solved: SolvedPart, becomes: str, rule: str) -> list[Note]:
+    """A note per text answer asked free: what it becomes and how the LMS's matching differs from qbank's."""
+    spec = solved.part.question.spec.answers
+    return [Note(placement, f"text answer {name!r} becomes {becomes}, which {rule}; qbank also collapses spaces "
+                            "inside the response and reads the hyphen and minus variants as '-'")
+            for name in solved.graded if name not in solved.choices and spec[name].format == "text"]  # fmt: skip
+
+
 def unique(notes: Sequence[Note]) -> list[Note]:
     """Notes without repeats, in order."""
     return list(dict.fromkeys(notes))
