@@ -393,3 +393,5 @@ def test_a_number_asked_as_choice_is_a_single_multichoice_naming_each_mistake(ru
         total = printed[("lin", seed)]["answers"]["total"]
         assert answers.pop(str(total)) == ("100", "Correct.")
         assert answers and all(f == "0" and "(misconception lin." in feedback for f, feedback in answers.values())
+        printed_order = [option["text"] for option in printed[("lin", seed)]["choices"]["total"]["options"]]
+        assert [a.findtext("text") for a in question.iter("answer")] == printed_order  # as qbank variants letters them
