@@ -69,9 +69,11 @@ _STATE: list[WorkerState] = []  # this process's state (one), set by `init_worke
 
 
 def answer_columns(paper: SolvedPaper) -> dict[str, str]:
-    """A paper's answers as gradebook cells: column `placement:answer-name` -> formatted value (the placement is
-    the question id, or `id#k` for its k-th placement)."""
-    return {f"{s.part.key}:{name}": s.formatted[name] for s in paper.parts for name in s.part.question.spec.answers}
+    """A paper's asked answers as gradebook cells: column `placement:answer-name` -> formatted value, or the
+    correct letters (`B`, `A, C`) of an answer asked as multiple choice (the placement is the question id, or
+    `id#k` for its k-th placement)."""
+    return {f"{s.part.key}:{name}": s.choices[name].key if name in s.choices else s.formatted[name]
+            for s in paper.parts for name in s.graded}  # fmt: skip
 
 
 def render_paper(state: WorkerState, paper_id: str, student: Mapping[str, str]) -> PaperResult:

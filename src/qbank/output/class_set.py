@@ -23,14 +23,23 @@ from qbank.output.recipes import ClassPaper, ClassSetRecipe
 from qbank.output.run import Run, RunStats
 from qbank.output.writer import StagedFolder
 from qbank.preflight.checks import checked_exam
-from qbank.spec.exam import Exam
+from qbank.solve.choices import asked_as_choice
+from qbank.spec.exam import Exam, Part
 
 GRADEBOOK = "answers.csv"
 
 
 def answer_header(exam: Exam) -> list[str]:
-    """Gradebook answer columns, `question-id:answer-name`, for every question any paper may get."""
-    return [f"{part.key}:{name}" for part in exam.candidate_parts() for name in part.question.spec.answers]
+    """Gradebook answer columns, `question-id:answer-name`, for every answer any paper may ask (a placement with
+    `ask: choice` asks only its answers asked as multiple choice, as its records' `answer_specs` hold)."""
+    return [f"{part.key}:{name}" for part in exam.candidate_parts() for name in asked_answers(part)]
+
+
+def asked_answers(part: Part) -> tuple[str, ...]:
+    """The answers a placement asks and grading reads (SolvedPart.graded, known before any paper is drawn)."""
+    if part.ask == "choice":
+        return asked_as_choice(part.question, "choice")
+    return tuple(part.question.spec.answers)
 
 
 def gradebook(exam: Exam, papers: Sequence[ClassPaper], results: Sequence[PaperResult], identity: Sequence[str],

@@ -11,29 +11,38 @@ from typing import Any
 from markupsafe import Markup
 
 from qbank import __version__
+from qbank.render.options import (
+    ChoiceKey,
+    MistakeLine,
+    OptionList,
+    choice_key,
+    display_minus,
+    mistake_line,
+    option_list,
+)
 from qbank.render.paper import EXAM_PRACTICE_PAPER, SolvedPaper, SolvedPart
+from qbank.render.question import AnswerLine
 from qbank.spec.exam import FrontLabels
 
 PAPER_FIELD_VALUES = {"subject number": "code", "subject name": "name", "course code": "code", "course": "name"}
-# a hyphen-minus that is a number's sign: at the start, or after a bracket, comma, semicolon or space, before a
-# digit ('-0.25', '[-1, 2]', '[1, -2; -3, 4]'); never a hyphen inside a word ('top-k', 'indices 0-3')
-_SIGN = re.compile(r"(?<![^\s\[(,;])-(?=\.?\d)")
 
 
 @dataclass(frozen=True)
 class AnswerContext:
-    """One answer as the key prints it: `display` is the value with true minus signs."""
+    """One answer as the key prints it: `display` is the value with true minus signs (for an answer asked as
+    multiple choice: the correct letters, then the values)."""
 
     name: str
     label: Markup
     value: str
-    display: str
+    display: str | Markup
     unit: Markup
 
 
 @dataclass(frozen=True)
 class PartContext:
-    """What a page template sees of one part; the paper's parts carry no answers, solution or rubric (None)."""
+    """What a page template sees of one part; the paper's parts carry no answers, solution, rubric, option keys
+    or mistakes (None): their `options` hold only letters and texts."""
 
     label: str
     marks: float
@@ -44,6 +53,9 @@ class PartContext:
     answers: tuple[AnswerContext, ...] | None = None
     solution: Markup | None = None
     rubric: tuple[tuple[float, Markup], ...] | None = None
+    options: tuple[OptionList, ...] = ()
+    choice_keys: tuple[ChoiceKey, ...] | None = None
+    mistakes: tuple[MistakeLine, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,7 @@ class PageContext:
     page_size: str
     provenance: str
     inline_solutions: bool
+    has_choices: bool = False  # some part prints options: the page adds the options' style sheet
 
     def variables(self) -> dict[str, Any]:
         """The template's top-level names."""
@@ -131,22 +144,38 @@ def default_lines(marks: float) -> int:
 
 
 def part_context(solved: SolvedPart, with_solution: bool) -> PartContext:
-    """What a page template sees of one part; the paper never receives answers or solutions."""
+    """What a page template sees of one part; the paper never receives answers, solutions or which option is
+    correct. A part whose asked answers are all multiple choice gets no answer lines."""
     spec = solved.part.question.spec
     rendered = solved.rendered
+    labels = {a.name: a.label for a in rendered.answers}
     space = spec.answer_space if spec.answer_space is not None else default_lines(solved.part.marks)
-    context = PartContext(solved.part.label, solved.part.marks, spec.title, rendered.text, rendered.figure, space)
+    if solved.choices and all(name in solved.choices for name in solved.graded):
+        space = 0
+    options = tuple(option_list(choice, labels[name], len(solved.graded) > 1)
+                    for name, choice in solved.choices.items())  # fmt: skip
+    context = PartContext(solved.part.label, solved.part.marks, spec.title, rendered.text, rendered.figure, space,
+                          options=options)  # fmt: skip
     if not with_solution:
         return context
-    answers = tuple(AnswerContext(a.name, a.label, a.value, display_minus(a.value), a.unit) for a in rendered.answers)
-    return dataclasses.replace(context, answers=answers, solution=rendered.solution, rubric=rendered.rubric)
+    keys = {name: choice_key(choice, labels[name]) for name, choice in solved.choices.items()}
+    answers = tuple(_answer(a, keys.get(a.name)) for a in rendered.answers if a.name in solved.graded)
+    mistakes = tuple(
+        mistake_line(spec.answers[name], labels[name], solved.formatted[name],
+                     [(m.description, m.value) for m in solved.variant.mistakes[name]])
+        for name in solved.graded if name not in solved.choices and solved.variant.mistakes.get(name)
+    )  # fmt: skip
+    return dataclasses.replace(context, answers=answers, solution=rendered.solution, rubric=rendered.rubric,
+                               choice_keys=tuple(keys.values()),
+                               mistakes=tuple(line for line in mistakes if line.mistakes))  # fmt: skip
 
 
-def display_minus(value: str) -> str:
-    """A formatted answer as the key prints it: each number's sign a true minus (U+2212), as in typeset math.
-
-    Only the printed pages use it; the formatted value itself (answers.csv, key.json, grading) keeps ASCII '-'."""
-    return _SIGN.sub("\u2212", value)
+def _answer(line: AnswerLine, key: ChoiceKey | None) -> AnswerContext:
+    """One answer as the key's tables print it: the value, or the correct letters and their values."""
+    if key is None:
+        return AnswerContext(line.name, line.label, line.value, display_minus(line.value), line.unit)
+    display = Markup("{}\u2002({})").format(key.letters, key.values)
+    return AnswerContext(line.name, line.label, key.letters, display, line.unit)
 
 
 def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | None = None,
@@ -190,6 +219,7 @@ def page_context(paper: SolvedPaper, kind: str, student: Mapping[str, str] | Non
         field_rows=_field_rows(heading.student_fields, heading.course_code, heading.course_name, student),
         page_size="" if heading.paper_size == "A4" else heading.paper_size,  # A4 is the style sheet's own size
         provenance=f"qbank {__version__} · {which}", inline_solutions=inline_solutions,
+        has_choices=any(s.choices for s in paper.parts),
     )  # fmt: skip
 
 
