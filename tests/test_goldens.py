@@ -28,11 +28,13 @@ from qbank.spec.exam import load_exam
 from .conftest import DL_EXAM, SAMPLE_EXAM
 
 GOLDEN_DIR = Path(__file__).parent / "goldens" / "html"
+MC_QUIZ = Path(__file__).parent / "data" / "mc-quiz" / "quiz.yaml"
 CASES = {  # name -> (exam, seed, canonical)
     "sample-seed1": (SAMPLE_EXAM, 1, False),
     "sample-seed2026": (SAMPLE_EXAM, 2026, False),
     "sample-canonical": (SAMPLE_EXAM, 0, True),
     "cs60010-seed2026": (DL_EXAM, 2026, False),
+    "mc-quiz-seed3": (MC_QUIZ, 3, False),  # multiple choice: options on the paper, letters and mistakes in the key
 }
 KINDS = ("paper", "key")
 _IMAGE = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
