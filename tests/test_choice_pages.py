@@ -84,7 +84,11 @@ def test_paper_prints_every_option_lettered_with_a_box_in_the_paper_order():
 def test_options_per_line_follow_the_longest_option():
     assert columns_for([2, 2, 2, 2]) == 4
     assert columns_for([2, 2, 2]) == 3
-    assert columns_for([2, 2, 2, 2, 2, 2]) == 4
+    assert columns_for([2] * 5) == 3  # 3 and 2, not 4 and 1
+    assert columns_for([2] * 6) == 3
+    assert columns_for([2] * 7) == 4
+    assert columns_for([15] * 4) == 2  # too long for 4 a line: 2 and 2, not 3 and 1
+    assert columns_for([15] * 3) == 3
     assert columns_for([20, 3, 3, 3]) == 2
     assert columns_for([60, 3]) == 1
     assert text_width(r"$\sigma$") == 1 and text_width("ReLU") == 4

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -130,6 +131,11 @@ def test_exam_set_paper_and_practice_read_back(quiz_set, tmp_path):
     out = tmp_path / "single"
     assert main(["build", str(exam), "--seed", "2", "--out", str(out)]) == 0
     record = manifest(out)["papers"][0]
+    sidecar = json.loads((out / "key.json").read_text())
+    for question, entry in zip(record["questions"], sidecar["questions"], strict=True):
+        letters = {name: a["letters"] for name, a in entry["answers"].items() if "letters" in a}
+        assert letters == {name: choice["key"] for name, choice in question.get("choices", {}).items()}
+    assert "letters" not in sidecar["questions"][3]["answers"]["total"]  # free response: no letters
     paper = one_line(pdf_text(out / "paper.pdf"))
     assert "(A) ☐" in paper and "Select all that apply." in paper
     for text in secrets(record):

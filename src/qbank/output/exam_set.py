@@ -16,14 +16,16 @@ from qbank.output.records import paper_record
 from qbank.output.run import Run, RunStats
 from qbank.preflight.checks import checked_exam
 from qbank.render.leaks import paper_leaks
-from qbank.render.paper import SolvedPaper, solve_paper
+from qbank.render.paper import SolvedPaper, SolvedPart, solve_paper
 from qbank.render.practice import solve_exam_practice
+from qbank.spec.models import AnswerSpec
 
 FILES = ("paper.pdf", "key.pdf", "practice.pdf", "practice.html", "key.json")
 
 
 def key_sidecar(paper: SolvedPaper) -> dict[str, Any]:
-    """The answer key as JSON: every answer raw and formatted, per question."""
+    """The answer key as JSON: every answer raw and formatted (and the letters of one asked as choice), per
+    question."""
     questions = []
     for solved in paper.parts:
         question = solved.part.question
@@ -33,19 +35,19 @@ def key_sidecar(paper: SolvedPaper) -> dict[str, Any]:
                 "part": solved.part.label,
                 "id": solved.part.key,
                 "marks": solved.part.marks,
-                "answers": {
-                    name: {
-                        "label": spec.label,
-                        "format": spec.format,
-                        "unit": spec.unit,
-                        "value": thaw(solved.variant.answers[name]),
-                        "formatted": solved.formatted[name],
-                    }
-                    for name, spec in question.spec.answers.items()
-                },
+                "answers": {name: _sidecar_answer(solved, name, spec) for name, spec in question.spec.answers.items()},
             }
         )
     return {"paper_id": paper.paper_id, "seed": paper.seed, "canonical": paper.canonical, "questions": questions}
+
+
+def _sidecar_answer(solved: SolvedPart, name: str, spec: AnswerSpec) -> dict[str, Any]:
+    """One answer in the key sidecar; one asked as multiple choice also gives its correct `letters` (`B`, `A, C`)."""
+    data = {"label": spec.label, "format": spec.format, "unit": spec.unit,
+            "value": thaw(solved.variant.answers[name]), "formatted": solved.formatted[name]}  # fmt: skip
+    if name in solved.choices:
+        data["letters"] = solved.choices[name].key
+    return data
 
 
 def refuse_leaks(paper: SolvedPaper) -> None:

@@ -99,12 +99,13 @@ def text_width(text: str) -> int:
 
 
 def columns_for(widths: Sequence[int]) -> int:
-    """Options per line: as many (up to 4, never more than there are options) as the longest one allows."""
-    longest = max(widths, default=0)
-    for columns in range(min(MAX_COLUMNS, len(widths)), 1, -1):
-        if longest + OPTION_OVERHEAD <= LINE_CHARS // columns:
-            return columns
-    return 1
+    """Options per line: of the counts (up to 4) the longest option allows, the one needing the fewest lines, then
+    leaving the fewest empty places (4 options: 4 or 2 per line, never 3 and 1; 5 options: 3 and 2)."""
+    longest, count = max(widths, default=0), len(widths)
+    fitting = [
+        n for n in range(1, min(MAX_COLUMNS, count) + 1) if n == 1 or longest + OPTION_OVERHEAD <= LINE_CHARS // n
+    ]
+    return min(fitting, key=lambda n: (-(-count // n), -(-count // n) * n - count))
 
 
 def option_list(choice: ChoiceSet, label: Markup, labelled: bool) -> OptionList:
