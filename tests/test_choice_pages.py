@@ -168,7 +168,8 @@ def test_key_notes_a_misconception_dropped_for_the_variant():
     total = next(p for p in paper.parts if p.part.key == "lin").choices["total"]
     assert [name for name, _ in total.dropped] == ["lin.bias_in"]
     key_value = paper.parts[0].formatted["total"]
-    assert f"Dropped for this variant: &#39;lin.bias_in&#39; coincides with the key here ({key_value})." in page(
+    assert ("Dropped for this variant: &#39;lin.bias_in&#39; (counted one bias per input instead of per output) "
+            f"coincides with the key here ({key_value}).") in page(
         paper, "key")  # fmt: skip
     assert "lin.bias_in" not in page(paper, "paper")
 

@@ -4,7 +4,7 @@ texts only), and the key's option tables (correct letters, values, and the mista
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -117,13 +117,14 @@ def option_list(choice: ChoiceSet, label: Markup, labelled: bool) -> OptionList:
     return OptionList(choice.answer, label if labelled else Markup(""), instruction, columns, rows)
 
 
-def choice_key(choice: ChoiceSet, label: Markup) -> ChoiceKey:
-    """The key's view of one answer asked as multiple choice."""
+def choice_key(choice: ChoiceSet, label: Markup, descriptions: Mapping[str, str] | None = None) -> ChoiceKey:
+    """The key's view of one answer asked as multiple choice (`descriptions`: the misconceptions' descriptions by
+    name, for the dropped ones)."""
     options = tuple(KeyOption(option.letter, option_html(option, TABLE_MATH_PX), option.correct, _note(option))
                     for option in choice.options)  # fmt: skip
     correct = [option_html(option, TABLE_MATH_PX) for option in choice.options if option.correct]
     values = Markup("; ").join(correct)
-    dropped = tuple(_dropped(name, reason) for name, reason in choice.dropped)
+    dropped = tuple(_dropped(name, reason, (descriptions or {}).get(name)) for name, reason in choice.dropped)
     return ChoiceKey(choice.answer, label, choice.key, values, choice.kind, options, dropped)
 
 
@@ -138,10 +139,11 @@ def _note(option: Option) -> Markup:
     return escape(option.why or "wrong (no mistake named)")
 
 
-def _dropped(name: str, reason: str) -> str:
-    """A dropped distractor as the key notes it: 'lin.sum' coincides with the key here (50)."""
+def _dropped(name: str, reason: str, description: str | None) -> str:
+    """A dropped distractor as the key notes it: 'lin.sum' (added the sizes ...) coincides with the key here (50)."""
     reason = re.sub(r"^coincides with (.*?) \(", r"coincides with \1 here (", reason, count=1)
-    return f"{name!r} {display_minus(reason)}"
+    what = f"{name!r} ({description})" if description else repr(name)
+    return f"{what} {display_minus(reason)}"
 
 
 def mistake_line(spec: AnswerSpec, label: Markup, key: str, mistakes: Sequence[tuple[str, object]]) -> MistakeLine:

@@ -158,7 +158,8 @@ def part_context(solved: SolvedPart, with_solution: bool) -> PartContext:
                           options=options)  # fmt: skip
     if not with_solution:
         return context
-    keys = {name: choice_key(choice, labels[name]) for name, choice in solved.choices.items()}
+    described = {m.name: m.description for found in solved.variant.mistakes.values() for m in found}
+    keys = {name: choice_key(choice, labels[name], described) for name, choice in solved.choices.items()}
     answers = tuple(_answer(a, keys.get(a.name)) for a in rendered.answers if a.name in solved.graded)
     mistakes = tuple(
         mistake_line(spec.answers[name], labels[name], solved.formatted[name],
