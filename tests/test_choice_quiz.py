@@ -83,7 +83,7 @@ def test_every_student_paper_reads_back_its_options_and_no_key_or_mistake(quiz_s
         assert "correct" in key
 
 
-def test_answers_csv_holds_the_letters_of_every_answer_asked_as_choice(quiz_set):
+def test_answers_csv_holds_the_letters_of_every_answer_asked_as_choice(quiz_set, run_cli, tmp_path):
     _, _, _, out = quiz_set
     table = list(csv.DictReader(io.StringIO((out / "answers.csv").read_text(encoding="utf-8-sig"))))
     assert [c for c in table[0] if ":" in c] == ["lin:total", "lin:act", "shift:delta", "norms:statements",
@@ -96,6 +96,11 @@ def test_answers_csv_holds_the_letters_of_every_answer_asked_as_choice(quiz_set)
             assert row[column] == questions[placement]["choices"][answer]["key"]
             assert re.fullmatch(r"[A-J](, [A-J])*", row[column])
         assert row["lin#2:total"] == questions["lin#2"]["answers_formatted"]["total"]  # free response: the value
+    marks = tmp_path / "marks.csv"
+    status, _, err = run_cli("grade", out, out / "answers.csv", "--out", marks)  # the gradebook, graded: full marks
+    assert status == 0, err
+    graded = list(csv.DictReader(io.StringIO(marks.read_text(encoding="utf-8-sig"))))
+    assert [(r["roll"], r["total"], r["auto_max"]) for r in graded] == [(r["roll"], "7", "7") for r in table]
 
 
 def test_the_same_seed_rebuilds_byte_identically(quiz_set, run_cli):
