@@ -153,8 +153,8 @@ def test_key_table_shows_letters_and_values_and_every_distractor_its_mistake():
                     assert note == (inline_math_html(option.why, size_px=13.33) if option.why
                                     else "wrong (no mistake named)")  # fmt: skip
     assert "\u2002(" + MINUS in summary  # shift's negative key, with a true minus
-    assert "New over old" not in summary  # shift's `ratio` is not asked (`ask: choice`): in its worked solution only
-    assert "New over old" not in key.split("Worked solution")[0].split("Q2")[-1]
+    assert "Mean of the readings" not in summary  # shift's `mean` is not asked (`ask: choice`)
+    assert "Mean of the readings" not in key.split("Worked solution")[0].split("Q2")[-1]
 
 
 def key_text(option) -> str:

@@ -87,7 +87,7 @@ def test_answers_csv_holds_the_letters_of_every_answer_asked_as_choice(quiz_set,
     _, _, _, out = quiz_set
     table = list(csv.DictReader(io.StringIO((out / "answers.csv").read_text(encoding="utf-8-sig"))))
     assert [c for c in table[0] if ":" in c] == ["lin:total", "lin:act", "shift:delta", "norms:statements",
-                                                 "lin#2:total", "lin#2:act"]  # fmt: skip  # shift:ratio not asked
+                                                 "lin#2:total", "lin#2:act"]  # fmt: skip  # shift:mean not asked
     records = papers_by_id(out)
     for row in table:
         questions = {q["id"]: q for q in records[row["roll"]]["questions"]}

@@ -29,8 +29,8 @@ def summed(p):
 
 @solver("shift.delta")
 def delta(p):
-    """The change of a value, and the new value as a fraction of the old."""
-    return Solution(answers={"delta": round(p["new"] - p["old"], 2), "ratio": p["new"] / p["old"]})
+    """The change of a value, and the mean of the two readings."""
+    return Solution(answers={"delta": round(p["new"] - p["old"], 2), "mean": round((p["new"] + p["old"]) / 2, 2)})
 
 
 @misconception("shift.reversed", "subtracted the new value from the old one")
