@@ -1,5 +1,5 @@
 """The developer's targets: `make test-fast` runs the tests not marked slow, `make test` runs all of them and
-requires PyTorch, and both PyTorch test files follow one rule for a missing torch."""
+requires PyTorch, and every PyTorch test file follows one rule for a missing torch."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ def test_make_test_runs_every_test_and_requires_torch():
     assert "$(VENV)/.torch-installed" in (ROOT / "Makefile").read_text().split("\ntest:")[1].split("\n")[0]
 
 
-def test_both_torch_files_import_torch_through_the_one_rule():
-    assert len(TORCH_FILES) == 2
+def test_every_torch_file_imports_torch_through_the_one_rule():
+    assert len(TORCH_FILES) == 3  # parameter counts, numeric answers, misconceptions
     for path in TORCH_FILES:
         source = path.read_text()
         assert "\ntorch = import_torch()\n" in source, path.name

@@ -148,7 +148,8 @@ def _part(ref: QuestionRef, path: tuple[str | int, ...], scenario: str | None, l
         problems.append(doc.problem(id_path, f"no question {ref.id!r} in bank {bank.spec.name!r}"))
         return None
     marks = ref.marks if ref.marks is not None else question.spec.marks
-    if question.spec.rubric and not math.isclose(marks, question.spec.marks):
+    # a placement asked as choice is scored by its options, not by the free-response rubric
+    if question.spec.rubric and ref.ask != "choice" and not math.isclose(marks, question.spec.marks):
         problems.append(doc.problem(id_path, f"marks {marks:g} differ from the {question.spec.marks:g} "
                                     "its rubric adds up to"))  # fmt: skip
     if ref.ask == "choice" and not any(choosable(answer) for answer in question.spec.answers.values()):

@@ -17,7 +17,7 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "title": "short title, shown in the key",
         "topics": "tags ([a-z0-9-]+) for practice sheets",
         "difficulty": "easy, medium (default) or hard",
-        "marks": "default marks (must equal the rubric total if there is a rubric)",
+        "marks": "default marks (must equal the rubric total if there is a rubric, unless asked as choice)",
         "solver": "registered solver name (needed when there are answers)",
         "figure": "registered figure name; its SVG is drawn after the question text",
         "answer_space": "ruled lines left for the answer on the paper (default grows with the marks)",
