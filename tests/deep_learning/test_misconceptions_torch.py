@@ -126,6 +126,25 @@ def with_running_stats(block: Any) -> int:
     return numel(block) + stats
 
 
+def plain(p: Mapping[str, Any], kernel: Any) -> Any:
+    """The pre-activation plain branch: batch norm, ReLU, one convolution, on the meta device."""
+    c = p["channels"]
+    with META:
+        return nn.Sequential(nn.BatchNorm2d(c), nn.ReLU(), nn.Conv2d(c, c, kernel, bias=p["conv_bias"]))
+
+
+def with_projection(p: Mapping[str, Any]) -> int:
+    """The plain branch plus a 1 x 1 projection convolution on the skip path."""
+    with META:
+        skip = nn.Conv2d(p["channels"], p["channels"], 1, bias=p["conv_bias"])
+    return numel(plain(p, p["kernel"]), skip)
+
+
+PLAIN: dict[str, Oracle] = {
+    "cnn.plain_bn_running_stats": lambda p: with_running_stats(plain(p, p["kernel"])),
+    "cnn.plain_kernel_side_not_area": lambda p: numel(plain(p, (p["kernel"], 1))),
+    "cnn.plain_projection_skip": with_projection,
+}
 BOTTLENECK: dict[str, Oracle] = {
     "cnn.bn_running_stats": lambda p: with_running_stats(bottleneck(p, 1, p["kernel"])),
     "cnn.bottleneck_all_kxk": lambda p: numel(bottleneck(p, p["kernel"], p["kernel"])),
@@ -295,6 +314,24 @@ def vit(p: Mapping[str, Any], mistake: str) -> int:
     return numel(*parts)
 
 
+def positions(p: Mapping[str, Any], mistake: str) -> int:
+    """The positional-embedding table built with one mistake; patches and pixels counted by torch's unfold."""
+    image = torch.empty(1, p["channels"], p["image"], p["image"])
+    patches = F.unfold(image, p["patch"], stride=p["patch"])  # (1, P * P * C, N)
+    rows, width = patches.shape[2] + 1, p["dim"]
+    if mistake == "vision.pos_no_class_token":
+        rows -= 1
+    elif mistake == "vision.pos_per_pixel":
+        rows = image[0, 0].numel() + 1
+    else:
+        width = patches.shape[1]
+    return nn.Parameter(torch.empty(1, rows, width, device=META)).numel()
+
+
+POSITIONS: dict[str, Oracle] = {
+    name: (lambda p, name=name: positions(p, name))
+    for name in ("vision.pos_no_class_token", "vision.pos_per_pixel", "vision.pos_patch_length")
+}
 VIT: dict[str, Oracle] = {
     name: (lambda p, name=name: vit(p, name))
     for name in ("vision.vit_projection_per_patch", "vision.vit_patch_own_size", "vision.vit_no_channels",
@@ -422,11 +459,13 @@ SKIPGRAM: dict[str, Oracle] = {
 
 ORACLES: dict[tuple[str, str], dict[str, Oracle]] = {
     ("cnn/vgg-params", "total_params"): VGG,
+    ("cnn/bottleneck-params", "plain_total"): PLAIN,
     ("cnn/bottleneck-params", "bottleneck_total"): BOTTLENECK,
     ("nlm/fixed-window-params", "total"): NLM,
     ("rnn/bilstm-ner-params", "total"): BILSTM,
     ("transformer/bert-head-params", "total"): BERT,
     ("transformer/t5-params", "total"): T5_MISTAKES,
+    ("vision/vit-embedding-params", "pos_embedding"): POSITIONS,
     ("vision/vit-embedding-params", "input_representation"): VIT,
     ("peft/prefix-lora-adapter-params", "lora_per_user"): LORA,
     ("decoding/beam-hypotheses", "hypotheses"): BEAM,
@@ -450,7 +489,7 @@ def test_every_misconception_of_the_bank_has_an_oracle() -> None:
 @pytest.mark.parametrize(
     ("question_id", "answer"),
     [pytest.param(*key, marks=pytest.mark.slow) if key[0] in SLOW else key for key in ORACLES],
-    ids=[key[0] for key in ORACLES],
+    ids=[f"{key[0]}:{key[1]}" for key in ORACLES],
 )
 def test_misconceptions_match_torch(question_id: str, answer: str) -> None:
     oracles = ORACLES[(question_id, answer)]

@@ -60,6 +60,36 @@ def vgg_fc1_channels_only(p: Params) -> int:
     return _vgg_conv(p, 9) + _vgg_fc(p, _last_channels(p))
 
 
+# --- Q2: plain residual block, total ----------------------------------------------------------------------------
+
+
+def _plain(p: Params, weights_per_pair: int) -> int:
+    """The plain block's convolution with `weights_per_pair` weights per channel pair, and its batch norm."""
+    c = int(p["channels"])
+    return weights_per_pair * c * c + (c if p["conv_bias"] else 0) + 2 * c
+
+
+@misconception(
+    "cnn.plain_bn_running_stats", "counted batch norm's running mean and variance as parameters (4 per channel)"
+)
+def plain_bn_running_stats(p: Params) -> int:
+    """Four numbers per normalized channel."""
+    return _plain(p, int(p["kernel"]) ** 2) + 2 * int(p["channels"])
+
+
+@misconception("cnn.plain_kernel_side_not_area", "multiplied by the kernel side k instead of its area k × k")
+def plain_kernel_side_not_area(p: Params) -> int:
+    """k weights per channel pair."""
+    return _plain(p, int(p["kernel"]))
+
+
+@misconception("cnn.plain_projection_skip", "gave the skip connection a 1 × 1 projection convolution, not the identity")
+def plain_projection_skip(p: Params) -> int:
+    """The block plus a C x C 1 x 1 convolution (with a bias when the convolutions have one)."""
+    c = int(p["channels"])
+    return _plain(p, int(p["kernel"]) ** 2) + c * c + (c if p["conv_bias"] else 0)
+
+
 # --- Q2: bottleneck residual block, total ---------------------------------------------------------------------
 
 

@@ -90,7 +90,30 @@ def t5_one_ffn_matrix(p: Params) -> int:
     return _t5_total(p, heads_counted=_matrices(p), projections=4, cross=True, ffn_matrices=1)
 
 
-# --- Q7c: ViT input representation ----------------------------------------------------------------------------------
+# --- Q7c: ViT positional embeddings and input representation ------------------------------------------------------
+
+
+def _patches(p: Params) -> int:
+    """Number of patches."""
+    return (int(p["image"]) // int(p["patch"])) ** 2
+
+
+@misconception("vision.pos_no_class_token", "gave positions to the patches only, forgetting the class token's")
+def pos_no_class_token(p: Params) -> int:
+    """N D."""
+    return _patches(p) * int(p["dim"])
+
+
+@misconception("vision.pos_per_pixel", "counted one position per pixel instead of one per patch")
+def pos_per_pixel(p: Params) -> int:
+    """(H W + 1) D."""
+    return (int(p["image"]) ** 2 + 1) * int(p["dim"])
+
+
+@misconception("vision.pos_patch_length", "sized each positional vector like a flattened patch (P·P·C), not D")
+def pos_patch_length(p: Params) -> int:
+    """(N + 1) P^2 C."""
+    return (_patches(p) + 1) * int(p["patch"]) ** 2 * int(p["channels"])
 
 
 def _vit(p: Params, inputs: int, outputs: int, copies: int = 1) -> int:
