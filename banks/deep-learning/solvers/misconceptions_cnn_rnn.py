@@ -14,7 +14,7 @@ Params = Mapping[str, Any]
 
 
 def _vgg_conv(p: Params, kernel_area: int) -> int:
-    """Weights and biases of the thirteen-or-so convolutions, each with `kernel_area` weights per channel pair."""
+    """Weights and biases of the 8 to 16 convolutions, each with `kernel_area` weights per channel pair."""
     total, channels = 0, int(p["c_in"])
     for stage in p["stages"]:
         for width in stage:
