@@ -100,7 +100,7 @@ def test_deep_learning_package_is_valid_with_mathml_and_figures(run_cli, tmp_pat
     assert status == 0, err
     with zipfile.ZipFile(tmp_path / "dl" / "qti21.zip") as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
-    assert assert_valid(files, schemas) == 2 * 22 + 1
+    assert assert_valid(files, schemas) == 2 * 25 + 1  # 2 variants of the 25 questions, and the test
     roots = [etree.fromstring(d) for n, d in files.items() if n.startswith("items/")]
     assert sum(1 for r in roots for _ in r.iter(f"{MATHML}math")) > 100
     figures = [n for n in files if n.startswith("figures/")]
