@@ -162,3 +162,29 @@ def test_bad_math_in_a_written_option_is_a_located_error(tmp_path, run_cli):
     assert status == 2 and "Traceback" not in err
     assert f"norms.yaml:{line}: answers.statements.options[2].text: math error" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_deep_learning_quiz_builds_as_a_class_set_and_reads_back(tmp_path):
+    """exams/cs60010-quiz.yaml as a class set of 3: every student's paper prints every option (numbers exactly,
+    with their letters and boxes) and no key marking or mistake; each key prints every mistake it encodes."""
+    exam = Path(__file__).parents[1] / "exams" / "cs60010-quiz.yaml"
+    roster = write_roster(tmp_path / "students.csv", roster_rows(3))
+    out = tmp_path / "out"
+    assert main(["build", str(exam), "--roster", str(roster), "--seed", "7", "--out", str(out)]) == 0
+    records = papers_by_id(out)
+    assert len(records) == 3
+    asked = 0
+    for roll, record in records.items():
+        paper = one_line(pdf_text(out / "papers" / f"{roll}.pdf"))
+        key = one_line(pdf_text(out / "keys" / f"{roll}.pdf"))
+        for question in record["questions"]:
+            for choice in question.get("choices", {}).values():
+                asked += 1
+                for option in choice["options"]:
+                    if "$" not in option["text"]:
+                        assert f"({option['letter']}) ☐ {plain(option['text'])}" in paper, (roll, option)
+                    if option.get("why"):
+                        assert option["why"] in key, (roll, option)
+        for text in secrets(record):
+            assert text not in paper, (roll, text)
+    assert asked >= 3 * 9
