@@ -40,7 +40,7 @@ system-deps:
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,dask]'
 	touch $@
 
 # PyTorch is a test-only oracle (CPU build); the qbank package never imports it.

@@ -56,13 +56,15 @@ class AuditReport:
         return not self.differences
 
 
-def regenerate(manifest: Mapping[str, Any], folder: Path, only: str | None, jobs: int, progress: Progress) -> dict:
-    """Produce the set (or one paper of a class set) again from the manifest's recipe, in `folder`; return the
-    new manifest."""
+def regenerate(manifest: Mapping[str, Any], folder: Path, only: str | None, jobs: int, progress: Progress,
+               cluster: str | None = None) -> dict:  # fmt: skip
+    """Produce the set (or one paper of a class set) again from the manifest's recipe, in `folder` (a class set's
+    papers on the Dask cluster `cluster` when given); return the new manifest."""
     from qbank.output.produce import produce  # imports WeasyPrint: only an audit that regenerates pays for it
 
     recipe = recipe_from_json(manifest["kind"], manifest["recipe"])
-    made = produce(recipe, folder / "set", jobs=jobs, progress=progress, only=[only] if only else None)
+    made = produce(recipe, folder / "set", jobs=jobs, progress=progress, only=[only] if only else None,
+                   cluster=cluster)  # fmt: skip
     return dict(made.manifest)
 
 
@@ -120,9 +122,10 @@ def _field_lines(loaded: ManifestFile, regenerated: Mapping[str, Any], wanted: l
 
 
 def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: bool = False,
-          expect: str | None = None) -> AuditReport:  # fmt: skip
+          expect: str | None = None, cluster: str | None = None) -> AuditReport:  # fmt: skip
     """Regenerate a set (or one student's paper) in a temporary folder and compare it with the manifest:
-    every field of the manifest, every file, and the set digest (against `expect` too, when given)."""
+    every field of the manifest, every file, and the set digest (against `expect` too, when given); a class
+    set's papers on the Dask cluster `cluster` when given."""
     loaded = load_manifest(target)
     _files_inside(loaded)
     manifest, moves = relocated_manifest(loaded.data, loaded.root)
@@ -158,7 +161,7 @@ def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: 
     bar = Progress(len(wanted), "papers", enabled=show_progress and kind == "class")
     try:
         try:
-            regenerated = regenerate(manifest, folder, paper, jobs, bar)
+            regenerated = regenerate(manifest, folder, paper, jobs, bar, cluster)
             report.differences.extend(_field_lines(loaded, regenerated, [paper] if paper else None))
             fonts = font_changes(
                 manifest["environment"].get("fonts"), (regenerated.get("environment") or {}).get("fonts")

@@ -32,3 +32,10 @@ def form_count(text: str) -> int:
     if value > MAX_FORMS:
         raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_FORMS}, got {value}")
     return value
+
+
+def cluster_argument(text: str) -> str:
+    """A `--cluster` value: `local:N` or a Dask scheduler address (see qbank.output.cluster)."""
+    from qbank.output.cluster import cluster_argument as parse
+
+    return parse(text)

@@ -24,11 +24,14 @@ def set_digest_argument(text: str) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank audit`."""
-    from qbank.cli.arguments import positive_int
+    from qbank.cli.arguments import cluster_argument, positive_int
 
     parser.add_argument("set", type=Path, help="a set folder or its manifest.json")
     parser.add_argument("--paper", default=None, help="rebuild only this paper (a roll number or form letter)")
     parser.add_argument("--jobs", type=positive_int, default=None, help="worker processes (default: one per core)")
+    parser.add_argument("--cluster", type=cluster_argument, default=None,
+                        help="regenerate a class set's papers on a Dask cluster: a scheduler address or "
+                        "local:N")  # fmt: skip
     parser.add_argument("--expect", type=set_digest_argument, default=None, metavar="DIGEST",
                         help="the set digest the build printed (kept elsewhere): fail unless the set has it",
                         )  # fmt: skip
@@ -39,6 +42,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     from qbank.audit.regenerate import audit, print_report
     from qbank.sets.classset import default_jobs
 
-    report = audit(args.set, args.paper, args.jobs or default_jobs(), show_progress=True, expect=args.expect)
+    report = audit(args.set, args.paper, args.jobs or default_jobs(), show_progress=True, expect=args.expect,
+                   cluster=args.cluster)  # fmt: skip
     print_report(report)
     return 0 if report.identical else 1

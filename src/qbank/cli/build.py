@@ -18,7 +18,7 @@ EXAMPLES = """example:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank build`."""
-    from qbank.cli.arguments import positive_int, seed_argument
+    from qbank.cli.arguments import cluster_argument, positive_int, seed_argument
 
     parser.add_argument("exam", type=Path, help="the exam YAML file")
     parser.add_argument("--seed", type=seed_argument, required=True, help="exam seed (a whole number >= 0)")
@@ -31,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="K forms A, B, ..., Z, then AA, AB, ..., ZZ (one variant per form), at most 702",
     )
     parser.add_argument("--jobs", type=positive_int, default=None, help="worker processes (default: one per core)")
+    parser.add_argument("--cluster", type=cluster_argument, default=None,
+                        help="render a class set's papers on a Dask cluster: a scheduler address (tcp://host:8786) "
+                        "or local:N (N worker processes on this machine); needs qbank[dask]")  # fmt: skip
     parser.add_argument("--canonical", action="store_true", help="use each question's canonical (original) values")
     parser.add_argument(
         "--key",
@@ -56,7 +59,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         result = build_class(args.exam, args.seed, args.out, roster=args.roster, forms=args.forms,
                              canonical=args.canonical, key_style=args.key or "compact", force=args.force,
                              template_dirs=args.templates, jobs=args.jobs, command=command,
-                             csv_bom=not args.no_bom)  # fmt: skip
+                             csv_bom=not args.no_bom, cluster=args.cluster)  # fmt: skip
         papers = sum(1 for name in result.files if name.startswith("papers/"))
         made = f"{papers} paper{'s' if papers != 1 else ''} and key{'s' if papers != 1 else ''}"
         print(f"{args.out}: {made}, {args.out / 'key-booklet.pdf'}, {args.out / 'answers.csv'}")

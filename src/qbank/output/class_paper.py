@@ -3,9 +3,10 @@ the staging folder, and hand back a typed result. Each worker loads the exam and
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,14 +36,15 @@ class JobSpec:
     seed: int
     canonical: bool
     template_dirs: tuple[str, ...]
-    folder: StagedFolder
+    folder: StagedFolder | None  # None on a Dask worker: the PDFs travel back in the result
     key_style: str
 
 
 @dataclass(frozen=True)
 class PaperResult:
-    """What a worker hands back for one paper: its record, the digests of the files it wrote, its gradebook
-    cells and fonts, or the problems that stopped it; and the worker's pid, peak memory and CPU time."""
+    """What a worker hands back for one paper: its record, the digests of the files it wrote (and their bytes
+    when it has no staging folder), its gradebook cells and fonts, or the problems that stopped it; and the
+    worker's pid, peak memory and CPU time."""
 
     paper_id: str
     record: PaperRecord | None = None
@@ -53,6 +55,7 @@ class PaperResult:
     pid: int = 0
     max_rss_mb: float = 0.0
     cpu_seconds: float = 0.0
+    data: Mapping[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,15 +88,15 @@ def render_paper(state: WorkerState, paper_id: str, student: Mapping[str, str]) 
     leaks = paper_leaks(paper.parts, paper.seed)
     if leaks:
         raise UserError(leaks)
-    files, pdfs = {}, []
+    files, pdfs = {}, {}
     for kind, folder in (("paper", "papers"), ("key", "keys")):
         data = state.documents.pdf(kind, state.documents.html(kind, paper, student))
         relative = f"{folder}/{paper_id}.pdf"
-        files[relative] = spec.folder.write(relative, data)
-        pdfs.append(data)
+        files[relative] = spec.folder.write(relative, data) if spec.folder else hashlib.sha256(data).hexdigest()
+        pdfs[relative] = data
     return PaperResult(paper_id, paper_record(paper, student), files, answer_columns(paper),
-                       tuple(embedded_fonts(pdfs)), (), os.getpid(), max_rss_mb(),
-                       time.process_time() - started)  # fmt: skip
+                       tuple(embedded_fonts(pdfs.values())), (), os.getpid(), max_rss_mb(),
+                       time.process_time() - started, {} if spec.folder else pdfs)  # fmt: skip
 
 
 def init_worker(spec: JobSpec, build_pid: int | None = None) -> None:
@@ -131,10 +134,14 @@ def _plain(problem: Problem) -> PlainProblem:
 
 
 def run_jobs(spec: JobSpec, papers: Sequence[tuple[str, Mapping[str, str]]], jobs: int,
-             done: Callable[[PaperResult], None] | None = None) -> list[PaperResult]:  # fmt: skip
-    """Render every (paper id, student) in `jobs` recycled worker processes (in this process when jobs is 1);
-    call `done` with each result as it finishes; return the results in the order given."""
-    if jobs <= 1 or len(papers) <= 1:
+             done: Callable[[PaperResult], None] | None = None,
+             finished: Iterable[PaperResult] | None = None) -> list[PaperResult]:  # fmt: skip
+    """Render every (paper id, student) in `jobs` recycled worker processes (in this process when jobs is 1),
+    or take the results `finished` another scheduler yields (qbank.output.class_cluster); call `done` with each
+    result as it finishes; return the results in the order given."""
+    if finished is not None:
+        pass
+    elif jobs <= 1 or len(papers) <= 1:
         init_worker(spec)
         finished = (run_job(paper_id, student) for paper_id, student in papers)
     else:

@@ -76,9 +76,19 @@ def produce_class_set(recipe: ClassSetRecipe, run: Run) -> tuple[Manifest, RunSt
     spec = JobSpec(recipe.exam, exam.digest, recipe.seed, recipe.canonical, recipe.templates, run.folder,
                    recipe.key_style)  # fmt: skip
     count, workers = len(papers), min(run.jobs, len(papers))
-    run.message(f"{count} paper{'s' if count != 1 else ''} and key{'s' if count != 1 else ''} in {workers} worker "
-                f"process{'es' if workers != 1 else ''}")  # fmt: skip
-    results = run_jobs(spec, [(p.id, p.student) for p in papers], run.jobs, lambda r: run.advance(r.paper_id))
+    made = f"{count} paper{'s' if count != 1 else ''} and key{'s' if count != 1 else ''}"
+    jobs = [(p.id, p.student) for p in papers]
+    finished = None
+    if run.cluster is not None:
+        from qbank.output.bundle import make_bundle
+        from qbank.output.class_cluster import cluster_papers
+
+        run.message(f"{made} on the Dask cluster {run.cluster}")
+        finished = cluster_papers(run.cluster, spec, make_bundle(Path(recipe.exam), exam, recipe.templates), jobs,
+                                  run.folder)  # fmt: skip
+    else:
+        run.message(f"{made} in {workers} worker process{'es' if workers != 1 else ''}")
+    results = run_jobs(spec, jobs, run.jobs, lambda r: run.advance(r.paper_id), finished)
     digests = {name: digest for result in results for name, digest in result.files.items()}
     merger_rss = merger_seconds = 0.0
     if run.only is None:

@@ -66,11 +66,14 @@ def produce(
     progress: Progress | None = None,
     only: Sequence[str] | None = None,
     exam: Exam | None = None,
+    cluster: str | None = None,
 ) -> Produced:
     """Produce the set `recipe` describes into `out_dir`, all or nothing (see qbank.output.writer.Staging):
-    only the papers `only` of a class set when given; `exam` when the caller has loaded it already."""
+    only the papers `only` of a class set when given; `exam` when the caller has loaded it already; a class set's
+    papers on the Dask cluster `cluster` when given."""
     with Staging(out_dir, force, inputs) as staging:
-        run = Run(staging.folder, tuple(command), jobs, progress, tuple(only) if only is not None else None, exam)
+        run = Run(staging.folder, tuple(command), jobs, progress, tuple(only) if only is not None else None, exam,
+                  cluster)  # fmt: skip
         manifest, stats = PRODUCERS[recipe.kind](recipe, run)
         data = dataclasses.replace(manifest, built_in=str(Path(out_dir).resolve())).to_json()
         manifest_sha256 = staging.write("manifest.json", manifest_bytes(data))

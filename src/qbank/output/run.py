@@ -14,7 +14,8 @@ from qbank.spec.exam import Exam
 @dataclass(frozen=True)
 class Run:
     """One production: the staging folder, the command recorded, worker processes, progress (None: quiet),
-    the papers to make (None: all) and the exam when the caller has already loaded it."""
+    the papers to make (None: all), the exam when the caller has already loaded it, and the Dask cluster to
+    render class-set papers on (an address or `local:N`; None: worker processes here)."""
 
     folder: StagedFolder
     command: tuple[str, ...] = ()
@@ -22,6 +23,7 @@ class Run:
     progress: Progress | None = None
     only: tuple[str, ...] | None = None
     exam: Exam | None = None
+    cluster: str | None = None
 
     def message(self, text: str) -> None:
         """A progress line (when progress is shown)."""

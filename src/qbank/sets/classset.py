@@ -54,8 +54,10 @@ def build_class(
     command: list[str] | None = None,
     progress: bool = True,
     csv_bom: bool = True,
+    cluster: str | None = None,
 ) -> BuildResult:
-    """Validate the roster and the exam, then build the whole class set atomically into `out_dir`."""
+    """Validate the roster and the exam, then build the whole class set atomically into `out_dir` (its papers on
+    the Dask cluster `cluster` when given)."""
     given = [exam_path, *([roster] if roster is not None else []), *template_dirs]
     check_output(out_dir, force, given, template_dirs)
     papers, roster_record, students = (
@@ -74,5 +76,5 @@ def build_class(
     )  # fmt: skip
     with Progress(len(papers), "papers", enabled=progress) as bar:
         made = produce(recipe, out_dir, force=force, inputs=inputs, command=command or [],
-                       jobs=jobs or default_jobs(), progress=bar, exam=exam)  # fmt: skip
+                       jobs=jobs or default_jobs(), progress=bar, exam=exam, cluster=cluster)  # fmt: skip
     return BuildResult(out_dir, made.files, made.set_sha256)

@@ -1,0 +1,99 @@
+"""What a Dask client ships so that workers need no shared file system: the exam, every file of its bank (and
+solver modules outside it) and the user's template folders, content-addressed. A worker writes them into a
+private temporary folder, checking each file's SHA-256, and loads the exam from there; the layout relative to the
+files' common folder is kept, so relative references (`bank: ../banks/x`) still hold."""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from qbank.core.errors import Problem, UserError
+from qbank.render.template_loader import template_files
+from qbank.spec.exam import Exam
+
+SKIPPED = ("__pycache__", ".git")  # folders inside a bank that play no part in a build
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The shipped files: `root` (the client's common folder), each file's path relative to it with its
+    SHA-256, the bytes by SHA-256, and where the exam and the template folders are relative to `root`."""
+
+    root: str
+    files: tuple[tuple[str, str], ...]
+    blobs: Mapping[str, bytes]
+    exam: str
+    templates: tuple[str, ...]
+
+    @property
+    def digest(self) -> str:
+        """One SHA-256 over the file list (names and digests): the bundle's identity."""
+        listing = "\n".join(f"{name}\t{digest}" for name, digest in self.files)
+        return hashlib.sha256(listing.encode()).hexdigest()
+
+
+def bank_files(exam: Exam) -> list[Path]:
+    """Every regular file of the exam's bank (caches aside) and its solver modules outside the bank folder."""
+    root = Path(exam.bank.root).resolve()
+    found = [p for p in root.rglob("*") if p.is_file() and not any(part in SKIPPED for part in p.parts)]
+    found += [(root / module).resolve() for module in exam.bank.module_digests]
+    return found
+
+
+def make_bundle(exam_path: Path, exam: Exam, template_dirs: Iterable[Path | str]) -> Bundle:
+    """The bundle of an exam, its bank and the template folders `template_dirs` (the package's own not shipped:
+    the worker's must match, see qbank.output.fingerprint)."""
+    folders = [Path(d).resolve() for d in template_dirs]
+    exam_file = Path(exam_path).resolve()
+    paths = {exam_file, *bank_files(exam)}
+    paths |= {real for folder in folders for _, real in template_files(folder)}
+    root = Path(os.path.commonpath([str(p) for p in (*paths, *folders)]))
+    root = root.parent if root in paths else root
+    blobs: dict[str, bytes] = {}
+    files = []
+    for path in sorted(paths):
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        blobs[digest] = data
+        files.append((path.relative_to(root).as_posix(), digest))
+    templates = tuple(folder.relative_to(root).as_posix() for folder in folders)
+    return Bundle(str(root), tuple(files), blobs, exam_file.relative_to(root).as_posix(), templates)
+
+
+_MATERIALISED: dict[str, Path] = {}
+_LOCK = threading.Lock()
+
+
+def materialise(bundle: Bundle) -> Path:
+    """The bundle's files written under a private temporary folder of this process (once per bundle), each
+    checked against its SHA-256; return that folder (the client's `root` here). Removed when the process ends."""
+    with _LOCK:
+        if bundle.digest in _MATERIALISED:
+            return _MATERIALISED[bundle.digest]
+        top = Path(tempfile.mkdtemp(prefix="qbank-shipped-"))
+        atexit.register(shutil.rmtree, top, True)
+        problems = []
+        for name, digest in bundle.files:
+            data = bundle.blobs.get(digest, b"")
+            if hashlib.sha256(data).hexdigest() != digest:
+                message = f"arrived corrupted on the worker (expected sha256:{digest[:16]})"
+                problems.append(Problem(name, 0, "", message))
+                continue
+            target = top / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for folder in bundle.templates:
+            (top / folder).mkdir(parents=True, exist_ok=True)
+        if problems:
+            shutil.rmtree(top, ignore_errors=True)
+            raise UserError(problems)
+        _MATERIALISED[bundle.digest] = top
+        return top
