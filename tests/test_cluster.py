@@ -180,3 +180,28 @@ def test_an_unreachable_scheduler_is_a_cluster_error_before_anything_is_rendered
 def test_a_malformed_cluster_value_is_refused(value, capsys):
     assert main(["build", str(EXAM), "--forms", "1", "--seed", "1", "--out", "/nonexistent/x", "--cluster", value]) == 2
     assert "<command line>: qbank build: argument --cluster: expected " in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_check_on_a_cluster_reports_what_the_pool_reports_with_the_clients_file_names(tmp_path, monkeypatch,
+                                                                                       run_cli):  # fmt: skip
+    from .planted import write_bank
+
+    monkeypatch.chdir(tmp_path)
+    write_bank(tmp_path)
+    pool = run_cli("check", "planted", "--seeds", "60", "--jobs", "2")
+    cluster = run_cli("check", "planted", "--seeds", "60", "--cluster", "local:2")
+    assert pool[0] == cluster[0] == 1
+    # the pool prints a solver's file as its module's absolute path; the cluster prints the client's name for it
+    *pool_lines, pool_summary = pool[1].replace(f"{tmp_path.resolve()}/", "").splitlines()
+    *cluster_lines, cluster_summary = cluster[1].splitlines()
+    assert cluster_lines == pool_lines and "qbank-shipped-" not in cluster[1]
+    assert "reproduce: qbank check planted/questions/broken-solver.yaml --seed" in cluster[1]
+    assert cluster_summary.endswith(
+        "on the Dask cluster local:2; 5 question(s) failed" + pool_summary.split("failed")[1]
+    )
+
+
+def test_an_exam_file_is_not_checked_on_a_cluster(run_cli):
+    status, out, err = run_cli("check", EXAM, "--cluster", "local:1")
+    assert status == 2 and "<command line>: --cluster: sweeps a bank or question on a cluster" in err

@@ -61,6 +61,7 @@ from qbank.core.lifetime import guard_worker
 from qbank.draw.params import draw_params, thaw
 from qbank.solve.choices import option_stream
 from qbank.solve.variant import Variant, describe, make_variant, solve_draw
+from qbank.spec.bank import Bank
 from qbank.spec.validate import Question
 
 PAPER = "main"
@@ -207,14 +208,16 @@ def _purity_problems(question: Question, first: Variant, draw: Any, seed: int) -
 
 
 _LOADED: dict[str, dict[str, Question]] = {}
+_BANKS: dict[str, Bank] = {}
 
 
 def load(path: str | Path) -> list[Question]:
     """Load what a CLI path names (bank, bank.yaml or one question) and keep it for forked workers."""
     from qbank.preflight.checks import checked_questions
 
-    _, questions = checked_questions(Path(path))
+    bank, questions = checked_questions(Path(path))
     _LOADED[str(path)] = {q.id: q for q in questions}
+    _BANKS[str(path)] = bank
     return questions
 
 
@@ -238,6 +241,14 @@ def _chunks(questions: int, seeds: int, workers: int) -> int:
     return max(1, min(wanted, seeds // MIN_CHUNK))
 
 
+def seed_ranges(questions: int, seeds: int, workers: int, first_seed: int, canonical: bool
+                ) -> list[tuple[int, int, bool]]:  # fmt: skip
+    """The seed ranges (start, stop, with the canonical variant) each question is split into for `workers`."""
+    parts = _chunks(questions, seeds, workers)
+    bounds = [first_seed + seeds * i // parts for i in range(parts + 1)]
+    return [(bounds[i], bounds[i + 1], canonical and i == 0) for i in range(parts)]
+
+
 def sweep_all(
     path: Path,
     question_ids: Sequence[str],
@@ -246,15 +257,25 @@ def sweep_all(
     first_seed: int = 0,
     canonical: bool = True,
     full_seeds: int = FULL_RENDER_SEEDS,
+    cluster: str | None = None,
 ) -> Iterator[QuestionReport]:
-    """Sweep questions in `workers` processes (1 = in this process), yielding reports in the given order."""
+    """Sweep questions in `workers` processes (1 = in this process), or on the Dask cluster `cluster` when
+    given, yielding reports in the given order."""
     key = str(path)
     _loaded(key)
     full_until = first_seed + full_seeds
-    parts = _chunks(len(question_ids), seeds, workers)
-    bounds = [first_seed + seeds * i // parts for i in range(parts + 1)]
-    ranges = [(bounds[i], bounds[i + 1], canonical and i == 0) for i in range(parts)]
-    if workers <= 1 or len(question_ids) * parts <= 1:
+    if cluster is not None:
+        from qbank.check.sweep_cluster import cluster_sweep
+
+        def split(count: int) -> list[tuple[int, int, bool]]:
+            return seed_ranges(len(question_ids), seeds, count, first_seed, canonical)
+
+        reports = cluster_sweep(cluster, Path(path), _BANKS[key], question_ids, split, full_until)
+        for question_id in question_ids:
+            yield _with_collapse(_loaded(key)[question_id], _merged(reports[question_id]), first_seed)
+        return
+    ranges = seed_ranges(len(question_ids), seeds, workers, first_seed, canonical)
+    if workers <= 1 or len(question_ids) * len(ranges) <= 1:
         for question_id in question_ids:
             merged = _merged([_task(key, question_id, a, b, c, full_until) for a, b, c in ranges])
             yield _with_collapse(_loaded(key)[question_id], merged, first_seed)

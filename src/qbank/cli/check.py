@@ -28,7 +28,7 @@ SHOWN_FAILURES = 10
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of `qbank check`."""
-    from qbank.cli.arguments import form_count, positive_int, seed_argument
+    from qbank.cli.arguments import cluster_argument, form_count, positive_int, seed_argument
 
     parser.add_argument("path", type=Path, help="a bank folder, its bank.yaml, one question file, or an exam file")
     parser.add_argument("--seeds", type=positive_int, default=1000, help="seeds per question (default 1000)")
@@ -40,11 +40,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", type=positive_int, default=os.cpu_count() or 1, help="worker processes (default: one per core)"
     )
+    parser.add_argument("--cluster", type=cluster_argument, default=None,
+                        help="sweep a bank's questions on a Dask cluster: a scheduler address or local:N (not an "
+                        "exam file)")  # fmt: skip
 
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Sweep every question and print a summary per question; the last line gives the time taken."""
     if is_exam_file(args.path):
+        if args.cluster is not None:
+            message = "sweeps a bank or question on a cluster; an exam file is swept with --jobs"
+            raise UserError([Problem("<command line>", 0, "--cluster", message)])
         return run_exam(args)
     if args.forms is not None:
         raise UserError([Problem("<command line>", 0, "--forms", "goes with an exam file, not a bank or question")])
@@ -52,7 +58,8 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     questions = load(args.path)
     seeds = 0 if args.canonical else args.seeds
     failed = total = broken_seeds = canonicals = 0
-    reports = list(sweep_all(args.path, [q.id for q in questions], seeds, args.jobs, first_seed=args.seed))
+    reports = list(sweep_all(args.path, [q.id for q in questions], seeds, args.jobs, first_seed=args.seed,
+                             cluster=args.cluster))  # fmt: skip
     for question, report in zip(questions, reports, strict=True):
         total += report.variants
         canonicals += report.canonical != "none"
@@ -87,6 +94,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     if summary and not args.canonical:
         print(summary)
     counted = f"{len(questions)} question" + ("" if len(questions) == 1 else "s")
-    print(f"{counted}, {total:,} variants ({what}) in {elapsed:.1f} s with {args.jobs} "
-          f"job(s); {failed} question(s) failed{broken}")  # fmt: skip
+    where = f"on the Dask cluster {args.cluster}" if args.cluster else f"with {args.jobs} job(s)"
+    print(f"{counted}, {total:,} variants ({what}) in {elapsed:.1f} s {where}; {failed} question(s) "
+          f"failed{broken}")  # fmt: skip
     return 1 if failed else 0

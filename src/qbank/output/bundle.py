@@ -17,6 +17,7 @@ from pathlib import Path
 
 from qbank.core.errors import Problem, UserError
 from qbank.render.template_loader import template_files
+from qbank.spec.bank import Bank
 from qbank.spec.exam import Exam
 
 SKIPPED = ("__pycache__", ".git")  # folders inside a bank that play no part in a build
@@ -40,23 +41,29 @@ class Bundle:
         return hashlib.sha256(listing.encode()).hexdigest()
 
 
-def bank_files(exam: Exam) -> list[Path]:
-    """Every regular file of the exam's bank (caches aside) and its solver modules outside the bank folder."""
-    root = Path(exam.bank.root).resolve()
+def bank_files(bank: Bank) -> list[Path]:
+    """Every regular file of a bank (caches aside) and its solver modules outside the bank folder."""
+    root = Path(bank.root).resolve()
     found = [p for p in root.rglob("*") if p.is_file() and not any(part in SKIPPED for part in p.parts)]
-    found += [(root / module).resolve() for module in exam.bank.module_digests]
+    found += [(root / module).resolve() for module in bank.module_digests]
     return found
 
 
 def make_bundle(exam_path: Path, exam: Exam, template_dirs: Iterable[Path | str]) -> Bundle:
     """The bundle of an exam, its bank and the template folders `template_dirs` (the package's own not shipped:
     the worker's must match, see qbank.output.fingerprint)."""
+    return bundle_of(Path(exam_path), bank_files(exam.bank), template_dirs)
+
+
+def bundle_of(entry: Path, inputs: Iterable[Path], template_dirs: Iterable[Path | str] = ()) -> Bundle:
+    """The bundle of `entry` (what the worker loads: an exam file, a bank folder or a question file), the
+    files `inputs` it reads and the template folders."""
     folders = [Path(d).resolve() for d in template_dirs]
-    exam_file = Path(exam_path).resolve()
-    paths = {exam_file, *bank_files(exam)}
+    exam_file = Path(entry).resolve()
+    paths = {*(p.resolve() for p in inputs)} | ({exam_file} if exam_file.is_file() else set())
     paths |= {real for folder in folders for _, real in template_files(folder)}
-    root = Path(os.path.commonpath([str(p) for p in (*paths, *folders)]))
-    root = root.parent if root in paths else root
+    root = Path(os.path.commonpath([str(p) for p in (*paths, *folders, exam_file)]))
+    root = root.parent if root in paths or root == exam_file else root
     blobs: dict[str, bytes] = {}
     files = []
     for path in sorted(paths):
