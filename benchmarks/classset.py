@@ -4,6 +4,11 @@ Prints wall time, seconds per student, CPU time, and peak memory per process (th
 worker) for one or more class sizes, so memory staying flat as the class grows can be read off directly. Then
 merges the first class's keys, replicated, into key booklets for larger classes (--booklet-sizes) and prints
 the merge's time and peak memory, which should stay flat too.
+
+With --schedulers N (needs qbank[dask]), it instead builds N students of the exam and of a 10-question numeric
+quiz from the deep-learning bank with `--jobs 1`, the local pool and `--cluster local:J`, and prints CPU
+seconds per student and per page, the speed-up and efficiency from 1 to J workers, and what Dask adds per task
+(benchmarks/schedulers.py).
 """
 
 from __future__ import annotations
@@ -102,7 +107,25 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--booklet-sizes", type=int, nargs="*", default=[100, 400],
                         help="class sizes for merging the first class's keys, replicated, into a key booklet "
                              "(default 100 400; none to skip)")  # fmt: skip
+    parser.add_argument("--schedulers", type=int, default=None, metavar="N",
+                        help="compare --jobs 1, the pool and --cluster local:J on N students instead")  # fmt: skip
     return parser.parse_args(argv)
+
+
+def compare_schedulers(args: argparse.Namespace, jobs: int) -> None:
+    """The scheduler comparison (--schedulers N) for the exam and the numeric quiz."""
+    from schedulers import numeric_quiz, scheduler_table
+
+    folder = Path(tempfile.mkdtemp(prefix="qbank-bench-quiz-"))
+    try:
+        quiz = numeric_quiz(REPO / "banks" / "deep-learning", folder)
+        for exam in (args.exam.resolve(), quiz):
+            name = exam.relative_to(REPO) if exam.is_relative_to(REPO) else "10-question numeric quiz"
+            print(f"{name}: {args.schedulers} students, paper + {args.key} key each, {jobs} workers")
+            for line in scheduler_table(recipe_for(exam, args.schedulers, args.seed, args.key), args.schedulers, jobs):
+                print(line)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,6 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_all()  # as the CLI does (workers install them too)
 
     jobs = args.jobs or default_jobs()
+    if args.schedulers:
+        compare_schedulers(args, jobs)
+        return 0
     shown = args.exam.resolve().relative_to(REPO) if args.exam.resolve().is_relative_to(REPO) else args.exam
     print(f"qbank class-set benchmark — {shown}: paper + {args.key} key per student, key booklet and gradebook")
     print(f"Python {sys.version.split()[0]}, {jobs} worker process(es) on {os.cpu_count()} CPUs, workers recycled "
