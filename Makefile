@@ -61,6 +61,8 @@ bench: setup
 	$(BIN)/python benchmarks/speedups.py
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/classset.py
+	$(BIN)/python benchmarks/classset.py --schedulers 4
+	$(BIN)/python benchmarks/startup.py
 
 clean:
 	rm -rf out .pytest_cache
