@@ -56,8 +56,10 @@ def reference(tmp_path_factory, roster):
 
 
 @pytest.mark.slow
-def test_local_cluster_pool_and_one_process_give_the_same_set(tmp_path, roster, reference):
+def test_local_cluster_pool_and_one_process_give_the_same_set(tmp_path, roster, reference, capsys):
     cluster = set_files(build(tmp_path, "cluster", roster, "--cluster", "local:2"))
+    said = capsys.readouterr().err.splitlines()
+    assert said and all(line.startswith("qbank: ") for line in said), said  # none of Dask's own log lines
     pool = set_files(build(tmp_path, "pool", roster, "--jobs", "2"))
     assert sorted(cluster) == sorted(reference) and len(reference) == 9  # 3 papers, 3 keys, booklet, csv, manifest
     assert [n for n in reference if cluster[n] != reference[n]] == []
@@ -205,3 +207,22 @@ def test_check_on_a_cluster_reports_what_the_pool_reports_with_the_clients_file_
 def test_an_exam_file_is_not_checked_on_a_cluster(run_cli):
     status, out, err = run_cli("check", EXAM, "--cluster", "local:1")
     assert status == 2 and "<command line>: --cluster: sweeps a bank or question on a cluster" in err
+
+
+def _double(shared: int, value: int) -> int:
+    """A trivial task: `shared` plus twice `value`."""
+    return shared + 2 * value
+
+
+@pytest.mark.slow
+def test_no_more_tasks_than_the_window_are_in_flight(own_cluster):
+    from qbank.output.cluster import cluster_results
+
+    _, client = own_cluster
+    held = []
+    results = []
+    for result in cluster_results(client, _double, 100, [(i,) for i in range(12)], window=3):
+        held.append(len(client.futures))  # futures this client holds: the shared value, the 3 in flight, this one
+        results.append(result)
+    assert sorted(results) == [100 + 2 * i for i in range(12)]
+    assert max(held) <= 1 + 3 + 1, held  # all submitted at once would hold 13

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from typing import Any
@@ -62,10 +63,12 @@ def connect(address: str) -> Iterator[Any]:
     cluster = None
     try:
         if address.startswith(LOCAL):
-            cluster = distributed.LocalCluster(n_workers=int(address[len(LOCAL) :]), threads_per_worker=1,
-                                               processes=True, host="127.0.0.1", dashboard_address=None,
-                                               worker_dashboard_address=None,
-                                               silence_logs=logging.CRITICAL)  # fmt: skip
+            with warnings.catch_warnings():  # "Port 8787 is already in use": its health page moves to a free port
+                warnings.simplefilter("ignore")
+                cluster = distributed.LocalCluster(n_workers=int(address[len(LOCAL) :]), threads_per_worker=1,
+                                                   processes=True, host="127.0.0.1", dashboard_address=None,
+                                                   worker_dashboard_address=None,
+                                                   silence_logs=logging.CRITICAL)  # fmt: skip
             client = distributed.Client(cluster, set_as_default=False)
         else:
             client = distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
