@@ -226,3 +226,19 @@ def test_no_more_tasks_than_the_window_are_in_flight(own_cluster):
         results.append(result)
     assert sorted(results) == [100 + 2 * i for i in range(12)]
     assert max(held) <= 1 + 3 + 1, held  # all submitted at once would hold 13
+
+
+def test_a_shipped_file_whose_bytes_do_not_match_its_digest_is_refused(tmp_path):
+    from qbank.core.errors import UserError
+    from qbank.core.shipped import materialised
+
+    good, bad = b"name: ok\n", b"name: tampered\n"
+    digest = hashlib.sha256(good).hexdigest()
+    files = [("bank/bank.yaml", digest), ("exam.yaml", hashlib.sha256(bad).hexdigest())]
+    with pytest.raises(UserError) as caught:
+        materialised(f"test-{tmp_path.name}", files, {digest: bad, hashlib.sha256(bad).hexdigest(): bad})
+    assert [str(p) for p in caught.value.problems] == [
+        f"bank/bank.yaml: arrived corrupted on the worker (expected sha256:{digest[:16]})"
+    ]
+    folder = materialised(f"test-ok-{tmp_path.name}", files[1:], {files[1][1]: bad})
+    assert (folder / "exam.yaml").read_bytes() == bad

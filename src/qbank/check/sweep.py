@@ -270,7 +270,7 @@ def sweep_all(
         def split(count: int) -> list[tuple[int, int, bool]]:
             return seed_ranges(len(question_ids), seeds, count, first_seed, canonical)
 
-        reports = cluster_sweep(cluster, Path(path), _BANKS[key], question_ids, split, full_until)
+        reports = cluster_sweep(cluster, Path(path), _BANKS[key], question_ids, split, full_until, _task)
         for question_id in question_ids:
             yield _with_collapse(_loaded(key)[question_id], _merged(reports[question_id]), first_seed)
         return

@@ -17,11 +17,12 @@ SeedRange = tuple[int, int, bool]
 
 @dataclass(frozen=True)
 class SweepShipment:
-    """What every worker gets once: the bank's bundle and how the client names files (`prefix` for the bundle
-    root: empty when it is the client's working folder)."""
+    """What every worker gets once: the bank's bundle, how the client names files (`prefix` for the bundle
+    root: empty when it is the client's working folder) and the pool's task (qbank.check.sweep._task)."""
 
     bundle: Bundle
     prefix: str
+    task: Callable[[str, str, int, int, bool, int], QuestionReport]
 
 
 def client_prefix(root: Path, cwd: Path) -> str:
@@ -34,10 +35,8 @@ def client_prefix(root: Path, cwd: Path) -> str:
 def shipped_sweep(shipped: SweepShipment, question_id: str, start: int, stop: int, canonical: bool,
                   full_until: int) -> tuple[str, int, QuestionReport]:  # fmt: skip
     """On a worker: sweep one seed range of one question of the shipped bank; failures name the client's files."""
-    from qbank.check import sweep
-
     root = materialise(shipped.bundle)
-    report = sweep._task(str(root / shipped.bundle.exam), question_id, start, stop, canonical, full_until)
+    report = shipped.task(str(root / shipped.bundle.exam), question_id, start, stop, canonical, full_until)
     here = f"{root}/"
     report.failures = [Failure(f.seed, f.problem.replace(here, shipped.prefix), f.command.replace(here, shipped.prefix))
                        for f in report.failures]  # fmt: skip
@@ -48,12 +47,14 @@ Reports = dict[str, list[QuestionReport]]
 
 
 def cluster_sweep(address: str, path: Path, bank: Bank, question_ids: Sequence[str],
-                  split: Callable[[int], list[SeedRange]], full_until: int) -> Reports:  # fmt: skip
-    """Each question's reports, one per seed range (`split` of the number of workers), in seed order."""
+                  split: Callable[[int], list[SeedRange]], full_until: int,
+                  task: Callable[[str, str, int, int, bool, int], QuestionReport]) -> Reports:  # fmt: skip
+    """Each question's reports, one per seed range (`split` of the number of workers), in seed order; `task`
+    sweeps one range on a worker."""
     from qbank.output.cluster import WINDOW_PER_WORKER, cluster_results, connect, workers
 
     bundle = bundle_of(path, bank_files(bank))
-    shipped = SweepShipment(bundle, client_prefix(Path(bundle.root), Path.cwd().resolve()))
+    shipped = SweepShipment(bundle, client_prefix(Path(bundle.root), Path.cwd().resolve()), task)
     with connect(address) as client:
         count = workers(client)
         ranges = split(count)

@@ -5,17 +5,13 @@ files' common folder is kept, so relative references (`bank: ../banks/x`) still 
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import os
-import shutil
-import tempfile
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from qbank.core.errors import Problem, UserError
+from qbank.core.shipped import materialised
 from qbank.render.template_loader import template_files
 from qbank.spec.bank import Bank
 from qbank.spec.exam import Exam
@@ -75,32 +71,7 @@ def bundle_of(entry: Path, inputs: Iterable[Path], template_dirs: Iterable[Path 
     return Bundle(str(root), tuple(files), blobs, exam_file.relative_to(root).as_posix(), templates)
 
 
-_MATERIALISED: dict[str, Path] = {}
-_LOCK = threading.Lock()
-
-
 def materialise(bundle: Bundle) -> Path:
     """The bundle's files written under a private temporary folder of this process (once per bundle), each
     checked against its SHA-256; return that folder (the client's `root` here). Removed when the process ends."""
-    with _LOCK:
-        if bundle.digest in _MATERIALISED:
-            return _MATERIALISED[bundle.digest]
-        top = Path(tempfile.mkdtemp(prefix="qbank-shipped-"))
-        atexit.register(shutil.rmtree, top, True)
-        problems = []
-        for name, digest in bundle.files:
-            data = bundle.blobs.get(digest, b"")
-            if hashlib.sha256(data).hexdigest() != digest:
-                message = f"arrived corrupted on the worker (expected sha256:{digest[:16]})"
-                problems.append(Problem(name, 0, "", message))
-                continue
-            target = top / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        for folder in bundle.templates:
-            (top / folder).mkdir(parents=True, exist_ok=True)
-        if problems:
-            shutil.rmtree(top, ignore_errors=True)
-            raise UserError(problems)
-        _MATERIALISED[bundle.digest] = top
-        return top
+    return materialised(bundle.digest, bundle.files, bundle.blobs, bundle.templates)
