@@ -139,12 +139,10 @@ def run_jobs(spec: JobSpec, papers: Sequence[tuple[str, Mapping[str, str]]], job
     """Render every (paper id, student) in `jobs` recycled worker processes (in this process when jobs is 1),
     or take the results `finished` another scheduler yields (qbank.output.class_cluster); call `done` with each
     result as it finishes; return the results in the order given."""
-    if finished is not None:
-        pass
-    elif jobs <= 1 or len(papers) <= 1:
+    if finished is None and (jobs <= 1 or len(papers) <= 1):
         init_worker(spec)
         finished = (run_job(paper_id, student) for paper_id, student in papers)
-    else:
+    elif finished is None:
         tasks = [(paper_id, dict(student)) for paper_id, student in papers]
         finished = pool_results(run_job, tasks, jobs, init_worker, (spec,))
     results: dict[str, PaperResult] = {}
