@@ -99,14 +99,15 @@ def render_paper(state: WorkerState, paper_id: str, student: Mapping[str, str]) 
                        time.process_time() - started, {} if spec.folder else pdfs)  # fmt: skip
 
 
-def init_worker(spec: JobSpec, build_pid: int | None = None) -> None:
-    """Load the exam and the page templates once per worker process (which ends with the build `build_pid`)."""
+def init_worker(spec: JobSpec, build_pid: int | None = None, loaded: Exam | None = None) -> None:
+    """Load the exam and the page templates once per worker process (which ends with the build `build_pid`);
+    in the build's own process, take the exam it has `loaded` already."""
     _STATE.clear()
     install_all()
     if build_pid is not None:
         guard_worker(build_pid)
     try:
-        exam = load_exam(Path(spec.exam_path))
+        exam = loaded or load_exam(Path(spec.exam_path))
     except UserError as exc:
         _STATE.append(WorkerState(spec, None, None, tuple(exc.problems)))
         return
@@ -135,12 +136,12 @@ def _plain(problem: Problem) -> PlainProblem:
 
 def run_jobs(spec: JobSpec, papers: Sequence[tuple[str, Mapping[str, str]]], jobs: int,
              done: Callable[[PaperResult], None] | None = None,
-             finished: Iterable[PaperResult] | None = None) -> list[PaperResult]:  # fmt: skip
-    """Render every (paper id, student) in `jobs` recycled worker processes (in this process when jobs is 1),
-    or take the results `finished` another scheduler yields (qbank.output.class_cluster); call `done` with each
-    result as it finishes; return the results in the order given."""
+             finished: Iterable[PaperResult] | None = None, exam: Exam | None = None) -> list[PaperResult]:  # fmt: skip
+    """Render every (paper id, student) in `jobs` recycled worker processes (in this process when jobs is 1,
+    with `exam` when the build has loaded it), or take the results `finished` another scheduler yields
+    (qbank.output.class_cluster); call `done` with each result as it finishes; return the results in order."""
     if finished is None and (jobs <= 1 or len(papers) <= 1):
-        init_worker(spec)
+        init_worker(spec, loaded=exam)
         finished = (run_job(paper_id, student) for paper_id, student in papers)
     elif finished is None:
         tasks = [(paper_id, dict(student)) for paper_id, student in papers]

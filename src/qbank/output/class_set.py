@@ -88,7 +88,7 @@ def produce_class_set(recipe: ClassSetRecipe, run: Run) -> tuple[Manifest, RunSt
                                   run.folder)  # fmt: skip
     else:
         run.message(f"{made} in {workers} worker process{'es' if workers != 1 else ''}")
-    results = run_jobs(spec, jobs, run.jobs, lambda r: run.advance(r.paper_id), finished)
+    results = run_jobs(spec, jobs, run.jobs, lambda r: run.advance(r.paper_id), finished, exam)
     digests = {name: digest for result in results for name, digest in result.files.items()}
     merger_rss = merger_seconds = 0.0
     if run.only is None:
