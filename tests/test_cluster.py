@@ -13,6 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
+import distributed  # the `dask` extra (qbank[dask]); `make test` installs it
 import pytest
 
 from qbank.cli import main
@@ -21,7 +22,6 @@ from .classsets import roster_rows, write_roster
 from .conftest import ROOT
 from .test_lifetime import cleanup, session_members, staged, wait_for
 
-distributed = pytest.importorskip("distributed")  # the `dask` extra; `make test` installs it
 EXAM = ROOT / "exams" / "sample.yaml"
 
 
