@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 # Debian packages WeasyPrint loads at run time, the pinned fonts, fontconfig (fc-list) and poppler (pdftotext, pdffonts).
 # fonts-noto-core (Arabic, Hebrew, Indic scripts, regular and bold) and fonts-noto-cjk (Chinese, Japanese, Korean)
 # print students' names in every script: about 134 MB installed, a 69 MB download (see the README).
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-texgyre fonts-texgyre-math fonts-freefont-otf fonts-noto-core fonts-noto-cjk poppler-utils
+# chromium: the headless browser of the practice server's end-to-end tests (Playwright drives it; nothing downloads one).
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-texgyre fonts-texgyre-math fonts-freefont-otf fonts-noto-core fonts-noto-cjk poppler-utils chromium
 EXAM := exams/cs60010-endsem.yaml
 SEED ?= 2026
 
@@ -17,7 +18,7 @@ demo: setup
 # The whole suite; PyTorch is installed, so a missing torch fails the run (tests/deep_learning/oracle.py).
 test: setup $(VENV)/.torch-installed
 	$(BIN)/ruff check src tests benchmarks banks
-	QBANK_REQUIRE_TORCH=1 $(BIN)/python -m pytest -q
+	QBANK_REQUIRE_TORCH=1 QBANK_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
 # The inner loop: every test not marked `slow` (no PDF rendering, long sweeps or worker pools); without torch
 # installed the PyTorch oracle tests are skipped, with the reason.

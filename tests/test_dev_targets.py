@@ -30,7 +30,7 @@ def test_test_fast_runs_ruff_and_the_tests_not_marked_slow():
 
 def test_make_test_runs_every_test_and_requires_torch():
     pytest_lines = [line for line in recipe("test") if "-m pytest" in line]
-    assert pytest_lines == ["QBANK_REQUIRE_TORCH=1 $(BIN)/python -m pytest -q"]
+    assert pytest_lines == ["QBANK_REQUIRE_TORCH=1 QBANK_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q"]
     assert "$(VENV)/.torch-installed" in (ROOT / "Makefile").read_text().split("\ntest:")[1].split("\n")[0]
 
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from qbank import __version__
-from qbank.cli import audit, build, check, export, grade, new, practice, schema, variants
+from qbank.cli import audit, build, check, export, grade, new, practice, schema, serve, variants
 from qbank.cli.arguments import form_count, positive_int, seed_argument
 from qbank.core.errors import Problem, UserError
 from qbank.core.lifetime import Terminated, sigterm_raises
@@ -19,7 +19,7 @@ __all__ = ["ArgumentError", "Parser", "entry", "form_count", "main", "make_parse
            "seed_argument"]  # fmt: skip
 
 VERBS = {"build": build, "variants": variants, "check": check, "practice": practice, "grade": grade,
-         "audit": audit, "export": export, "new": new, "schema": schema}  # fmt: skip
+         "audit": audit, "export": export, "new": new, "schema": schema, "serve": serve}  # fmt: skip
 EPILOG = """examples:
   qbank build exams/cs60010-endsem.yaml --seed 2026 --out out/
   qbank build exams/cs60010-endsem.yaml --seed 1 --canonical --out sets/canonical
@@ -30,6 +30,7 @@ EPILOG = """examples:
   qbank practice banks/deep-learning --topics cnn,transformer --count 8 --seed 1 --out sets/practice
   qbank grade sets/class7 responses.csv
   qbank audit sets/class7 --paper 24CS1007
+  qbank serve banks/deep-learning
 
 Every user error is printed as `file:line: key.path: problem` and exits with status 2."""
 

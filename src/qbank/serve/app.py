@@ -1,0 +1,130 @@
+"""The practice server as an ASGI app (Starlette): the picker, seeded question pages, marking on the server, the
+static script and style sheet; every refused request is a 4xx page, and every response carries security headers."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from qbank.serve.catalog import SEED_MAX, Catalog, Entry, VariantFailed
+from qbank.serve.guard import HEADERS, MAX_BODY, RateLimit, Refused, read_form
+from qbank.serve.marking import FormError, mark, responses
+from qbank.serve.pages import DIFFICULTIES, SERVE_TEMPLATES, Pages
+
+STATIC = {"serve.js": "text/javascript; charset=utf-8", "serve.css": "text/css; charset=utf-8"}
+_SEED = re.compile(r"[0-9]{1,9}")
+
+
+def create_app(catalog: Catalog, rate: RateLimit | None = None) -> Starlette:
+    """The app serving one loaded catalog (read-only: nothing is written, nothing is taken from a request but
+    answers, a question id from the catalog and a seed)."""
+    pages = Pages(catalog)
+    limit = rate or RateLimit()
+    static = {name: (SERVE_TEMPLATES / "static" / name).read_bytes() for name in STATIC}
+
+    def page(status: int, message: str) -> HTMLResponse:
+        return HTMLResponse(pages.error(status, message), status_code=status)
+
+    async def picker(request: Request) -> Response:
+        topic = request.query_params.get("topic", "")
+        difficulty = request.query_params.get("difficulty", "")
+        if topic and topic not in catalog.topics():
+            raise Refused(400, f"no question has the topic {topic[:40]!r}")
+        if difficulty and difficulty not in DIFFICULTIES:
+            raise Refused(400, f"difficulty must be one of {', '.join(DIFFICULTIES)}")
+        return HTMLResponse(pages.picker(topic, difficulty))
+
+    async def asset(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in static:
+            raise Refused(404, "no such file")
+        return Response(static[name], media_type=STATIC[name])
+
+    async def question(request: Request) -> Response:
+        entry, seed_text = _locate(catalog, request.path_params["rest"])
+        if seed_text == "new":
+            if request.method != "GET":
+                raise Refused(405, "open a variant before submitting answers")
+            return RedirectResponse(f"/q/{entry.id}/{secrets.randbelow(SEED_MAX + 1)}", status_code=303)
+        seed = _seed(seed_text)
+        try:
+            solved = catalog.solve(entry.id, seed)
+        except VariantFailed as exc:
+            raise Refused(422, f"variant {seed} of {entry.id} cannot be drawn: {exc}") from None
+        if request.method == "GET":
+            return HTMLResponse(pages.question(entry, seed, solved))
+        body = await _body(request)
+        try:
+            typed = responses(solved, read_form(body, request.headers.get("content-type", "")))
+            marks = mark(solved, typed)
+        except FormError as exc:
+            raise Refused(400, str(exc)) from None
+        next_seed = secrets.randbelow(SEED_MAX + 1)
+        return HTMLResponse(pages.question(entry, seed, solved, typed, marks, next_seed))
+
+    async def refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Refused)
+        return page(exc.status, exc.message)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        messages = {404: "no such page", 405: "this page does not accept that method"}
+        return page(exc.status_code, messages.get(exc.status_code, str(exc.detail)))
+
+    class Guard(BaseHTTPMiddleware):
+        """Rate limit per client, then security headers on every response."""
+
+        async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+            client = request.client.host if request.client else "unknown"
+            if not limit.allow(client):
+                response: Response = page(429, "too many requests: wait a few seconds and try again")
+                response.headers["retry-after"] = "5"
+            else:
+                response = await call_next(request)
+            response.headers.update(HEADERS)
+            return response
+
+    routes = [
+        Route("/", picker, methods=["GET"]),
+        Route("/static/{name}", asset, methods=["GET"]),
+        Route("/q/{rest:path}", question, methods=["GET", "POST"]),
+    ]
+    handlers = {Refused: refused, HTTPException: http_error}
+    return Starlette(routes=routes, middleware=[Middleware(Guard)], exception_handlers=handlers)  # type: ignore[arg-type]
+
+
+def _locate(catalog: Catalog, rest: str) -> tuple[Entry, str]:
+    """The offered question and the seed text of a `/q/<question id>/<seed>` path (raises Refused)."""
+    question_id, _, seed_text = rest.rpartition("/")
+    entry = catalog.entries.get(question_id)
+    if entry is None:
+        raise Refused(404, f"no question {question_id[:80]!r} in this bank")
+    return entry, seed_text
+
+
+def _seed(text: str) -> int:
+    """A seed from the URL: a whole number 0..SEED_MAX (raises Refused)."""
+    if not _SEED.fullmatch(text):
+        raise Refused(404, f"the variant must be a whole number from 0 to {SEED_MAX}, got {text[:20]!r}")
+    return int(text)
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, refused as soon as it grows past MAX_BODY bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise Refused(413, f"the form is larger than {MAX_BODY} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise Refused(413, f"the form is larger than {MAX_BODY} bytes")
+    return body

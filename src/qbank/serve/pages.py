@@ -1,0 +1,95 @@
+"""The practice server's pages: the picker, a question (inputs per asked answer), the marked attempt with the
+worked solution, and error pages; rendered by qbank's sandboxed Jinja environment from templates/serve."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from qbank.render.markup import inline_math_html
+from qbank.render.options import option_html
+from qbank.render.paper import SolvedPart
+from qbank.render.question import PACKAGE_TEMPLATES
+from qbank.render.templating import make_environment
+from qbank.serve.catalog import Catalog, Entry
+from qbank.serve.marking import FIELD_PREFIX, Mark
+
+SERVE_TEMPLATES = PACKAGE_TEMPLATES / "serve"
+DIFFICULTIES = ("easy", "medium", "hard")
+HINTS = {"int": "a whole number, e.g. 2359296 or 2,359,296", "fixed": "a number, e.g. 0.25",
+         "sig": "a number, e.g. 4.04e-5", "vector": "numbers separated by commas, e.g. [0.1, 0.2, 0.7]",
+         "matrix": "rows separated by semicolons, e.g. [1, 2; 3, 4]", "text": "words"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a question page: the answer's field name, label, unit, kind, hint and options (letter, html)."""
+
+    name: str
+    answer: str
+    label: Markup
+    unit: Markup
+    kind: str  # number, text, choice, multi
+    hint: str
+    options: tuple[tuple[str, Markup], ...]
+    typed: str = ""
+    mark: Mark | None = None
+
+    @property
+    def picked(self) -> tuple[str, ...]:
+        """The option letters ticked in the attempt."""
+        return tuple(self.typed.split(", ")) if self.typed else ()
+
+
+class Pages:
+    """Renders every page of the server (templates loaded once)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.env = make_environment([SERVE_TEMPLATES])
+
+    def render(self, name: str, **context: object) -> str:
+        """One page template rendered with the site's title."""
+        return self.env.get_template(name).render(site=self.catalog.title, **context)
+
+    def picker(self, topic: str, difficulty: str) -> str:
+        """The list of questions, by section, filtered by topic and difficulty ('' for all)."""
+        shown = [e for e in self.catalog.entries.values()
+                 if (not topic or topic in e.part.question.spec.topics)
+                 and (not difficulty or e.part.question.spec.difficulty == difficulty)]  # fmt: skip
+        sections: dict[str, list[Entry]] = {}
+        for entry in shown:
+            sections.setdefault(entry.section, []).append(entry)
+        return self.render("picker.html.j2", sections=sections, topics=self.catalog.topics(), topic=topic,
+                           difficulty=difficulty, difficulties=DIFFICULTIES)  # fmt: skip
+
+    def question(self, entry: Entry, seed: int, solved: SolvedPart, typed: Mapping[str, str] | None = None,
+                 marks: Sequence[Mark] = (), next_seed: int | None = None) -> str:  # fmt: skip
+        """A question page; with `marks`, the marked attempt, the worked solution and a new-variant link."""
+        by_name = {m.answer: m for m in marks}
+        fields = [self._field(solved, name, (typed or {}).get(name, ""), by_name.get(name)) for name in solved.graded]
+        rendered = solved.rendered
+        assert rendered is not None
+        right = sum(1 for m in marks if m.right)
+        return self.render("question.html.j2", entry=entry, seed=seed, text=rendered.text, figure=rendered.figure,
+                           fields=fields, marked=bool(marks), right=right, asked=len(fields),
+                           solution=rendered.solution if marks else Markup(""), next_seed=next_seed)  # fmt: skip
+
+    def _field(self, solved: SolvedPart, name: str, typed: str, mark: Mark | None) -> Field:
+        """The input of one asked answer."""
+        spec = solved.part.question.spec.answers[name]
+        choice = solved.choices.get(name)
+        label = Markup(inline_math_html(spec.label or name))
+        unit = Markup(inline_math_html(spec.unit)) if spec.unit else Markup("")
+        if choice is not None:
+            options = tuple((o.letter, option_html(o)) for o in choice.options)
+            hint = "select all that apply" if choice.kind == "multi" else "pick one"
+            return Field(FIELD_PREFIX + name, name, label, unit, choice.kind, hint, options, typed, mark)
+        kind = "text" if spec.format in ("text", "vector", "matrix") else "number"
+        return Field(FIELD_PREFIX + name, name, label, unit, kind, HINTS[spec.format], (), typed, mark)
+
+    def error(self, status: int, message: str) -> str:
+        """A page explaining a refused request."""
+        return self.render("error.html.j2", status=status, message=message)
