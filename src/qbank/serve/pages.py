@@ -18,9 +18,9 @@ from qbank.serve.marking import FIELD_PREFIX, Mark
 
 SERVE_TEMPLATES = PACKAGE_TEMPLATES / "serve"
 DIFFICULTIES = ("easy", "medium", "hard")
-HINTS = {"int": "a whole number, e.g. 2359296 or 2,359,296", "fixed": "a number, e.g. 0.25",
-         "sig": "a number, e.g. 4.04e-5", "vector": "numbers separated by commas, e.g. [0.1, 0.2, 0.7]",
-         "matrix": "rows separated by semicolons, e.g. [1, 2; 3, 4]", "text": "words"}  # fmt: skip
+HINTS = {"int": "a whole number (thousands separators allowed)", "fixed": "a number", "sig": "a number (e allowed)",
+         "vector": "numbers separated by commas, in brackets or not", "matrix": "rows separated by semicolons",
+         "text": "words"}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@
   var score;
   try { score = JSON.parse(window.localStorage.getItem(KEY)) || {}; } catch (e) { score = {}; }
   score.attempts = score.attempts || 0;
-  score.correct = score.correct || 0;
+  score.right = score.right || 0;
   score.seen = score.seen || {};
   var marked = document.querySelector("form[data-attempt]");
   if (marked) {
@@ -15,12 +15,12 @@
     if (!window.sessionStorage.getItem("marked:" + window.location.pathname + performance.timeOrigin)) {
       window.sessionStorage.setItem("marked:" + window.location.pathname + performance.timeOrigin, id);
       score.attempts += 1;
-      if (asked > 0 && right === asked) { score.correct += 1; }
-      try { window.localStorage.setItem(KEY, JSON.stringify({attempts: score.attempts, correct: score.correct})); } catch (e) {}
+      if (asked > 0 && right === asked) { score.right += 1; }
+      try { window.localStorage.setItem(KEY, JSON.stringify({attempts: score.attempts, right: score.right})); } catch (e) {}
     }
   }
   var shown = document.getElementById("score");
   if (shown && score.attempts) {
-    shown.textContent = "Score: " + score.correct + " of " + score.attempts + " attempts fully right";
+    shown.textContent = "Score: " + score.right + " of " + score.attempts + " attempts fully right";
   }
 })();
