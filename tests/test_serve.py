@@ -110,3 +110,26 @@ def test_the_server_writes_nothing(tmp_path):
     web.post("/q/lin/3", data={"a.total": "7", "a.act": "A"})
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_a_missing_browser_fails_where_make_test_requires_it_and_skips_elsewhere(monkeypatch):
+    import pytest
+
+    from . import browser
+
+    monkeypatch.setattr(browser.shutil, "which", lambda name: None)
+    monkeypatch.setenv(browser.REQUIRE, "1")
+    with pytest.raises(pytest.fail.Exception, match="QBANK_REQUIRE_BROWSER=1 requires them"):
+        browser.chromium_path()
+    monkeypatch.delenv(browser.REQUIRE)
+    with pytest.raises(pytest.skip.Exception, match="Debian's chromium"):
+        browser.chromium_path()
+
+
+def test_serve_reports_a_bad_bank_or_port_located_and_exits_2(run_cli, tmp_path):
+    code, _, err = run_cli("serve", str(tmp_path / "nowhere"))
+    assert code == 2 and "nowhere" in err
+    code, _, err = run_cli("serve", str(MC_BANK), "--port", "70000")
+    assert code == 2 and "a port is 1 to 65535" in err
+    code, _, err = run_cli("serve", str(MC_QUIZ), "--ask", "choice")
+    assert code == 2 and "<command line>:0: --ask: an exam's entries say" in err

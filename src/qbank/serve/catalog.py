@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from qbank.core.errors import LocatedError, UserError
+from qbank.core.errors import LocatedError, Problem, UserError
 from qbank.draw.scenarios import draw_scenarios
 from qbank.preflight.checks import checked_exam, checked_questions
 from qbank.render.paper import Job, SolvedPart, solve_part
@@ -71,6 +71,9 @@ class Catalog:
 def load_catalog(path: Path, ask: str = "free") -> Catalog:
     """Load and preflight a bank folder, its bank.yaml, one question file, or an exam file (raises UserError)."""
     if path.is_file() and path.suffix in (".yaml", ".yml") and _is_exam(path):
+        if ask != "free":
+            message = "an exam's entries say which answers are asked as choice (ask: choice); --ask is for a bank"
+            raise UserError([Problem("<command line>", 0, "--ask", message)])
         exam = checked_exam(path)
         entries: dict[str, Entry] = {}
         for item in exam.items:
