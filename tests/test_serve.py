@@ -132,4 +132,4 @@ def test_serve_reports_a_bad_bank_or_port_located_and_exits_2(run_cli, tmp_path)
     code, _, err = run_cli("serve", str(MC_BANK), "--port", "70000")
     assert code == 2 and "a port is 1 to 65535" in err
     code, _, err = run_cli("serve", str(MC_QUIZ), "--ask", "choice")
-    assert code == 2 and "<command line>:0: --ask: an exam's entries say" in err
+    assert code == 2 and "<command line>: --ask: an exam's entries say" in err
