@@ -133,3 +133,24 @@ def test_serve_reports_a_bad_bank_or_port_located_and_exits_2(run_cli, tmp_path)
     assert code == 2 and "a port is 1 to 65535" in err
     code, _, err = run_cli("serve", str(MC_QUIZ), "--ask", "choice")
     assert code == 2 and "<command line>: --ask: an exam's entries say" in err
+
+
+def test_an_exams_multi_part_questions_are_listed_together_in_order(sample_copy):
+    from .conftest import SAMPLE_EXAM
+
+    catalog, web = client(sample_copy / "exams" / SAMPLE_EXAM.name)
+    page = web.get("/").text
+    labels = re.findall(r'<span class="qnum">(\d+(?:\([a-z]\))?)\.</span>', page)
+    parted = [label for label in labels if "(" in label]
+    assert parted, labels
+    assert labels == sorted(labels, key=lambda x: (int(re.match(r"\d+", x).group()), x)), labels
+
+
+def test_scenario_bound_questions_share_their_values_at_one_seed(sample_copy):
+    from .scenario_bank import make_scenario_bank
+
+    _, web = client(make_scenario_bank(sample_copy))
+    for seed in range(6):
+        shown = [re.findall(r"\b(256|512|768)\b", re.sub(r"<[^>]+>", " ", web.get(f"/q/{qid}/{seed}").text))
+                 for qid in ("xf/head-dim", "xf/block-params", "xf/ffn-params")]  # fmt: skip
+        assert all(shown) and len({values[0] for values in shown}) == 1, shown

@@ -25,6 +25,7 @@ class Entry:
 
     part: Part
     section: str
+    label: str = ""  # where an exam prints it: `3`, or `3(a)` for a part of a multi-part question
 
     @property
     def id(self) -> str:
@@ -79,7 +80,8 @@ def load_catalog(path: Path, ask: str = "free") -> Catalog:
         for item in exam.items:
             title = exam.spec.sections[item.section].title or f"Section {item.section + 1}"
             for part in item.parts:
-                entries.setdefault(part.question.id, Entry(part, title))
+                label = f"{item.number}({part.label})" if part.label else str(item.number)
+                entries.setdefault(part.question.id, Entry(part, title, label))
         return Catalog(exam.bank, entries, exam.scenarios, exam.spec.exam)
     bank, questions = checked_questions(path)
     entries = {q.id: Entry(Part("", q, q.spec.marks, ask=ask), "") for q in sorted(questions, key=lambda q: q.id)}
