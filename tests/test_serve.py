@@ -4,6 +4,7 @@ was read, the key, the verdict, the misconception a wrong number or a chosen dis
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from .serve_helpers import MC_BANK, MC_QUIZ, client, linear_sizes
 
@@ -154,3 +155,16 @@ def test_scenario_bound_questions_share_their_values_at_one_seed(sample_copy):
         shown = [re.findall(r"\b(256|512|768)\b", re.sub(r"<[^>]+>", " ", web.get(f"/q/{qid}/{seed}").text))
                  for qid in ("xf/head-dim", "xf/block-params", "xf/ffn-params")]  # fmt: skip
         assert all(shown) and len({values[0] for values in shown}) == 1, shown
+
+
+def test_every_input_is_labelled_and_headings_are_in_order():
+    from .conftest import DL_BANK
+
+    catalog, web = client(DL_BANK)
+    for question_id in catalog.entries:
+        page = web.get(f"/q/{question_id}/2").text
+        for field in re.findall(r'<input id="([^"]+)"', page):
+            assert f'<label for="{field}">' in page, (question_id, field)
+        assert page.count("<fieldset>") == page.count("<legend>")
+        levels = [int(level) for level in re.findall(r"<h([1-6])", page)]
+        assert levels[0] == 1 and all(b <= a + 1 for a, b in pairwise(levels)), levels
