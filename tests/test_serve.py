@@ -165,6 +165,8 @@ def test_every_input_is_labelled_and_headings_are_in_order():
         page = web.get(f"/q/{question_id}/2").text
         for field in re.findall(r'<input id="([^"]+)"', page):
             assert f'<label for="{field}">' in page, (question_id, field)
+        for tag in re.findall(r"<input name=[^>]*>", page):  # a vector's or matrix's cells: labelled each
+            assert re.search(r'aria-label="[^"]+, (element \d+ of \d+|row \d+, column \d+)"', tag), tag
         assert page.count("<fieldset>") == page.count("<legend>")
         levels = [int(level) for level in re.findall(r"<h([1-6])", page)]
         assert levels[0] == 1 and all(b <= a + 1 for a, b in pairwise(levels)), levels

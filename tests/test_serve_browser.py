@@ -123,7 +123,7 @@ def test_phone_view_has_no_horizontal_overflow_outside_equation_boxes(browser, d
         assert width <= 390, (question, width)
         outside = phone.evaluate("""() => [...document.querySelectorAll('main *')].filter(e => {
             const r = e.getBoundingClientRect();
-            return r.right > 390.5 && !e.closest('.math.display, .figure, pre, table');
+            return r.right > 390.5 && !e.closest('.math.display, .figure, pre, table, .grid-row');
         }).map(e => e.tagName + '.' + e.className)""")
         assert outside == [], (question, outside[:5])
     phone.goto(f"{dl_url}/q/transformer/masked-mha/3")
@@ -150,3 +150,31 @@ def test_keyboard_only_submission(page, mc_url):
         page.keyboard.press("Enter")
     verdicts = page.locator(".verdict strong").all_inner_texts()
     assert verdicts == ["right", "right"]
+
+
+def test_matrix_cells_by_keyboard_only_and_the_grid_fits_a_phone(browser):
+    catalog = load_catalog(ROOT / "banks" / "sample")
+    key = catalog.solve("basics/matmul", 6).variant.answers["product"]
+    with running(create_app(catalog, UNLIMITED)) as url:
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context.set_default_timeout(5000)
+        phone = context.new_page()
+        phone.goto(f"{url}/q/basics/matmul/6")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        assert phone.evaluate("document.querySelector('.grid').getBoundingClientRect().right") <= 390.5
+        for _ in range(20):
+            phone.keyboard.press("Tab")
+            if phone.evaluate("document.activeElement.name") == "a.product.0.0":
+                break
+        labels = []
+        for value in (key[0][0], key[0][1], key[1][0], key[1][1]):
+            labels.append(phone.evaluate("document.activeElement.getAttribute('aria-label')"))
+            phone.keyboard.type(str(value))
+            phone.keyboard.press("Tab")  # the cells are in reading order: row by row
+        assert labels == ["AB, row 1, column 1", "AB, row 1, column 2", "AB, row 2, column 1", "AB, row 2, column 2"]
+        phone.focus("input[name='a.product.1.1']")
+        with phone.expect_navigation():
+            phone.keyboard.press("Enter")
+        assert phone.locator(".verdict strong").first.inner_text() == "right"
+        assert phone.input_value("input[name='a.product.0.1']") == str(key[0][1])
+        context.close()

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from qbank.serve.guard import MAX_BODY, MAX_FIELD, RateLimit
 
+from .conftest import ROOT
 from .serve_helpers import client
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -61,6 +62,24 @@ def test_fuzzed_forms_are_answered_or_refused_never_5xx():
         raw = bytes(rng.randint(0, 255) for _ in range(rng.randint(0, 200)))
         response = web.post("/q/lin/3", content=raw, headers=FORM)
         assert response.status_code == 200 or 400 <= response.status_code < 500, (raw, response.status_code)
+
+
+def test_fuzzed_vector_and_matrix_cells_are_answered_or_refused_never_5xx():
+    _, web = client(ROOT / "banks" / "sample")
+    rng = random.Random(17)
+    alphabet = string.printable + "\u2212\u00a0\ufeff\x00,;[]"
+    names = ["a.product.0.0", "a.product.1.1", "a.product.0.1", "a.product.2.0", "a.product.0", "a.product.01.0",
+             "a.product", "a.probs.0", "a.probs.3", "a.probs.4", "a.probs.99999", "a.probs.", "a.probs.0.0",
+             "a.trace", "a.loss"]  # fmt: skip
+    statuses = set()
+    for _ in range(300):
+        fields = [(rng.choice(names), "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))))
+                  for _ in range(rng.randint(0, 6))]  # fmt: skip
+        question = rng.choice(["basics/matmul", "basics/softmax"])
+        response = web.post(f"/q/{question}/{rng.randint(0, 50)}", content=urlencode(fields).encode(), headers=FORM)
+        assert response.status_code == 200 or 400 <= response.status_code < 500, (fields, response.status_code)
+        statuses.add(response.status_code)
+    assert statuses == {200, 400}  # both accepted attempts and refused forgeries were exercised
 
 
 def test_the_rate_limit_triggers_per_client():

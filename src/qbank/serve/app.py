@@ -63,12 +63,12 @@ def create_app(catalog: Catalog, rate: RateLimit | None = None) -> Starlette:
             return HTMLResponse(pages.question(entry, seed, solved))
         body = await _body(request)
         try:
-            typed = responses(solved, read_form(body, request.headers.get("content-type", "")))
-            marks = mark(solved, typed)
+            attempt = responses(solved, read_form(body, request.headers.get("content-type", "")))
+            marks = mark(solved, attempt)
         except FormError as exc:
             raise Refused(400, str(exc)) from None
         next_seed = secrets.randbelow(SEED_MAX + 1)
-        return HTMLResponse(pages.question(entry, seed, solved, typed, marks, next_seed))
+        return HTMLResponse(pages.question(entry, seed, solved, attempt, marks, next_seed))
 
     async def refused(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Refused)

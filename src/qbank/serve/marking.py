@@ -3,10 +3,11 @@ by its options' letters), with the misconception a wrong number or a chosen dist
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from qbank.render.paper import SolvedPart
+from qbank.serve.cells import Index, assemble, cell_indices, grid_shape, parse_cell
 from qbank.sets.choice_cells import LetterError, grade_choice_cell
 from qbank.sets.verdicts import Cell, grade_cell
 from qbank.solve.variant import mistakes_json
@@ -31,40 +32,84 @@ class Mark:
         return self.cell.verdict == "right"
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """A submitted form read: the text the grader reads per answer, the cells typed per grid answer, and how many
+    cells of a grid answer are left empty (an incomplete grid is marked blank)."""
+
+    typed: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, dict[Index, str]] = field(default_factory=dict)
+    empty: dict[str, tuple[int, int]] = field(default_factory=dict)  # answer -> (cells empty, cells in all)
+
+
+def grids(solved: SolvedPart) -> dict[str, Index]:
+    """The shape of every asked vector or matrix answer typed cell by cell."""
+    spec_of = solved.part.question.spec.answers
+    shapes = {name: grid_shape(spec_of[name].format, solved.variant.answers[name]) for name in solved.graded
+              if name not in solved.choices}  # fmt: skip
+    return {name: shape for name, shape in shapes.items() if shape is not None}
+
+
 def field_names(solved: SolvedPart) -> tuple[str, ...]:
     """The form field of every answer the page asks, in declared order."""
     return tuple(FIELD_PREFIX + name for name in solved.graded)
 
 
-def responses(solved: SolvedPart, fields: Sequence[tuple[str, str]]) -> dict[str, str]:
-    """The typed response per asked answer from the form's (name, value) pairs (raises FormError)."""
+def responses(solved: SolvedPart, fields: Sequence[tuple[str, str]]) -> Attempt:
+    """The typed response per asked answer from the form's (name, value) pairs, grid cells assembled (raises
+    FormError)."""
     asked = set(field_names(solved))
+    shapes = grids(solved)
     typed: dict[str, list[str]] = {}
+    cells: dict[str, dict[Index, str]] = {}
     for name, value in fields:
-        if name not in asked:
+        if name in asked:
+            typed.setdefault(name[len(FIELD_PREFIX) :], []).append(value)
+        elif (found := _cell_of(name, shapes)) is not None:
+            answer, index = found
+            if index in cells.setdefault(answer, {}):
+                raise FormError(f"field {name[:60]!r} is given twice")
+            cells[answer][index] = value
+        else:
             raise FormError(f"unknown field {name[:40]!r}: this question asks {', '.join(sorted(asked))}")
-        typed.setdefault(name[len(FIELD_PREFIX) :], []).append(value)
     out = {}
     for answer, values in typed.items():
         choice = solved.choices.get(answer)
         if len(values) > 1 and (choice is None or choice.kind != "multi"):
             raise FormError(f"field {FIELD_PREFIX + answer!r} is given {len(values)} times")
+        if answer in cells:
+            raise FormError(f"{answer!r} is given both whole and cell by cell")
         if choice is not None:
             letters = {option.letter for option in choice.options}
             outside = sorted(set(values) - letters)
             if outside:
                 raise FormError(f"{outside[0][:10]!r} is not one of the options of {answer!r}")
         out[answer] = ", ".join(values)
-    return out
+    empty = {}
+    for answer, values in cells.items():
+        out[answer], missing = assemble(values, shapes[answer])
+        if missing:
+            empty[answer] = (missing, len(cell_indices(shapes[answer])))
+    return Attempt(out, cells, empty)
 
 
-def mark(solved: SolvedPart, typed: Mapping[str, str]) -> tuple[Mark, ...]:
-    """Grade every asked answer of one variant against what was typed (a missing answer is blank)."""
+def _cell_of(name: str, shapes: dict[str, Index]) -> tuple[str, Index] | None:
+    """The grid answer and cell index a form field names (`a.probs.2`), or None."""
+    for answer, shape in shapes.items():
+        prefix = f"{FIELD_PREFIX}{answer}."
+        if name.startswith(prefix) and (index := parse_cell(name[len(prefix) :], shape)) is not None:
+            return answer, index
+    return None
+
+
+def mark(solved: SolvedPart, attempt: Attempt) -> tuple[Mark, ...]:
+    """Grade every asked answer of one variant against what was typed (a missing answer is blank, and so is a grid
+    with some cells empty: fill every cell)."""
     spec_of = solved.part.question.spec.answers
     mistakes = mistakes_json(solved.variant.mistakes)
     marks = []
     for name in solved.graded:
-        text = typed.get(name, "")
+        text = attempt.typed.get(name, "")
         choice = solved.choices.get(name)
         if choice is not None:
             try:
@@ -74,5 +119,10 @@ def mark(solved: SolvedPart, typed: Mapping[str, str]) -> tuple[Mark, ...]:
         else:
             cell = grade_cell(spec_of[name], solved.variant.answers[name], solved.formatted[name], text, 0, name,
                               1.0, mistakes=mistakes.get(name, []))  # fmt: skip
+            if name in attempt.empty:
+                empty, cells = attempt.empty[name]
+                reason = f"fill every cell: {empty} of {cells} {'is' if empty == 1 else 'are'} empty"
+                cell = replace(cell, read_as="", verdict="blank", reason=reason, marks=0.0, diagnosis="",
+                               credit=0.0, counted=())  # fmt: skip
         marks.append(Mark(name, cell))
     return tuple(marks)

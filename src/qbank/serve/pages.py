@@ -3,7 +3,7 @@ worked solution, and error pages; rendered by qbank's sandboxed Jinja environmen
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -14,7 +14,8 @@ from qbank.render.paper import SolvedPart
 from qbank.render.question import PACKAGE_TEMPLATES
 from qbank.render.templating import make_environment
 from qbank.serve.catalog import Catalog, Entry
-from qbank.serve.marking import FIELD_PREFIX, Mark
+from qbank.serve.cells import cell_field, cell_indices, cell_label
+from qbank.serve.marking import FIELD_PREFIX, Attempt, Mark, grids
 
 SERVE_TEMPLATES = PACKAGE_TEMPLATES / "serve"
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -36,6 +37,7 @@ class Field:
     options: tuple[tuple[str, Markup], ...]
     typed: str = ""
     mark: Mark | None = None
+    grid: tuple[tuple[tuple[str, str, str], ...], ...] = ()  # a vector's or matrix's rows of (field, label, typed)
 
     @property
     def picked(self) -> tuple[str, ...]:
@@ -65,11 +67,13 @@ class Pages:
         return self.render("picker.html.j2", sections=sections, topics=self.catalog.topics(), topic=topic,
                            difficulty=difficulty, difficulties=DIFFICULTIES)  # fmt: skip
 
-    def question(self, entry: Entry, seed: int, solved: SolvedPart, typed: Mapping[str, str] | None = None,
+    def question(self, entry: Entry, seed: int, solved: SolvedPart, attempt: Attempt | None = None,
                  marks: Sequence[Mark] = (), next_seed: int | None = None) -> str:  # fmt: skip
-        """A question page; with `marks`, the marked attempt, the worked solution and a new-variant link."""
+        """A question page; with `marks`, the marked attempt (grid cells as typed), the worked solution and a
+        new-variant link."""
         by_name = {m.answer: m for m in marks}
-        fields = [self._field(solved, name, (typed or {}).get(name, ""), by_name.get(name)) for name in solved.graded]
+        attempt = attempt or Attempt()
+        fields = [self._field(solved, name, attempt, by_name.get(name)) for name in solved.graded]
         rendered = solved.rendered
         assert rendered is not None
         right = sum(1 for m in marks if m.right)
@@ -77,9 +81,10 @@ class Pages:
                            fields=fields, marked=bool(marks), right=right, asked=len(fields),
                            solution=rendered.solution if marks else Markup(""), next_seed=next_seed)  # fmt: skip
 
-    def _field(self, solved: SolvedPart, name: str, typed: str, mark: Mark | None) -> Field:
-        """The input of one asked answer."""
+    def _field(self, solved: SolvedPart, name: str, attempt: Attempt, mark: Mark | None) -> Field:
+        """The input of one asked answer: a box, options, or a vector's or matrix's grid of cells."""
         spec = solved.part.question.spec.answers[name]
+        typed = attempt.typed.get(name, "")
         choice = solved.choices.get(name)
         label = Markup(inline_math_html(spec.label or name))
         unit = Markup(inline_math_html(spec.unit)) if spec.unit else Markup("")
@@ -87,6 +92,16 @@ class Pages:
             options = tuple((o.letter, option_html(o)) for o in choice.options)
             hint = "select all that apply" if choice.kind == "multi" else "pick one"
             return Field(FIELD_PREFIX + name, name, label, unit, choice.kind, hint, options, typed, mark)
+        shape = grids(solved).get(name)
+        if shape is not None:
+            cells = attempt.cells.get(name, {})
+            text = spec.label or name
+            row_of = [(cell_field(FIELD_PREFIX + name, i), cell_label(text, i, shape), cells.get(i, ""))
+                      for i in cell_indices(shape)]  # fmt: skip
+            width = shape[-1]
+            grid = tuple(tuple(row_of[r : r + width]) for r in range(0, len(row_of), width))
+            hint = "one number per cell"
+            return Field(FIELD_PREFIX + name, name, label, unit, "grid", hint, (), typed, mark, grid)
         kind = "text" if spec.format in ("text", "vector", "matrix") else "number"
         return Field(FIELD_PREFIX + name, name, label, unit, kind, HINTS[spec.format], (), typed, mark)
 
