@@ -121,12 +121,18 @@ def _field_lines(loaded: ManifestFile, regenerated: Mapping[str, Any], wanted: l
     return lines
 
 
+def export_manifest(target: Path) -> Path:
+    """The manifest to read for `target`: FILE.manifest.json beside an export written as FILE, else `target`."""
+    beside = target.with_name(f"{target.name}.manifest.json")
+    return beside if target.is_file() and target.suffix != ".json" and beside.is_file() else target
+
+
 def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: bool = False,
           expect: str | None = None, cluster: str | None = None) -> AuditReport:  # fmt: skip
     """Regenerate a set (or one student's paper) in a temporary folder and compare it with the manifest:
     every field of the manifest, every file, and the set digest (against `expect` too, when given); a class
     set's papers on the Dask cluster `cluster` when given."""
-    loaded = load_manifest(target)
+    loaded = load_manifest(export_manifest(Path(target)))
     _files_inside(loaded)
     manifest, moves = relocated_manifest(loaded.data, loaded.root)
     root = loaded.root
@@ -191,7 +197,7 @@ def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: 
                        file_papers(name, wanted), context)  # fmt: skip
         if line:
             report.differences.append(f"{name}: {line}")
-    if not paper:
+    if not paper and not manifest["recipe"].get("file"):  # an export written as a file shares its folder
         extra = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
         for name in extra:
             if name not in manifest["files"] and name != "manifest.json":

@@ -7,10 +7,13 @@ from pathlib import Path
 
 HELP = "export K seeded variants per question for an LMS: Moodle XML, a QTI 2.1 package or a Canvas package"
 EXAMPLES = """example:
-  qbank export banks/deep-learning --format moodle --variants 20 --seed 1 --out exports/dl-moodle
-  qbank export exams/sample.yaml --format qti21 --variants 10 --seed 7 --out exports/sample-qti
+  qbank export banks/deep-learning --format moodle --variants 20 --seed 1 --out exports/dl-quiz.xml
+  qbank export exams/sample.yaml --format qti21 --variants 10 --seed 7 --out exports/sample-qti.zip
+  qbank export exams/sample.yaml --format canvas --variants 10 --seed 7 --out exports/sample-canvas
 Variant i uses exam seed SEED+i on paper 'main': the variants `qbank variants PATH --seed SEED --count K` prints.
-The folder holds the export (moodle.xml, qti21.zip or canvas.zip), notes.txt and manifest.json (for qbank audit)."""
+--out FILE (.xml for moodle, .zip for qti21 and canvas) writes the export at FILE, with FILE.notes.txt and
+FILE.manifest.json (for qbank audit FILE) beside it; any other --out is a folder holding the export (moodle.xml,
+qti21.zip or canvas.zip), notes.txt and manifest.json."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", required=True, help="moodle, qti21 or canvas")
     parser.add_argument("--variants", type=int, required=True, help="variants per question (K >= 1)")
     parser.add_argument("--seed", type=seed_argument, required=True, help="first exam seed (a whole number >= 0)")
-    parser.add_argument("--out", type=Path, required=True, help="output folder (must not exist unless --force)")
+    parser.add_argument("--out", type=Path, required=True,
+                        help="the export file (.xml for moodle, .zip for qti21 and canvas) or an output folder; "
+                        "must not exist unless --force")  # fmt: skip
     parser.add_argument(
         "--ask",
         choices=("free", "choice"),
@@ -39,7 +44,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     result, notes = export(args.path, args.format, args.variants, args.seed, args.out, ask=args.ask,
                            force=args.force, command=command)  # fmt: skip
     for name, digest in result.files.items():
-        print(f"{args.out / name}  sha256:{digest[:16]}")
+        print(f"{result.out_dir / name}  sha256:{digest[:16]}")
     for line in notes.splitlines():
         print(f"note: {line}")
     print(SET_DIGEST_LINE.format(digest=result.set_sha256, out=args.out))

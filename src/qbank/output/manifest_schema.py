@@ -167,7 +167,8 @@ RECIPES = {
     "practice": obj({"kind": one_of("practice"), "bank": STRING, "topics": list_of(STRING), "count": COUNT,
                      "seed": COUNT, "inline_solutions": BOOL, "templates": TEMPLATES}),
     "export": obj({"kind": one_of("export"), "format": one_of("moodle", "qti21", "canvas"), "seed": COUNT,
-                   "variants": COUNT}, {"exam": STRING, "bank": STRING, "ask": one_of("free", "choice")}),
+                   "variants": COUNT}, {"exam": STRING, "bank": STRING, "ask": one_of("free", "choice"),
+                                          "file": STRING}),
 }  # fmt: skip
 TOP = obj(
     {"manifest_version": ANY, "qbank_version": STRING, "seed_scheme": STRING, "command": list_of(STRING),

@@ -67,15 +67,17 @@ def produce(
     only: Sequence[str] | None = None,
     exam: Exam | None = None,
     cluster: str | None = None,
+    built_in: Path | None = None,
 ) -> Produced:
     """Produce the set `recipe` describes into `out_dir`, all or nothing (see qbank.output.writer.Staging):
     only the papers `only` of a class set when given; `exam` when the caller has loaded it already; a class set's
-    papers on the Dask cluster `cluster` when given."""
+    papers on the Dask cluster `cluster` when given; the manifest says it was built in `built_in` when given (an
+    export staged elsewhere, then written beside its file)."""
     with Staging(out_dir, force, inputs) as staging:
         run = Run(staging.folder, tuple(command), jobs, progress, tuple(only) if only is not None else None, exam,
                   cluster)  # fmt: skip
         manifest, stats = PRODUCERS[recipe.kind](recipe, run)
-        data = dataclasses.replace(manifest, built_in=str(Path(out_dir).resolve())).to_json()
+        data = dataclasses.replace(manifest, built_in=str(Path(built_in or out_dir).resolve())).to_json()
         manifest_sha256 = staging.write("manifest.json", manifest_bytes(data))
         staging.commit()
     return Produced(Path(out_dir), data, manifest_sha256, stats)

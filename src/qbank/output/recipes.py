@@ -132,6 +132,7 @@ class ExportRecipe:
     exam: str | None = None
     bank: str | None = None  # a bank folder, its bank.yaml or one question file (when `exam` is None)
     ask: str | None = None  # None for an exam, whose entries say how each question is asked
+    file: str | None = None  # the export file's name when `--out` named a file (else moodle.xml, qti21.zip, ...)
     kind = "export"
 
     def to_json(self) -> dict[str, Any]:
@@ -141,12 +142,15 @@ class ExportRecipe:
             data["exam"] = self.exam
         else:
             data.update(bank=self.bank, ask=self.ask)
+        if self.file is not None:
+            data["file"] = self.file
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ExportRecipe:
         """The recipe a manifest records."""
-        return cls(data["format"], data["seed"], data["variants"], data.get("exam"), data.get("bank"), data.get("ask"))
+        return cls(data["format"], data["seed"], data["variants"], data.get("exam"), data.get("bank"), data.get("ask"),
+                   data.get("file"))  # fmt: skip
 
 
 Recipe = ExamSetRecipe | ClassSetRecipe | PracticeRecipe | ExportRecipe

@@ -13,6 +13,7 @@ from qbank.output.produce import produce
 from qbank.output.recipes import ExportRecipe
 from qbank.preflight.checks import checked_exam
 from qbank.sets.build import BuildResult
+from qbank.sets.export_file import export_to_file, extension_problems, names_a_file
 from qbank.spec.bank import bank_location
 
 FORMAT_NAMES = ("moodle", "qti21", "canvas")
@@ -20,7 +21,8 @@ FORMAT_NAMES = ("moodle", "qti21", "canvas")
 
 def export(path: Path, fmt: str, variants: int, seed: int, out_dir: Path, *, ask: str | None = None,
            force: bool = False, command: list[str] | None = None) -> tuple[BuildResult, str]:  # fmt: skip
-    """Write the export, its notes and manifest atomically into `out_dir`; return what was written and the notes."""
+    """Write the export, its notes and manifest atomically into the folder `out_dir`, or at `out_dir` and beside
+    it when it names an export file (see qbank.sets.export_file); return what was written and the notes."""
     problems = []
     if fmt not in FORMAT_NAMES:
         problems.append(Problem("<command line>", 0, "--format", f"unknown format {fmt!r} (one of "
@@ -31,18 +33,25 @@ def export(path: Path, fmt: str, variants: int, seed: int, out_dir: Path, *, ask
     if exam_file and ask is not None:
         problems.append(Problem("<command line>", 0, "--ask", "an exam's entries say how each question is asked "
                                 "(ask: free|choice); --ask is for a bank or a question file"))  # fmt: skip
+    to_file = names_a_file(out_dir)
+    if to_file and fmt in FORMAT_NAMES:
+        problems.extend(extension_problems(out_dir, fmt))
     if problems:
         raise UserError(problems)
     exam = None
+    file = Path(out_dir).name if to_file else None
     if exam_file:
-        check_output(out_dir, force, [path])
+        if not to_file:
+            check_output(out_dir, force, [path])
         exam = checked_exam(path)
         inputs = [path, *bank_inputs(exam.bank.root, exam.bank.module_digests)]
-        recipe = ExportRecipe(fmt, seed, variants, exam=str(Path(path).resolve()))
+        recipe = ExportRecipe(fmt, seed, variants, exam=str(Path(path).resolve()), file=file)
     else:
         root, _ = bank_location(path)
         inputs = [path, *bank_inputs(root)]
-        recipe = ExportRecipe(fmt, seed, variants, bank=str(Path(path).resolve()), ask=ask or "free")
+        recipe = ExportRecipe(fmt, seed, variants, bank=str(Path(path).resolve()), ask=ask or "free", file=file)
+    if to_file:
+        return export_to_file(recipe, Path(out_dir), force, inputs, command or [], exam)
     check_output(out_dir, force, inputs)
     made = produce(recipe, out_dir, force=force, inputs=inputs, command=command or [], exam=exam)
     notes = (Path(out_dir) / NOTES).read_text(encoding="utf-8")

@@ -37,6 +37,14 @@ def export_file(fmt: str) -> str:
     return FORMATS[fmt][0]
 
 
+def file_names(recipe: ExportRecipe) -> tuple[str, str]:
+    """The names of the export file and its notes: the format's names, or FILE and FILE.notes.txt when `--out`
+    named the export file."""
+    if recipe.file is None:
+        return export_file(recipe.format), NOTES
+    return recipe.file, f"{recipe.file}.{NOTES}"
+
+
 def notes_text(notes: Sequence[Note]) -> bytes:
     """The notes file: one line per question whose export differs from qbank's grading (or a line saying none)."""
     lines = [str(note) for note in notes] or ["every question is exported as qbank grades it"]
@@ -49,10 +57,11 @@ def produce_export(recipe: ExportRecipe, run: Run) -> tuple[Manifest, RunStats]:
     for paper in source.papers:
         refuse_leaks(paper)
     questions = source.questions()
-    name, write, notes_of = FORMATS[recipe.format]
+    _, write, notes_of = FORMATS[recipe.format]
+    name, notes_name = file_names(recipe)
     run.message(f"writing {name}")
-    digests = {name: run.folder.write(name, write(source, questions)),
-               NOTES: run.folder.write(NOTES, notes_text([n for q in questions for n in notes_of(q)]))}  # fmt: skip
+    notes = notes_text([n for q in questions for n in notes_of(q)])
+    digests = {name: run.folder.write(name, write(source, questions)), notes_name: run.folder.write(notes_name, notes)}
     records = [dataclasses.replace(paper_record(paper), paper_id=f"seed-{paper.seed}") for paper in source.papers]
     record = set_record(source.bank, source.exam, records, recipe.seed, False)
     manifest = Manifest("export", recipe, record, run.command, (), digests, inputs_record([PACKAGE_TEMPLATES]))
