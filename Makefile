@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 # Debian packages WeasyPrint loads at run time, the pinned fonts, fontconfig (fc-list) and poppler (pdftotext, pdffonts).
 # fonts-noto-core (Arabic, Hebrew, Indic scripts, regular and bold) and fonts-noto-cjk (Chinese, Japanese, Korean)
 # print students' names in every script: about 134 MB installed, a 69 MB download (see the README).
-# chromium: the headless browser of the practice server's end-to-end tests (Playwright drives it; nothing downloads one).
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-texgyre fonts-texgyre-math fonts-freefont-otf fonts-noto-core fonts-noto-cjk poppler-utils chromium
+# chromium: the headless browser of the practice server's end-to-end tests (Playwright drives it; nothing downloads one);
+# libatomic1: the Node.js runtime inside Playwright's pip wheel needs it (a pristine Debian 12 lacks it).
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-texgyre fonts-texgyre-math fonts-freefont-otf fonts-noto-core fonts-noto-cjk poppler-utils chromium libatomic1
 EXAM := exams/cs60010-endsem.yaml
 SEED ?= 2026
 

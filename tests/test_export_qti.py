@@ -1,6 +1,7 @@
 """`qbank export --format qti21`: every item and the test valid against the IMS QTI 2.1 schema and the manifest
-against IMS CP 1.1 (the official schemas in ../shared/xsd), values against the variants, the scoring rules
-against qbank's grader, one variant selected per question, math as MathML, figures as files, same bytes."""
+against IMS CP 1.1 (the official schemas, copied unchanged into tests/data/xsd), values against the variants, the
+scoring rules against qbank's grader, one variant selected per question, math as MathML, figures as files,
+same bytes."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ from tests.test_export_moodle import K, elements, probes, variants
 QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
 CP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
-XSD_FOLDERS = [ROOT.parent / "shared" / "xsd", ROOT.parents[1] / "shared" / "xsd"]  # beside the clone (or a worktree)
+# unchanged copies of the official IMS schemas (from ../shared/xsd; the IMS licence allows that), so a clean clone
+# validates offline with nothing beside it
+XSD_FOLDERS = [ROOT / "tests" / "data" / "xsd"]
 
 
 @pytest.fixture(scope="session")
