@@ -16,20 +16,39 @@ def code_blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
 
 
-def test_tutorial_question_checks_and_builds(sample_copy, run_cli, monkeypatch):
-    solver = next(b for b in code_blocks("python") if "sample.conv_output" in b)
+def test_tutorial_question_checks_and_builds(tmp_path, run_cli, monkeypatch):
+    """The tutorial, followed verbatim in a folder of one's own: new bank, solver, spec, check, exam, build."""
+    solver = next(b for b in code_blocks("python") if "mycourse.conv_output" in b)
     spec = next(b for b in code_blocks("yaml") if "id: basics/conv-output" in b)
-    bank = sample_copy / "banks" / "sample"
+    exam = next(b for b in code_blocks("yaml") if "exam: Quiz 1" in b and "bank: ../bank" in b)
+    monkeypatch.chdir(tmp_path)
+    course = tmp_path / "my-course"
+    status, out, err = run_cli("new", "bank", course / "bank", "--name", "mycourse", "--title", "My course")
+    assert status == 0, out + err
+    bank = course / "bank"
     (bank / "solvers.py").write_text((bank / "solvers.py").read_text() + "\n\n" + _dedent(solver))
     (bank / "questions" / "conv-output.yaml").write_text(_dedent(spec))
-    monkeypatch.chdir(sample_copy)
-    status, out, err = run_cli("check", "banks/sample/questions/conv-output.yaml", "--seeds", "200")
+    status, out, err = run_cli("check", bank / "questions" / "conv-output.yaml", "--seeds", "200")
     assert status == 0, out + err
     assert "ok   basics/conv-output: 200/200 seeds" in out
     assert "param  stride: 2/2 values seen" in out  # the tutorial's question draws every value it declares
-    status, out, err = run_cli("variants", "banks/sample/questions/conv-output.yaml", "--canonical")
+    status, out, err = run_cli("variants", bank / "questions" / "conv-output.yaml", "--canonical")
     assert status == 0, err
     assert "answer width = 32" in out  # (32 + 2*2 - 5) // 1 + 1
+    (course / "exams").mkdir()
+    (course / "exams" / "quiz1.yaml").write_text(_dedent(exam))
+    status, out, err = run_cli(
+        "build", course / "exams" / "quiz1.yaml", "--seed", "1", "--out", course / "sets" / "quiz1"
+    )
+    assert status == 0, out + err
+    built = {p.name for p in (course / "sets" / "quiz1").iterdir()}
+    assert {"paper.pdf", "key.pdf", "manifest.json"} <= built, built
+
+
+def test_tutorial_snippet_lints_when_appended(tmp_path):
+    """The solver snippet appended to a scaffolded solvers.py needs no import of its own (no mid-file import)."""
+    solver = next(b for b in code_blocks("python") if "mycourse.conv_output" in b)
+    assert "import" not in solver
 
 
 def test_every_verb_and_option_is_documented():
