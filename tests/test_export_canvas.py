@@ -4,6 +4,7 @@ range answers against qbank's grader; what Canvas cannot say becomes an essay an
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -50,16 +51,19 @@ def items(files: dict[str, bytes]) -> dict[str, etree._Element]:
 def test_question_types_groups_and_points(run_cli, bank, tmp_path):
     files, _ = export(run_cli, bank, tmp_path / "out")
     groups = [s for s in quiz(files).iter(f"{NS}section") if s.get("ident") != "root_section"]
-    assert len(groups) == 7
+    assert len(groups) == 8  # lin asks two answers: a group per answer
     for group in groups:
         assert group.findtext(f".//{NS}selection_number") == "1"
         assert len(group.findall(f"{NS}item")) == K
-    types = {title.rsplit(" seed ", 1)[0]: field(item, "question_type") for title, item in items(files).items()}
-    assert types == {"lin": "essay_question", "pick": "multiple_answers_question", "strict":
-                     "multiple_answers_question", "growth": "numerical_question", "word": "short_answer_question",
-                     "vec": "essay_question", "essay": "essay_question"}  # fmt: skip
-    points = {title.rsplit(" seed ", 1)[0]: field(item, "points_possible") for title, item in items(files).items()}
-    assert points == {"lin": "2", "pick": "3", "strict": "1", "growth": "1", "word": "1", "vec": "2", "essay": "4"}
+    assert [g.get("title") for g in groups][2:4] == ["Q3 lin (part 1 of 2)", "Q3 lin (part 2 of 2)"]
+    types = {re.sub(r" seed \d+", "", title): field(item, "question_type") for title, item in items(files).items()}
+    assert types == {"lin part 1 of 2": "numerical_question", "lin part 2 of 2": "multiple_choice_question",
+                     "pick": "multiple_answers_question", "strict": "multiple_answers_question",
+                     "growth": "numerical_question", "word": "short_answer_question", "vec": "essay_question",
+                     "essay": "essay_question"}  # fmt: skip
+    points = {re.sub(r" seed \d+", "", title): field(item, "points_possible") for title, item in items(files).items()}
+    assert points == {"lin part 1 of 2": "1", "lin part 2 of 2": "1", "pick": "3", "strict": "1", "growth": "1",
+                      "word": "1", "vec": "2", "essay": "4"}  # fmt: skip
 
 
 def test_numeric_ranges_accept_exactly_what_qbank_accepts(run_cli, bank, tmp_path):
@@ -79,7 +83,13 @@ def test_numeric_ranges_accept_exactly_what_qbank_accepts(run_cli, bank, tmp_pat
 
 def test_choices_and_text_answers(run_cli, bank, tmp_path):
     files, _ = export(run_cli, bank / "questions" / "lin.yaml", tmp_path / "lin", "--ask", "choice")
-    assert {field(i, "question_type") for i in items(files).values()} == {"essay_question"}  # two answers
+    lin = items(files)
+    assert {field(i, "question_type") for i in lin.values()} == {"multiple_choice_question"}  # an item per answer
+    for seed in range(5, 5 + K):
+        parts = [lin[f"lin seed {seed} part {n} of 2"] for n in (1, 2)]
+        written = {label.findtext(f".//{NS}mattext") for label in parts[1].iter(f"{NS}response_label")}
+        assert written == {"none", "ReLU", r"\(\\sigma\)"} and len(list(parts[0].iter(f"{NS}response_label"))) > 1
+        assert "Part 2 of 2</strong>: Activation" in parts[1].findtext(f".//{NS}mattext")
     files, _ = export(run_cli, bank, tmp_path / "out")
     pick = items(files)["pick seed 5"]
     labels = [label.get("ident") for label in pick.iter(f"{NS}response_label")]
@@ -98,7 +108,8 @@ def test_choices_and_text_answers(run_cli, bank, tmp_path):
 def test_what_canvas_cannot_say_is_reported_per_question(run_cli, bank, tmp_path):
     files, stdout = export(run_cli, bank, tmp_path / "out")
     assert "note: Q6 vec: a vector answer becomes an essay_question graded by hand in Canvas" in stdout
-    assert "note: Q3 lin: 2 answers become an essay_question graded by hand in Canvas" in stdout
+    assert "note: Q3 lin: 2 answers become 2 Canvas items, 'part 1 of 2' to 'part 2 of 2'" in stdout
+    assert "several numeric answers" not in stdout
     notes = (tmp_path / "out" / "notes.txt").read_text()
     assert "Q6 vec: a vector answer becomes an essay_question" in notes
     vec = items(files)["vec seed 5"]
@@ -106,6 +117,7 @@ def test_what_canvas_cannot_say_is_reported_per_question(run_cli, bank, tmp_path
     printed = variants(run_cli, bank)
     assert printed[("vec", 5)]["formatted"]["scaled"] in feedback  # the key, for the grader, after submission
     assert printed[("vec", 5)]["formatted"]["scaled"] not in vec.findtext(f".//{NS}mattext")
+    assert "\\(s v\\) — write its 3 numbers in order: [1], [2], [3]" in vec.findtext(f".//{NS}mattext")
     image = f"web_resources/figures/{vec.get('ident')}.svg"
     assert image in files and f"$IMS-CC-FILEBASE$/figures/{vec.get('ident')}.svg" in vec.findtext(f".//{NS}mattext")
 

@@ -11,6 +11,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
+from qbank.output.lms.combined import pieces
 from qbank.output.lms.moodle import question_html
 from qbank.output.lms.shapes import variant_content
 from qbank.output.lms.source import solve_export
@@ -75,9 +76,10 @@ def test_deep_learning_question_texts_are_the_papers():
     source = solve_export(ExportRecipe("moodle", 11, 3, bank=str(DL_BANK)))
     compared = 0
     for item in source.questions():
-        for _, solved in item.variants:
-            page = variant_content(solved, "tex")
-            exported = question_html(page)
+        for _, (solved,) in item.variants:
+            (piece,) = pieces([solved], "tex")
+            page = piece.page
+            exported = question_html(piece)
             assert 'class="qbank-answers"' not in exported  # single-answer parts add nothing to the text
             paper = paper_reading(str(solved.rendered.text))
             assert export_reading(page.text) == paper, item.key
@@ -103,7 +105,7 @@ def test_deep_learning_mathml_texts_are_the_papers():
     source = solve_export(ExportRecipe("qti21", 4, 1, bank=str(DL_BANK)))
     formulas = 0
     for item in source.questions():
-        for _, solved in item.variants:
+        for _, (solved,) in item.variants:
             page = variant_content(solved, "mathml")
             formulas += page.text.count("<math ")
             assert mathml_reading(page.text) == paper_reading(str(solved.rendered.text)), item.key

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tests.test_export_moodle import NUMERIC, PLAIN, assert_moodle_grades_as_qba
 
 pytestmark = pytest.mark.slow
 COUNT, SEED = 20, 1
+TITLE = re.compile(r"(.+) seed (\d+)(?: part (\d+) of \d+)?")
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +89,10 @@ def test_canvas(printed, tmp_path):
             low = item.findtext(f".//{ns}vargte")
             if low is None:
                 continue
-            qid, seed = item.get("title").rsplit(" seed ", 1)
-            (answer,) = [a for a, s in bank.questions[qid].spec.answers.items() if s.format in NUMERIC]
+            qid, seed, part = TITLE.fullmatch(item.get("title")).groups()  # `id seed N`, `id seed N part i of n`
+            numeric = [a for a, s in bank.questions[qid].spec.answers.items() if s.format in NUMERIC]
+            answer = list(bank.questions[qid].spec.answers)[int(part) - 1] if part else numeric[0]
+            assert part or len(numeric) == 1, item.get("title")  # an item grades one number
             spec, key = bank.questions[qid].spec.answers[answer], printed[(qid, int(seed))]["answers"][answer]
             assert PLAIN.fullmatch(low) and PLAIN.fullmatch(item.findtext(f".//{ns}varlte"))
             high = float(item.findtext(f".//{ns}varlte"))

@@ -2,18 +2,22 @@
 `<equal toleranceMode="absolute" tolerance="t t">`, the key first (the interval qbank's grader accepts); a text
 answer a stringMatch (case-insensitive) of the key or a declared synonym; a choice a choiceInteraction (a multi's
 per-option scoring as a mapping from 0 to 1); no answers: an extendedTextInteraction. Each graded answer earns an
-equal share of the marks, as qbank grades; the worked solution is modal feedback, shown after submission."""
+equal share of its part's marks, as qbank grades (the placements a scenario links are one item, each part under
+its heading); the worked solution is modal feedback, shown after submission."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from qbank.core.responses import accepted_texts
+from qbank.output.lms.combined import Piece, heading_html, pieces, slots
 from qbank.output.lms.numeric import interval, numbers_of
-from qbank.output.lms.shapes import fractions, option_feedback, variant_content
+from qbank.output.lms.shapes import fractions, option_feedback
 from qbank.output.lms.source import ExportQuestion
 from qbank.output.lms.xhtml import identifier, xhtml
 from qbank.render.lms import LmsContent
@@ -121,6 +125,11 @@ def _text(parts: Parts, asked: Asked) -> None:
     parts.score(anyone, _float(asked.share))
 
 
+def choice_id(rid: str, letter: str) -> str:
+    """A simpleChoice's identifier, unique in its item: the interaction's response and the letter (`RESPONSE_2_A`)."""
+    return f"{rid}_{letter}"
+
+
 def _choice(parts: Parts, asked: Asked) -> None:
     """A choiceInteraction in the paper's order; single and all-or-nothing score on a match, per-option by a
     mapping (the sum of the ticked options' fractions, clamped to [0, 1])."""
@@ -130,17 +139,18 @@ def _choice(parts: Parts, asked: Asked) -> None:
     correct = sub(declaration, "correctResponse")
     for option in choice.options:
         if option.correct:
-            sub(correct, "value", text=identifier(option.letter))
+            sub(correct, "value", text=choice_id(asked.rid, option.letter))
     per_option = choice.scoring == "per-option"
     if per_option:
         mapping = sub(declaration, "mapping", {"lowerBound": "0", "upperBound": "1", "defaultValue": "0"})
         for option, percent in zip(choice.options, fractions(choice), strict=True):
-            sub(mapping, "mapEntry", {"mapKey": identifier(option.letter), "mappedValue": repr(percent / 100)})
+            mapped = {"mapKey": choice_id(asked.rid, option.letter), "mappedValue": repr(percent / 100)}
+            sub(mapping, "mapEntry", mapped)
     interaction = sub(parts.body, "choiceInteraction", {"responseIdentifier": asked.rid, "shuffle": "false",
                                                         "maxChoices": "1" if single else "0"})  # fmt: skip
     sub(interaction, "prompt", text=asked.label)
     for option, text in zip(choice.options, asked.page.options[asked.name], strict=True):
-        simple = sub(interaction, "simpleChoice", {"identifier": identifier(option.letter)})
+        simple = sub(interaction, "simpleChoice", {"identifier": choice_id(asked.rid, option.letter)})
         for element in xhtml(f"<span>{text}</span>", QTI):
             simple.append(element)
     for option in choice.options:
@@ -148,7 +158,7 @@ def _choice(parts: Parts, asked: Asked) -> None:
             continue
         chosen = etree.Element(q("match" if single else "member"))
         picked, given = etree.Element(q("baseValue"), {"baseType": "identifier"}), etree.Element(q("variable"))
-        picked.text, ident = identifier(option.letter), identifier("FB", asked.rid, option.letter)
+        picked.text, ident = choice_id(asked.rid, option.letter), identifier("FB", asked.rid, option.letter)
         given.set("identifier", asked.rid)
         chosen.extend([given, picked] if single else [picked, given])
         show = sub(sub(sub(parts.rp, "responseCondition"), "responseIf"), "setOutcomeValue", {"identifier": "FEEDBACK"})
@@ -169,48 +179,62 @@ def _choice(parts: Parts, asked: Asked) -> None:
         parts.score(match, _float(asked.share))
 
 
-def item_xml(entry: ExportQuestion, seed: int, solved: SolvedPart, item_id: str, figure: str | None) -> bytes:
-    """One variant as a QTI 2.1 assessmentItem (`figure`: the package path of its figure file)."""
-    page = variant_content(solved, "mathml")
+def item_xml(entry: ExportQuestion, seed: int, parts: Sequence[SolvedPart], item_id: str,
+             figures: Sequence[str | None]) -> bytes:  # fmt: skip
+    """One variant as a QTI 2.1 assessmentItem (the placements a scenario links as one item, each with its
+    interactions); `figures`: each placement's figure file in the package (None: no figure)."""
+    found = pieces(parts, "mathml")
     item = etree.Element(q("assessmentItem"), {"identifier": item_id, "title": f"{entry.key} seed {seed}",
                                                "adaptive": "false", "timeDependent": "false"},
                          nsmap={None: QTI, "xsi": XSI})  # fmt: skip
     item.set(f"{{{XSI}}}schemaLocation", LOCATION)
-    graded = solved.graded
-    for name, base, value in (("SCORE", "float", "0"), ("MAXSCORE", "float", f"{entry.marks:g}")):
+    marks = sum(solved.part.marks for solved in parts)
+    for name, base, value in (("SCORE", "float", "0"), ("MAXSCORE", "float", f"{marks:g}")):
         outcome = sub(item, "outcomeDeclaration", {"identifier": name, "cardinality": "single", "baseType": base})
         sub(sub(outcome, "defaultValue"), "value", text=value)
     sub(item, "outcomeDeclaration", {"identifier": "FEEDBACK", "cardinality": "multiple", "baseType": "identifier"})
     body = sub(item, "itemBody")
-    for element in xhtml(page.text, QTI):
-        body.append(element)
-    if figure is not None:
-        sub(sub(body, "p"), "img", {"src": figure, "alt": "figure"})
-    parts = Parts(item, body, sub(item, "responseProcessing"))
-    solution_shown = sub(sub(parts.rp, "setOutcomeValue", {"identifier": "FEEDBACK"}), "multiple")
+    blocks: dict[Piece, etree._Element] = {}
+    for piece, figure in zip(found, figures, strict=True):
+        block = body if len(found) == 1 else sub(body, "div")
+        block.extend(xhtml(heading_html(piece) + piece.page.text, QTI))
+        if figure is not None:
+            sub(sub(block, "p"), "img", {"src": figure, "alt": piece.alt})
+        blocks[piece] = block
+    qti = Parts(item, body, sub(item, "responseProcessing"))
+    solution_shown = sub(sub(qti.rp, "setOutcomeValue", {"identifier": "FEEDBACK"}), "multiple")
     _value(solution_shown, "identifier", "SOLUTION")
-    share = entry.marks / len(graded) if graded else 0.0
-    for index, name in enumerate(graded, start=1):
-        spec = solved.part.question.spec.answers[name]
-        label = page.labels[name] + (f" ({page.units[name]})" if page.units[name] else "")
-        asked = Asked(f"RESPONSE_{index}", solved, name, share, "".join(etree.fromstring(f"<x>{label}</x>").itertext()),
-                      page)  # fmt: skip
-        if name in solved.choices:
-            _choice(parts, asked)
+    asked = slots(found)
+    for index, slot in enumerate(asked, start=1):
+        piece, name = slot.piece, slot.name
+        here = dataclasses.replace(qti, body=blocks[piece])
+        rid = f"RESPONSE_{index}" if len(found) > 1 or name is not None else "RESPONSE"
+        if name is None:
+            if len(found) == 1:
+                item.insert(0, etree.Element(q("responseDeclaration"), {"identifier": rid, "cardinality": "single",
+                                                                        "baseType": "string"}))  # fmt: skip
+            else:
+                here.declare(rid, "single", "string")
+            sub(blocks[piece], "extendedTextInteraction", {"responseIdentifier": rid})
+            continue
+        spec = piece.solved.part.question.spec.answers[name]
+        label = piece.page.labels[name] + (f" ({piece.page.units[name]})" if piece.page.units[name] else "")
+        text = "".join(etree.fromstring(f"<x>{label}</x>").itertext())
+        one = Asked(rid, piece.solved, name, slot.marks, text, piece.page)
+        if name in piece.solved.choices:
+            _choice(here, one)
         elif spec.format == "text":
-            _text(parts, asked)
+            _text(here, one)
         else:
-            _numeric(parts, asked)
-    if not graded:
-        item.insert(0, etree.Element(q("responseDeclaration"), {"identifier": "RESPONSE", "cardinality": "single",
-                                                                "baseType": "string"}))  # fmt: skip
-        sub(body, "extendedTextInteraction", {"responseIdentifier": "RESPONSE"})
-    solution = page.solution + "".join(f"<p>{points:g}: {line}</p>" for points, line in page.rubric)
+            _numeric(here, one)
+    solution = "".join(heading_html(piece) + piece.page.solution
+                       + "".join(f"<p>{points:g}: {line}</p>" for points, line in piece.page.rubric)
+                       for piece in found)  # fmt: skip
     modal = sub(item, "modalFeedback", {"outcomeIdentifier": "FEEDBACK", "showHide": "show",
                                         "identifier": "SOLUTION", "title": "Solution"})  # fmt: skip
     for element in xhtml(solution or "<p>No worked solution.</p>", QTI):
         modal.append(element)
-    for ident, text in parts.feedback:
+    for ident, text in qti.feedback:
         shown = sub(item, "modalFeedback", {"outcomeIdentifier": "FEEDBACK", "showHide": "show", "identifier": ident})
         shown.extend(xhtml(text, QTI))
     return etree.tostring(item, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
+from qbank.output.lms.combined import linked_note
 from qbank.output.lms.qti21 import QTI, XSI, item_xml, q, sub
 from qbank.output.lms.shapes import Note, text_notes, unique
 from qbank.output.lms.source import ExportQuestion, ExportSource
@@ -69,22 +70,30 @@ def manifest_xml(source: ExportSource, files: dict[str, bytes], questions: Seque
             resource = etree.SubElement(resources, f"{{{CP}}}resource", {"identifier": f"RES_{item_id}",
                                         "type": "imsqti_item_xmlv2p1", "href": href})  # fmt: skip
             etree.SubElement(resource, f"{{{CP}}}file", {"href": href})
-            if f"figures/{item_id}.svg" in files:
-                etree.SubElement(resource, f"{{{CP}}}file", {"href": f"figures/{item_id}.svg"})
+            for figure in sorted(f for f in files if f.startswith(f"figures/{item_id}.") or
+                                 f.startswith(f"figures/{item_id}-")):  # fmt: skip
+                etree.SubElement(resource, f"{{{CP}}}file", {"href": figure})
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def figure_path(item_id: str, number: int, count: int) -> str:
+    """The package path of an item's figure: `figures/<item>.svg`, or `<item>-2.svg` for its second placement."""
+    return f"figures/{item_id}.svg" if count == 1 else f"figures/{item_id}-{number}.svg"
 
 
 def package_files(source: ExportSource, questions: Sequence[ExportQuestion]) -> dict[str, bytes]:
     """Every file of the package by its path inside it."""
     files: dict[str, bytes] = {}
     for entry, ids in zip(questions, item_ids(questions), strict=True):
-        for (seed, solved), (_, item_id) in zip(entry.variants, ids, strict=True):
-            figure = solved.rendered.figure if solved.rendered is not None else None
-            path = f"figures/{item_id}.svg" if figure else None
-            if path is not None:
-                files[path] = str(figure).encode("utf-8")
-            # an item's href is relative to the item: figures/ is a sibling of items/
-            files[f"items/{item_id}.xml"] = item_xml(entry, seed, solved, item_id, f"../{path}" if path else None)
+        for (seed, parts), (_, item_id) in zip(entry.variants, ids, strict=True):
+            hrefs: list[str | None] = []
+            for number, solved in enumerate(parts, start=1):
+                figure = solved.rendered.figure if solved.rendered is not None else None
+                path = figure_path(item_id, number, len(parts)) if figure else None
+                if path is not None:
+                    files[path] = str(figure).encode("utf-8")
+                hrefs.append(f"../{path}" if path else None)  # relative to the item: figures/ is beside items/
+            files[f"items/{item_id}.xml"] = item_xml(entry, seed, parts, item_id, hrefs)
     files[TEST] = test_xml(source, questions)
     files["imsmanifest.xml"] = manifest_xml(source, files, questions)
     return files
@@ -97,7 +106,11 @@ def qti_package(source: ExportSource, questions: Sequence[ExportQuestion]) -> by
 
 def qti_notes(entry: ExportQuestion) -> list[Note]:
     """What a question becomes where QTI 2.1 cannot grade it as qbank does: a text answer's matching (numbers, a
-    vector's or matrix's too, and choices are scored as qbank scores them)."""
+    vector's or matrix's too, and choices are scored as qbank scores them); and linked placements, one item."""
     where = f"{entry.number} {entry.key}"
     rule = "compares the whole response ignoring case (no trimming)"
-    return unique([n for _, solved in entry.variants for n in text_notes(where, solved, "a stringMatch", rule)])
+    notes = []
+    if entry.linked:
+        notes.append(linked_note(entry, "QTI 2.1", "one item per variant with every part's interactions"))
+    notes += [n for _, parts in entry.variants for s in parts for n in text_notes(where, s, "a stringMatch", rule)]
+    return unique(notes)

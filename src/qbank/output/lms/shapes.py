@@ -4,6 +4,7 @@ changed on the way."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,7 +35,18 @@ def variant_content(solved: SolvedPart, math: str) -> LmsContent:
     """A variant's HTML for an LMS, formulas as `math` (`tex` or `mathml`), with the figure the paper drew."""
     options = {name: tuple(o.text for o in choice.options) for name, choice in solved.choices.items()}
     figure = str(solved.rendered.figure) if solved.rendered is not None and solved.rendered.figure else None
-    return lms_content(solved.part.question, solved.variant, solved.formatted, options, figure, math)
+    page = lms_content(solved.part.question, solved.variant, solved.formatted, options, figure, math)
+    return dataclasses.replace(page, options={name: with_units(solved.choices[name], texts, page.units[name])
+                                              for name, texts in page.options.items()})  # fmt: skip
+
+
+def with_units(choice: ChoiceSet, texts: Sequence[str], unit: str) -> tuple[str, ...]:
+    """Option texts with the answer's unit after each number a generated option stands for (`2.02 s`); written
+    options are the author's words, as they are."""
+    if not unit:
+        return tuple(texts)
+    return tuple(text if option.source == "written" else f"{text} {unit}"
+                 for option, text in zip(choice.options, texts, strict=True))  # fmt: skip
 
 
 def grader_html(page: LmsContent) -> str:

@@ -4,7 +4,7 @@ prints (and, for an exam, what `qbank build --seed SEED+i` puts on its paper).""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,14 +23,21 @@ PAPER = "main"  # the paper id whose streams draw every variant (as `qbank varia
 
 @dataclass(frozen=True)
 class ExportQuestion:
-    """One placement (a question of the bank, or an exam's Q3(b)) and its variants, as (exam seed, solved part)."""
+    """One placement (a question of the bank, or an exam's Q3(b)), or the placements an exam binds to one
+    scenario (exported together so that they show the same drawn values), and its variants, as (exam seed,
+    solved parts: one per placement)."""
 
     key: str
     number: str
     question: Question
     marks: float
     ask: str
-    variants: tuple[tuple[int, SolvedPart], ...]
+    variants: tuple[tuple[int, tuple[SolvedPart, ...]], ...]
+
+    @property
+    def linked(self) -> bool:
+        """Whether this question is several placements linked by a scenario."""
+        return len(self.variants[0][1]) > 1
 
 
 @dataclass(frozen=True)
@@ -47,18 +54,44 @@ class ExportSource:
         return self.exam.spec.exam if self.exam is not None else self.bank.spec.title
 
     def questions(self) -> list[ExportQuestion]:
-        """The placements in the order they first appear, each with its variants in seed order."""
-        grouped: dict[str, list[tuple[int, SolvedPart]]] = {}
+        """The placements in the order they first appear, each with its variants in seed order; the placements
+        of a paper bound to one scenario are one question (see `linked_parts`)."""
+        order = {} if self.exam is None else {p.key: i for i, p in enumerate(self.exam.candidate_parts())}
+        grouped: dict[str, list[tuple[int, tuple[SolvedPart, ...]]]] = {}
         for paper in self.papers:
-            for solved in paper.parts:
-                grouped.setdefault(solved.part.key, []).append((paper.seed, solved))
+            for members in linked_parts(paper.parts, order):
+                key = "+".join(solved.part.key for solved in members)
+                grouped.setdefault(key, []).append((paper.seed, members))
         out = []
         for key, variants in grouped.items():
-            first = variants[0][1]
-            number = f"Q{first.item.number}" + (f"({first.part.label})" if first.part.label else "")
-            out.append(ExportQuestion(key, number, first.part.question, first.part.marks, first.part.ask,
-                                      tuple(variants)))  # fmt: skip
+            members = variants[0][1]
+            first = members[0]
+            out.append(ExportQuestion(key, "+".join(placement_number(s) for s in members), first.part.question,
+                                      sum(s.part.marks for s in members), first.part.ask, tuple(variants)))  # fmt: skip
         return out
+
+
+def placement_number(solved: SolvedPart) -> str:
+    """A placement's number as its paper prints it: `Q3`, or `Q4(b)` for a part."""
+    return f"Q{solved.item.number}" + (f"({solved.part.label})" if solved.part.label else "")
+
+
+def linked_parts(parts: Sequence[SolvedPart], order: Mapping[str, int]) -> list[tuple[SolvedPart, ...]]:
+    """A paper's placements as export questions: each alone, except the placements bound to the same scenario
+    (two or more), which are one question, in the exam's written order (`order`: placement key -> position), at
+    the place of the first of them."""
+    bound: dict[str, list[SolvedPart]] = {}
+    for solved in parts:
+        if solved.part.scenario is not None:
+            bound.setdefault(solved.part.scenario, []).append(solved)
+    out: list[tuple[SolvedPart, ...]] = []
+    for solved in parts:
+        members = bound.get(solved.part.scenario or "", [solved])
+        if len(members) < 2:
+            out.append((solved,))
+        elif solved is members[0]:
+            out.append(tuple(sorted(members, key=lambda s: (order.get(s.part.key, len(order)), s.part.key))))
+    return out
 
 
 def is_exam_file(path: Path) -> bool:
