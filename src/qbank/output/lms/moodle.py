@@ -275,7 +275,8 @@ def moodle_xml(source: ExportSource, questions: Sequence[ExportQuestion]) -> byt
     for item in questions:
         category = etree.SubElement(quiz, "question", {"type": "category"})
         _text(category, "category", f"{top}/{category_name(item)}", None)
-        _text(category, "info", f"{len(item.variants)} variants of {item.question.spec.title}", "html")
+        titles = " + ".join(solved.part.question.spec.title for solved in item.variants[0][1])
+        _text(category, "info", f"{len(item.variants)} variants of {titles}", "html")
         for seed, parts in item.variants:
             question_element(quiz, item, seed, parts)
     return etree.tostring(quiz, xml_declaration=True, encoding="UTF-8", pretty_print=True)
