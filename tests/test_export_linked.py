@@ -170,8 +170,18 @@ def test_canvas_parts_of_a_scenario_each_repeat_the_whole_linked_question(run_cl
         mass = mass_of(canvas_text(two))[0]
         low, high = float(two.findtext(f".//{C12}vargte")), float(two.findtext(f".//{C12}varlte"))
         assert low < mass * 9.81 < high
-    assert "the parts share scenario 'cart' but Canvas draws each item's variant on its own" in notes
+    assert "the parts share scenario 'cart'; Canvas draws each item's variant on its own" in notes
     assert "--variants 1 gives them all the same values" in notes
+
+
+def test_canvas_with_one_variant_says_every_part_shows_the_same_values(run_cli, exam, tmp_path):
+    status, _, err = run_cli(
+        "export", exam, "--format", "canvas", "--variants", 1, "--seed", 4, "--out", tmp_path / "c"
+    )
+    assert status == 0, err
+    notes = (tmp_path / "c" / "notes.txt").read_text()
+    assert "Q3 si: 3 answers become 3 Canvas items" in notes and "may show different values" not in notes
+    assert "with one variant every item shows the same values" in notes
 
 
 def test_qti_choice_identifiers_are_unique_in_their_item(run_cli, exam, tmp_path):

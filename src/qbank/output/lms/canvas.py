@@ -231,14 +231,16 @@ def canvas_notes(entry: ExportQuestion) -> list[Note]:
     for _, parts in entry.variants:
         asked = asked_in(parts)
         if len(asked) > 1:
-            linked = f"the parts share scenario {parts[0].part.scenario!r} but " if len(parts) > 1 else ""
+            linked = f"the parts share scenario {parts[0].part.scenario!r}; " if len(parts) > 1 else ""
             count = len(asked)
+            draws = ("Canvas draws each item's variant on its own (a question group each; groups cannot be linked), "
+                     "so with --variants above 1 a student's items may show different values, each graded against "
+                     "what it shows; --variants 1 gives them all the same values")  # fmt: skip
+            if len(entry.variants) == 1:
+                draws = "with one variant every item shows the same values"
             notes.append(Note(where, f"{count} answers become {count} Canvas items, 'part 1 of {count}' to 'part "
                               f"{count} of {count}', each repeating the whole question and worth its answer's share "
-                              f"of the marks (a Canvas item asks one answer); {linked}Canvas draws each item's "
-                              "variant on its own (a question group each; groups cannot be linked), so with "
-                              "--variants above 1 a student's items may show different values, each graded against "
-                              "what it shows; --variants 1 gives them all the same values"))  # fmt: skip
+                              f"of the marks (a Canvas item asks one answer); {linked}{draws}"))  # fmt: skip
         for index, name, _ in asked:
             if name is None:
                 continue
