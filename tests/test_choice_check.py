@@ -42,7 +42,7 @@ def test_a_bank_with_written_choices_and_misconceptions_checks_clean(tmp_path, r
     write_bank(tmp_path, edited("{text: none, correct: true}", "{text: none of its 128 units, correct: true}"))
     status, out, err = run_cli("check", "bank", "--seeds", "50", "--jobs", "1")
     assert status == 0, out + err
-    assert "ok   lin: 50/50 seeds" in out and "0 question(s) failed" in out
+    assert "ok   lin: 50/50 seeds passed" in out and "0 question(s) failed" in out
 
 
 def test_the_rates_of_dropped_misconceptions_are_reported_per_question_and_summed_up(tmp_path, run_cli, monkeypatch):
@@ -70,7 +70,7 @@ def test_a_count_that_cannot_be_reached_fails_those_seeds_with_their_replay(tmp_
     equal = {seed for seed, p in enumerate(drawn(tmp_path, range(100))) if p["i"] == p["o"]}
     status, out, err = run_cli("check", "bank/questions/lin.yaml", "--seeds", "100", "--jobs", "1")
     assert status == 1, out + err
-    assert f"FAIL lin: 100/100 seeds, {len(equal)} failing" in out
+    assert f"FAIL lin: {100 - len(equal)}/100 seeds passed, {len(equal)} failing" in out
     found = failures(out)
     assert found and {seed for _, _, seed in found} <= equal
     problem, command, seed = found[0]
@@ -103,7 +103,7 @@ def test_a_misbehaving_misconception_fails_every_seed_with_its_replay(tmp_path, 
     write_bank(tmp_path, edited(LISTED, f"misconceptions: [lin.no_bias, {name}]"))
     status, out, err = run_cli("check", "bank", "--seeds", "20", "--jobs", "1")
     assert status == 1, out + err
-    assert re.search(r"^FAIL lin: \d+/20 seeds, 20 failing", out, flags=re.M) and "Traceback" not in err
+    assert re.search(r"^FAIL lin: 0/20 seeds passed, 20 failing", out, flags=re.M) and "Traceback" not in err
     problem, command, _ = failures(out)[0]
     assert re.search(expected, problem), problem
     status, replay, _ = run_cli(*command.split()[1:])
@@ -115,7 +115,7 @@ def test_a_distractor_that_cannot_be_printed_exactly_fails_its_seeds(tmp_path, r
     write_bank(tmp_path, edited(LISTED, "misconceptions: [lin.no_bias, lin.huge]"))
     status, out, err = run_cli("check", "bank/questions/lin.yaml", "--seeds", "20", "--jobs", "1")
     assert status == 1, out + err
-    assert "FAIL lin: 20/20 seeds, 20 failing" in out
+    assert "FAIL lin: 0/20 seeds passed, 20 failing" in out
     problem, command, seed = failures(out)[0]
     value = f"{10**16 + drawn(tmp_path, range(seed, seed + 1))[0]['i']:,}"  # ints print with thousands separators
     expected = rf"bank/questions/lin\.yaml:10: answers\.total: option [A-C] \({value}\): {value} has 17 significant "

@@ -53,7 +53,7 @@ def _check(run_cli, bank: Path, name: str, text: str, seeds: str = "200") -> tup
 def test_one_distinct_variant_fails_unless_min_distinct_says_so(bank, run_cli):
     status, out = _check(run_cli, bank, "collapsed", COLLAPSED)
     assert status == 1, out
-    assert "FAIL planted/collapsed: 200/200 seeds, acceptance" in out and ", 1 distinct" in out
+    assert "FAIL planted/collapsed: 200/200 seeds passed, acceptance" in out and ", 1 distinct" in out
     assert re.search(r"collapsed\.yaml:4: params: the constraints leave 1 distinct variant\(s\) of the 36 possible "
                      r"parameter sets, fewer than 2 \(min_distinct\).* — reproduce: qbank check "
                      r"planted/questions/collapsed\.yaml --seed 0 --seeds 200", out), out  # fmt: skip

@@ -41,7 +41,7 @@ def test_a_new_bank_passes_check_through_the_command_line(tmp_path):
     assert sorted(p.name for p in (tmp_path / "banks").iterdir()) == ["my-bank"]  # no staging folder left
     checked = qbank("check", "banks/my-bank", "--seeds", "300", "--jobs", "1", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "ok   example/rectangle: 300/300 seeds, canonical ok" in checked.stdout
+    assert "ok   example/rectangle: 300/300 seeds passed, canonical ok" in checked.stdout
 
 
 def test_name_and_title_options_reach_the_bank(tmp_path, run_cli, monkeypatch):

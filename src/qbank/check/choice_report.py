@@ -32,7 +32,7 @@ def choice_lines(question: Question, report: QuestionReport) -> list[str]:
     for name, seeds in report.choice_seeds.items():
         low, high = report.option_counts[name]
         counted = f"{low:g}" if low == high else f"{low:g} to {high:g}"
-        lines.append(f"choice {name}: {counted} options, built in {seeds}/{report.variants} seeds")
+        lines.append(f"choice {name}: {counted} options, built in {seeds}/{report.requested} seeds")
     for answer, name, dropped, whys in drop_rates(question, report):
         reasons = "; ".join(f"{why} in {seeds}" for why, seeds in whys.items()) if len(whys) > 1 else next(iter(whys))
         lines.append(f"misconception {name} (answer {answer}): dropped in {dropped}/{report.choice_seeds[answer]} "

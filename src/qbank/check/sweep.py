@@ -120,25 +120,30 @@ def _sweep_range(question: Question, start: int, stop: int, canonical: bool, ful
             if seed == start and thaw(draw_params(question, seed, PAPER).params) != thaw(draw.params):
                 fail(seed, [f"{question.file}: params: drawing seed {seed} twice gave different parameters "
                             "(a parameter function is not pure)"])  # fmt: skip
-        except LocatedError as exc:
+        except LocatedError as exc:  # every attempt the cap allows was rejected
+            report.attempts += question.spec.max_attempts
             report.failed_seeds += 1
             fail(seed, [str(exc)])
             continue
         report.attempts += draw.attempts
+        report.drawn += 1
         track_params(report, tracked, draw.params)
         key = repr(draw.params)
         if key in checked and seed >= full_until:
             report.variants += 1
             first = checked[key]
-            if first is None:
+            if first is None:  # failed when first checked: counted, its failure not listed again
                 report.failed_seeds += 1
+                report.repeated_failures += 1
                 continue
             if key in choices:  # which options are honest depends on the parameters, not on the shuffle
                 track_choices(report, choices[key].built, choices[key].drops)
             if purity_left > 0:
                 purity_left -= 1
                 replay = f"qbank check {question.file} --seed {first.exam_seed} --seeds {seed - first.exam_seed + 1}"
-                fail(seed, _purity_problems(question, first, draw, seed), replay)
+                impure = _purity_problems(question, first, draw, seed)
+                report.failed_seeds += bool(impure)
+                fail(seed, impure, replay)
             continue
         try:
             variant = solve_draw(question, draw, seed, PAPER)

@@ -41,11 +41,13 @@ class QuestionReport:
     """Sweep results for one question (mergeable across seed ranges)."""
 
     question_id: str
-    requested: int = 0
+    requested: int = 0  # seeds swept (canonical not counted)
+    drawn: int = 0  # seeds whose parameters met every constraint within the attempt cap
     variants: int = 0  # seeds drawn and solved (canonical not counted)
     keys: set[bytes] = field(default_factory=set)  # digests of the distinct parameter sets, each checked once
-    attempts: int = 0  # draws the constraints needed
-    failed_seeds: int = 0
+    attempts: int = 0  # draws tried against the constraints (the whole cap for a seed that hit it)
+    failed_seeds: int = 0  # seeds with at least one failure, repeats of a failing parameter set included
+    repeated_failures: int = 0  # failing seeds that repeat the parameters of an earlier failing seed (not listed)
     canonical: str = "none"  # "none", "ok" or "failed"
     answer_ranges: dict[str, list[float]] = field(default_factory=dict)
     seen: dict[str, set[str]] = field(default_factory=dict)  # parameter -> distinct values (or elements)
@@ -67,9 +69,14 @@ class QuestionReport:
         return len(self.keys)
 
     @property
+    def passed(self) -> int:
+        """Seeds swept without any failure."""
+        return self.requested - self.failed_seeds
+
+    @property
     def acceptance(self) -> float:
-        """Fraction of drawn parameter sets that passed every constraint."""
-        return self.variants / self.attempts if self.attempts else 1.0
+        """Fraction of the draws tried that met every constraint (whatever the solver then made of them)."""
+        return self.drawn / self.attempts if self.attempts else 1.0
 
     @property
     def ok(self) -> bool:
@@ -79,10 +86,12 @@ class QuestionReport:
     def merge(self, other: QuestionReport) -> None:
         """Fold the report of another seed range of the same question into this one."""
         self.requested += other.requested
+        self.drawn += other.drawn
         self.variants += other.variants
         self.keys |= other.keys
         self.attempts += other.attempts
         self.failed_seeds += other.failed_seeds
+        self.repeated_failures += other.repeated_failures
         if other.canonical != "none":
             self.canonical = other.canonical
         for name, (low, high) in other.answer_ranges.items():
@@ -99,6 +108,18 @@ class QuestionReport:
             _widen(self.option_counts, name, low, high)
         for drop, seeds in other.drops.items():
             self.drops[drop] = self.drops.get(drop, 0) + seeds
+
+
+def seed_counts(report: QuestionReport) -> str:
+    """`940/1000 seeds passed, 60 failing (59 of them repeat ...)`: seeds without a failure of those swept, and
+    how many failing seeds have no failure line of their own (their parameters' failure is listed once)."""
+    text = f"{report.passed:,}/{report.requested:,} seeds passed"
+    if report.failed_seeds:
+        text += f", {report.failed_seeds:,} failing"
+    if report.repeated_failures:
+        text += (f" ({report.repeated_failures:,} of them repeat the parameters of an earlier failing seed, whose "
+                 "failure is listed once)")  # fmt: skip
+    return text
 
 
 def _widen(ranges: dict[str, list[float]], name: str, low: float, high: float) -> None:

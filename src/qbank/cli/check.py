@@ -9,7 +9,7 @@ from pathlib import Path
 
 from qbank.check.choice_report import choice_lines, choice_summary
 from qbank.check.sweep import load, sweep_all
-from qbank.check.sweep_report import coverage_lines
+from qbank.check.sweep_report import coverage_lines, seed_counts
 from qbank.cli.check_exam import is_exam_file, run_exam
 from qbank.core.errors import Problem, UserError
 from qbank.solve.formats import format_number
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     reports = list(sweep_all(args.path, [q.id for q in questions], seeds, args.jobs, first_seed=args.seed,
                              cluster=args.cluster))  # fmt: skip
     for question, report in zip(questions, reports, strict=True):
-        total += report.variants
+        total += report.requested
         canonicals += report.canonical != "none"
         broken_seeds += report.failed_seeds
         status = "ok  " if report.ok else "FAIL"
@@ -70,9 +70,8 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
             state = "no canonical variant" if report.canonical == "none" else f"canonical variant {report.canonical}"
             print(f"{status} {question.id}: {state.replace('failed', 'FAILED')}")
         else:
-            broken = f", {report.failed_seeds} failing" if report.failed_seeds else ""
-            print(f"{status} {question.id}: {report.variants}/{seeds} seeds{broken}{canonical}, "
-                  f"acceptance {report.acceptance:.1%}, {report.distinct:,} distinct")  # fmt: skip
+            print(f"{status} {question.id}: {seed_counts(report)}{canonical}, acceptance {report.acceptance:.1%}, "
+                  f"{report.distinct:,} distinct variants")  # fmt: skip
         for name, (low, high) in report.answer_ranges.items():
             print(f"       answer {name}: {format_number(low)} .. {format_number(high)}")
         if not args.canonical:
