@@ -157,7 +157,8 @@ def test_module_import_failure_is_located(sample_copy, run_cli, monkeypatch):
     monkeypatch.chdir(sample_copy)
     status, out, err = run_cli(*CHECK)
     pattern = (
-        rf"bank\.yaml:4: modules\[0\]: importing solvers\.py failed at .*solvers\.py:{at + 1}: RuntimeError: broken"
+        rf"(?m)^banks/sample/solvers\.py:{at + 1}: RuntimeError: broken bank "
+        r"\(while importing it for banks/sample/bank\.yaml:4: modules\[0\]\)$"
     )
     _assert_user_error(status, err, pattern)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ from pydantic import Field, ValidationError
 from qbank.core.errors import Problem, UserError
 from qbank.spec.load import display_name, load_yaml_bytes, load_yaml_file, read_bytes
 from qbank.spec.models import Strict
-from qbank.spec.modules import load_module
+from qbank.spec.modules import import_problem, load_module
 from qbank.spec.registry import DuplicateNameError, Registries, collecting
 from qbank.spec.schema_errors import pydantic_problems
 from qbank.spec.validate import Draft, Question, draft_of, validate_question
@@ -124,13 +123,7 @@ def _import_modules(root: Path, spec: BankSpec, document, problems: list[Problem
         except DuplicateNameError as exc:
             problems.append(document.problem(("modules", index), str(exc)))
         except Exception as exc:
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            where = f"{display_name(Path(frame.filename))}:{frame.lineno}"
-            problems.append(
-                document.problem(
-                    ("modules", index), f"importing {relative} failed at {where}: {type(exc).__name__}: {exc}"
-                )
-            )
+            problems.append(import_problem(exc, module_path, root, document.problem(("modules", index), "")))
     return digests
 
 

@@ -6,8 +6,12 @@ import hashlib
 import importlib.util
 import itertools
 import sys
+import traceback
 from pathlib import Path
 from types import ModuleType
+
+from qbank.core.errors import Problem
+from qbank.spec.load import display_name
 
 _COUNTER = itertools.count()
 
@@ -37,3 +41,22 @@ def load_module(path: str | Path) -> ModuleType:
     finally:
         sys.dont_write_bytecode = writes_bytecode
     return module
+
+
+def import_problem(exc: BaseException, module: Path, root: Path, listed: Problem) -> Problem:
+    """An exception raised importing a bank's module, located in the bank's code: a SyntaxError at its file and
+    line, any other at the innermost traceback frame inside the bank's folder; the message points back to where
+    bank.yaml lists the module (`listed`)."""
+    file, line, message = _located(exc, module.resolve(), root.resolve())
+    where = f"{listed.file}:{listed.line}: {listed.path}" if listed.line else f"{listed.file}: {listed.path}"
+    return Problem(display_name(file), line, "", f"{type(exc).__name__}: {message} (while importing it for {where})")
+
+
+def _located(exc: BaseException, module: Path, root: Path) -> tuple[Path, int, str]:
+    """(file, line, message) of an import failure: where in the bank's code it happened."""
+    if isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename).is_file():
+        return Path(exc.filename), exc.lineno or 0, exc.msg
+    inside = [frame for frame in traceback.extract_tb(exc.__traceback__) if Path(frame.filename).is_relative_to(root)]
+    if inside:
+        return Path(inside[-1].filename), inside[-1].lineno or 0, str(exc)
+    return module, 0, str(exc)
