@@ -57,7 +57,7 @@ def test_existing_file_is_refused_without_force_and_kept(run_cli, bank, tmp_path
     quiz = tmp_path / "quiz.xml"
     quiz.write_text("my own quiz\n", encoding="utf-8")
     status, _, err = export(run_cli, bank, "moodle", quiz)
-    assert status == 2 and "quiz.xml already exists (use --force" in err
+    assert status == 2 and "quiz.xml is not a quiz export file qbank wrote" in err and "use --force" not in err
     assert quiz.read_text(encoding="utf-8") == "my own quiz\n"
     assert listing(tmp_path) == ["quiz.xml", "src"]
 

@@ -222,7 +222,7 @@ def test_report_files_follow_the_marks_file_rules(built, tmp_path, run_cli):
     report, page, pdf = (tmp_path / f"m-misconceptions.{suffix}" for suffix in ("csv", "html", "pdf"))
     page.write_text("<html>my own notes</html>")
     status, _, err = run_cli("grade", built, built / "answers.csv", "--out", marks)
-    assert status == 2 and f"<command line>: --out: {page} already exists (use --force to replace it)" in err
+    assert status == 2 and f"<command line>: --out: {page} is not a misconception report page file qbank wrote" in err
     status, _, err = run_cli("grade", built, built / "answers.csv", "--out", marks, "--force")
     assert status == 2 and "is not a misconception report page file qbank wrote" in err
     assert page.read_text() == "<html>my own notes</html>" and not marks.exists() and not report.exists()

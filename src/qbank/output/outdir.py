@@ -61,9 +61,10 @@ def out_dir_problems(out_dir: Path, force: bool, inputs: Sequence[Path]) -> list
         return problems
     if not any(target.iterdir()):
         return []
-    if not force:
-        return [command_line("--out", f"{name} already exists (use --force to replace it)")]
-    return [command_line("--out", message) for message in set_problems(target, name)]
+    refused = set_problems(target, name)  # what --force would refuse too: no hint to use it
+    if refused:
+        return [command_line("--out", message) for message in refused]
+    return [] if force else [command_line("--out", f"{name} already exists (use --force to replace it)")]
 
 
 def file_above(path: Path) -> Path | None:
@@ -95,17 +96,19 @@ def _protected(target: Path, name: str, inputs: Sequence[Path]) -> list[str]:
 
 
 def set_problems(target: Path, name: str) -> list[str]:
-    """Why `--force` may not replace the non-empty folder `target`: not a qbank set, or files it does not list."""
+    """Why the non-empty folder `target` cannot be replaced, with or without `--force`: not a qbank set, or
+    files its manifest does not list."""
     listed = manifest_files(target / MANIFEST)
     if listed is None:
-        return [f"{name} is not a qbank set (no qbank {MANIFEST} in it); --force replaces only a folder qbank wrote"]
+        return [f"{name} is not a qbank set (no qbank {MANIFEST} in it): it holds files qbank did not write; choose "
+                "an empty or new folder (--force replaces only a folder qbank wrote)"]  # fmt: skip
     unlisted = unlisted_files(target, listed | {MANIFEST})
     if not unlisted:
         return []
     more = len(unlisted) - NAMES_SHOWN
     shown = ", ".join(unlisted[:NAMES_SHOWN]) + (f" and {more} more" if more > 0 else "")
-    return [f"{name} holds files its {MANIFEST} does not list ({shown}); --force replaces only what qbank wrote: "
-            "move them out first"]  # fmt: skip
+    return [f"{name} holds files its {MANIFEST} does not list ({shown}), files qbank did not write: move them out "
+            "first, or choose an empty or new folder (--force replaces only what qbank wrote)"]  # fmt: skip
 
 
 def manifest_files(manifest: Path) -> set[str] | None:
@@ -135,9 +138,9 @@ def unlisted_files(root: Path, listed: set[str]) -> list[str]:
 
 def out_file_problems(out: Path, option: str, force: bool, kind: str, columns: Sequence[str],
                       ours: Callable[[Path], bool] | None = None) -> list[Problem]:  # fmt: skip
-    """What stops the file `out` being written: a file above it, a folder in its place, an existing file
-    without --force or (with --force) an existing file that is not a `kind` file qbank wrote (a CSV whose
-    header ends with `columns`, or one `ours` accepts)."""
+    """What stops the file `out` being written: a file above it, a folder in its place, an existing file that is
+    not a `kind` file qbank wrote (a CSV whose header ends with `columns`, or one `ours` accepts: --force would
+    not replace it either), or one that is, without --force."""
     name = display_name(out)
     target = Path(out).resolve()
     blocker = file_above(target)
@@ -145,10 +148,10 @@ def out_file_problems(out: Path, option: str, force: bool, kind: str, columns: S
         problem = f"{name} is inside {display_name(blocker)}, which is a file, not a folder"
     elif target.is_dir():
         problem = f"{name} is a folder; give the {kind} file to write"
+    elif target.exists() and not (ours(target) if ours is not None else written_by_qbank(target, columns)):
+        problem = f"{name} is not a {kind} file qbank wrote; --force replaces only that: write to a new file"
     elif target.exists() and not force:
         problem = f"{name} already exists (use --force to replace it)"
-    elif target.exists() and not (ours(target) if ours is not None else written_by_qbank(target, columns)):
-        problem = f"{name} is not a {kind} file qbank wrote; --force replaces only that"
     else:
         return []
     return [command_line(option, problem)]
