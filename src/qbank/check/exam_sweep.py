@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from qbank.check.choice_checks import sweep_choices
+from qbank.check.form_variants import too_few_variants
 from qbank.check.variant_checks import check_variant
 from qbank.core.errors import LocatedError, Problem, UserError
 from qbank.core.lifetime import guard_worker
@@ -112,13 +113,16 @@ def drawn_papers(exam: Exam, seed: int, ids: Sequence[str]) -> dict[str, list[tu
     return papers
 
 
-def form_clashes(exam: Exam, seed: int, ids: Sequence[str]) -> list[Clash]:
-    """Every placement two forms of `seed` both have with the same drawn numbers (first pair per placement)."""
+def form_clashes(exam: Exam, seed: int, ids: Sequence[str], seen: dict[str, set[str]] | None = None) -> list[Clash]:
+    """Every placement two forms of `seed` both have with the same drawn numbers (first pair per placement);
+    each placement's drawn parameter sets are added to `seen` when given."""
     first: dict[tuple[str, str], tuple[str, int]] = {}
     clashes = []
     for paper_id, drawn in drawn_papers(exam, seed, ids).items():
         for number, part, params in drawn:
             key = (part.key, repr(params))
+            if seen is not None:
+                seen.setdefault(part.key, set()).add(key[1])
             if key in first:
                 other, other_number = first[key]
                 clashes.append(Clash(seed, (other, paper_id), (other_number, number), part.key))
@@ -143,9 +147,10 @@ def require_distinct_forms(exam: Exam, seed: int, forms: int, canonical: bool = 
     if not clashes:
         return
     good = []
+    seen: dict[str, set[str]] = {}  # placement -> distinct parameter sets drawn while searching
     for candidate in range(seed + 1, seed + 1 + SUGGEST_SEARCH):
         try:
-            if not form_clashes(exam, candidate, ids):
+            if not form_clashes(exam, candidate, ids, seen):
                 good.append(str(candidate))
         except LocatedError:
             continue
@@ -155,8 +160,8 @@ def require_distinct_forms(exam: Exam, seed: int, forms: int, canonical: bool = 
                       for c in clashes[:3])  # fmt: skip
     more = f" (and {len(clashes) - 3} more)" if len(clashes) > 3 else ""
     advice = f"seeds whose {forms} forms all differ: {', '.join(good)}" if good else (
-        f"no seed of the next {SUGGEST_SEARCH} has {forms} forms that all differ: some question has too few "
-        "variants for that many forms")  # fmt: skip
+        f"no seed of the next {SUGGEST_SEARCH} has {forms} forms that all differ: "
+        + too_few_variants(exam, seen, forms, SUGGEST_SEARCH * forms))  # fmt: skip
     raise UserError([_located(exam, f"with seed {seed}, {shown}{more}; {advice}")])
 
 
