@@ -259,6 +259,9 @@ def test_an_edited_manifest_no_longer_matches_its_digest(gset, run_cli, tmp_path
     assert status == 1, text + err
     assert re.search(r"DIFFERS \S*manifest\.json: set_sha256: recorded sha256:\w+, but the manifest's content has "
                      r"digest sha256:\w+ \(edited after the build\)", text), text  # fmt: skip
+    edited_digest = digest_of(json.loads((target / "manifest.json").read_text()))
+    assert f"  digest of this manifest (as found) sha256:{edited_digest}: not a verified set digest" in text
+    assert "set digest sha256:" not in text  # nobody copies the edited manifest's digest as the set's
 
 
 def test_a_set_built_before_the_set_digest_audits_identical(gset, run_cli, tmp_path):

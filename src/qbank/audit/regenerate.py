@@ -264,7 +264,8 @@ def print_report(report: AuditReport, echo: Callable[[str], None] = print) -> No
     for note in report.notes:
         echo(f"  note: {note}")
     if report.digest:
-        echo(f"  set digest sha256:{report.digest}")
+        echo(f"  set digest sha256:{report.digest}" if report.identical else f"  digest of this manifest (as found) "
+             f"sha256:{report.digest}: not a verified set digest, the set differs (below)")  # fmt: skip
     for line in report.differences:
         echo(f"DIFFERS {line}")
     if report.identical and report.inputs_changed:
