@@ -38,7 +38,10 @@ def preflight_exam(exam: Exam, problems: Iterable[Problem] = ()) -> None:
     """Preflight what an exam uses: every question any of its papers can hold, then its scenarios (reported with
     `problems`, those its loading found in the scenarios)."""
     used = {part.question.id: part.question for part in exam.candidate_parts()}
-    preflight(exam.bank, used.values())
+    try:
+        preflight(exam.bank, used.values())
+    except UserError as exc:  # reported with what loading found (scenario draws would repeat the questions' faults)
+        raise UserError([*exc.problems, *problems]) from None
     found = [*problems, *scenario_problems(exam)]
     if found:
         raise UserError(found)

@@ -8,7 +8,7 @@ rendered, as a box in the PDF; here it is one located error per student and char
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -127,14 +127,24 @@ def _printed(document: Document, path: KeyPath, text: str) -> Printed:
 def check_printable(exam: Exam, students: Sequence[Student] = (), roster: Path | str | None = None) -> None:
     """Raise one UserError listing every character of the exam's printed fields and the roster that no pinned
     font covers (every student, every character)."""
-    fields = exam_fields(exam)
+    problems = printable_problems(exam, students, roster)
+    if problems:
+        raise UserError(problems)
+
+
+def printable_problems(exam: Exam | None, students: Sequence[Student] = (), roster: Path | str | None = None,
+                       skip: Collection[tuple[int, str]] = ()) -> list[Problem]:  # fmt: skip
+    """Every character of the exam's printed fields (none when `exam` is None: it did not load) and of the
+    roster's that no pinned font covers; roster fields at `skip` (line, column), which have a problem already,
+    are left out."""
+    fields = exam_fields(exam) if exam is not None else []
     if students:
-        fields += roster_fields(students, str(roster) if roster is not None else "<roster>")
+        name = str(roster) if roster is not None else "<roster>"
+        fields += [f for f in roster_fields(students, name) if (f.line, f.path) not in skip]
     problems = coverage_problems(fields)
     absent = [family for family in TEXT_FAMILIES if face(family, REGULAR) is None]
     if problems and absent:  # the likely cause: the set-up did not run on this machine
         listed = ", ".join(absent)
         problems.append(Problem("templates/style.css", 0, "font-family", f"pinned fonts not installed here: {listed} "
                                 "(`make setup` installs them: see the Makefile's APT_PACKAGES)"))  # fmt: skip
-    if problems:
-        raise UserError(problems)
+    return problems

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from qbank.core.errors import Problem, UserError
 from qbank.spec.bank import Bank, load_bank
 from qbank.spec.exam_plan import Binding, Entry, Item, Part, Pool, plan_sections
+from qbank.spec.exam_refs import bank_folder, missing_bank, reference_problems
 from qbank.spec.exam_spec import (
     DEFAULT_FIELDS,
     DEFAULT_VIOLATION,
@@ -82,8 +83,9 @@ def load_exam(path: Path) -> Exam:
 
 
 def read_exam(path: Path) -> tuple[Exam, list[Problem]]:
-    """An exam with the scenarios and scenario bindings that validate, and the problems of the others (every
-    other problem is raised)."""
+    """An exam with the entries, scenarios and scenario bindings that validate, and the problems of the others
+    (unknown ids, entries and scenarios: preflight can still check what did resolve); problems that leave no exam
+    to check (the file, its schema, its bank) are raised, with the ids the schema left standing checked too."""
     raw = read_bytes(path)
     document = load_yaml_bytes(raw, display_name(path))
     if not isinstance(document.data, dict):
@@ -91,17 +93,18 @@ def read_exam(path: Path) -> tuple[Exam, list[Problem]]:
     try:
         spec = ExamSpec.model_validate(document.data)
     except ValidationError as exc:
-        raise UserError(pydantic_problems(exc, document)) from None
-    try:
-        bank_dir = (path.parent / spec.bank).resolve()
-        found = (bank_dir / "bank.yaml").is_file()
-    except (OSError, ValueError):  # a name the OS refuses: too long, or with a NUL byte
-        found = False
-    if not found:
-        raise UserError([document.problem(("bank",), f"no bank.yaml in {spec.bank!r} (relative to the exam file)")])
+        found = pydantic_problems(exc, document)
+        found += reference_problems(path, document, found)  # the ids the schema left standing, checked all the same
+        raise UserError(sorted(found, key=lambda problem: (problem.file != document.file, problem.line))) from None
+    bank_dir = bank_folder(path, spec.bank)
+    if bank_dir is None:
+        raise UserError([missing_bank(document, spec.bank)])
     bank = load_bank(bank_dir)
-    plan, bindings = plan_sections(spec, bank, document)
-    scenarios, sound, problems = compile_scenarios(spec.scenarios, bindings, bank.registries, document)
+    planned = plan_sections(spec, bank, document)
+    plan = planned.sections
+    scenarios, sound, problems = compile_scenarios(spec.scenarios, planned.bindings, bank.registries, document,
+                                                   planned.unresolved)  # fmt: skip
+    problems = sorted([*planned.problems, *problems], key=lambda problem: problem.line)
     items = tuple(
         Item(number, s_index, parts)
         for number, (s_index, parts) in enumerate(

@@ -6,7 +6,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from qbank.core.errors import Problem, UserError
+from qbank.core.errors import Problem
 from qbank.spec.bank import Bank
 from qbank.spec.choice_decl import choosable
 from qbank.spec.exam_spec import ExamSpec, QuestionRef
@@ -67,12 +67,24 @@ Entry = Item | Pool
 Binding = tuple[Part, tuple[str | int, ...]]
 
 
-def plan_sections(spec: ExamSpec, bank: Bank, doc: Document) -> tuple[tuple[tuple[Entry, ...], ...], list[Binding]]:
+@dataclass(frozen=True)
+class Plan:
+    """The sections resolved (entries with a problem left out), the parts bound to a scenario, every problem,
+    and the scenarios that parts left out would read (not "read by no question": their reader has a problem)."""
+
+    sections: tuple[tuple[Entry, ...], ...]
+    bindings: list[Binding]
+    problems: list[Problem]
+    unresolved: frozenset[str]
+
+
+def plan_sections(spec: ExamSpec, bank: Bank, doc: Document) -> Plan:
     """Resolve question ids into items and pools per section (a question placed again, or `repeat`ed, is a new
     placement with its own stream), and list the parts bound to a scenario (with where the binding is written);
     every unknown id is reported."""
     problems: list[Problem] = []
     bindings: list[Binding] = []
+    unresolved: set[str] = set()
     seen: dict[str, int] = {}
     plan: list[tuple[Entry, ...]] = []
     for s_index, section in enumerate(spec.sections):
@@ -82,6 +94,7 @@ def plan_sections(spec: ExamSpec, bank: Bank, doc: Document) -> tuple[tuple[tupl
             given = [key for key in ("id", "parts", "pool") if getattr(entry, key) is not None]
             if len(given) != 1:
                 problems.append(doc.problem(where, "give either `id` or `parts` or `pool` (exactly one)"))
+                unresolved.update(n for n in [entry.scenario, *(r.scenario for r in entry.parts or [])] if n)
                 continue
             if entry.pick is not None and entry.pool is None:
                 problems.append(doc.problem((*where, "pick"), "`pick` goes with `pool`"))
@@ -106,6 +119,7 @@ def plan_sections(spec: ExamSpec, bank: Bank, doc: Document) -> tuple[tuple[tupl
                     bindings.append((part, scenario_path))
             resolved = tuple(part for part in parts if part is not None)
             if len(resolved) != len(parts):
+                unresolved.update(scenario for _, _, scenario in refs if scenario)
                 continue
             if entry.pool is None and entry.id is not None:
                 entries.extend(Item(0, s_index, (_placed(resolved[0], seen),)) for _ in range(entry.repeat or 1))
@@ -127,9 +141,7 @@ def plan_sections(spec: ExamSpec, bank: Bank, doc: Document) -> tuple[tuple[tupl
                                             "give `marks` on the pool"))  # fmt: skip
             entries.append(Pool(s_index, q_index, resolved, pick))
         plan.append(tuple(entries))
-    if problems:
-        raise UserError(problems)
-    return tuple(plan), bindings
+    return Plan(tuple(plan), bindings, problems, frozenset(unresolved))
 
 
 def _placed(part: Part, seen: dict[str, int]) -> Part:

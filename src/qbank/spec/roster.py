@@ -118,6 +118,15 @@ def _header_problems(name: str, line: int, header: Sequence[str]) -> list[Proble
 
 def read_roster(path: Path) -> list[Student]:
     """Read a roster: columns `roll` and `name` at least; rolls unique and usable as file names, names non-empty."""
+    students, problems = roster_rows(path)
+    if problems:
+        raise UserError(problems)
+    return students
+
+
+def roster_rows(path: Path) -> tuple[list[Student], list[Problem]]:
+    """A roster's students as written and the problems of its header and rows, so that later checks can run on
+    the fields without a problem (a file that cannot be read as a roster at all is raised)."""
     table = read_table(path, "roster")
     columns = {column.lower(): column for column in table.header}
     missing = [column for column in REQUIRED if column not in columns]
@@ -147,9 +156,7 @@ def read_roster(path: Path) -> list[Student]:
         students.append(Student(roll, name, line, extra))
     if not students and not problems:
         problems.append(Problem(table.file, 2, "", "the roster has no students"))
-    if problems:
-        raise UserError(problems)
-    return students
+    return students, problems
 
 
 def roll_problem(roll: str) -> str:

@@ -40,10 +40,15 @@ def shared_names(question: Question) -> set[str]:
 
 
 def compile_scenarios(
-    raw: Mapping[str, Any], bindings: Iterable[tuple[BoundPart, KeyPath]], registries: Registries, doc: Document
+    raw: Mapping[str, Any],
+    bindings: Iterable[tuple[BoundPart, KeyPath]],
+    registries: Registries,
+    doc: Document,
+    unresolved: Iterable[str] = (),
 ) -> tuple[Mapping[str, Question], list[tuple[BoundPart, KeyPath]], list[Problem]]:
     """Validate every scenario and every binding of a question to one: the scenarios that validate, the bindings
-    found sound and every problem, located."""
+    found sound and every problem, located (a scenario named by a part that did not resolve, `unresolved`, is not
+    reported as read by no question)."""
     problems: list[Problem] = []
     sound: list[tuple[BoundPart, KeyPath]] = []
     compiled: dict[str, Question] = {}
@@ -53,7 +58,7 @@ def compile_scenarios(
             problems.extend(result)
         else:
             compiled[name] = result
-    used: set[str] = set()
+    used: set[str] = set(unresolved)
     for part, path in bindings:
         name = part.scenario or ""
         used.add(name)
