@@ -55,7 +55,7 @@ from qbank.check.sweep_report import (
     track_params,
     tracked_params,
 )
-from qbank.check.variant_checks import check_variant, variant_shape
+from qbank.check.variant_checks import check_variant, purity_problems, variant_shape
 from qbank.core.errors import LocatedError
 from qbank.core.lifetime import guard_worker
 from qbank.draw.params import draw_params, thaw
@@ -141,7 +141,7 @@ def _sweep_range(question: Question, start: int, stop: int, canonical: bool, ful
             if purity_left > 0:
                 purity_left -= 1
                 replay = f"qbank check {question.file} --seed {first.exam_seed} --seeds {seed - first.exam_seed + 1}"
-                impure = _purity_problems(question, first, draw, seed)
+                impure = purity_problems(question, first, draw, seed, PAPER)
                 report.failed_seeds += bool(impure)
                 fail(seed, impure, replay)
             continue
@@ -194,19 +194,6 @@ def _choices(question: Question, variant: Variant, names: tuple[str, ...], seed:
         return describe(question, seed or 0, PAPER, seed is None, variant.params)
 
     return sweep_choices(question, variant, names, None if seed is None else order, desc)
-
-
-def _purity_problems(question: Question, first: Variant, draw: Any, seed: int) -> list[str]:
-    """Solve a repeated parameter set again; the answers and steps must not change."""
-    try:
-        again = solve_draw(question, draw, seed, PAPER)
-    except LocatedError as exc:
-        return [f"{exc} (the same parameters solved at seed {first.exam_seed})"]
-    if thaw(again.answers) != thaw(first.answers) or thaw(again.steps) != thaw(first.steps):
-        line = question.document.line(("solver",))
-        return [f"{question.file}:{line}: solver: not pure: the parameters of seed {first.exam_seed} gave other "
-                f"answers or steps when solved again at seed {seed}"]  # fmt: skip
-    return []
 
 
 # --- A bank in worker processes --------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import jinja2
 from jinja2 import nodes
 
 from qbank.check.givens import key_path
-from qbank.core.errors import UserError
+from qbank.core.errors import LocatedError, UserError
+from qbank.draw.params import thaw
 from qbank.render.leaks import answer_leaks
 from qbank.render.mathsvg import MathError
 from qbank.render.question import formatted_answers, render_part
@@ -19,7 +20,7 @@ from qbank.render.text_numbers import svg_text, value_key
 from qbank.solve.answer_checks import print_problems, rounding_boundaries
 from qbank.solve.figures import FigureError, draw_figure
 from qbank.solve.formats import format_number, parse_number, tolerance_of
-from qbank.solve.variant import Variant
+from qbank.solve.variant import Variant, solve_draw
 from qbank.spec.choice_decl import WRITTEN_FORMATS
 from qbank.spec.models import AnswerSpec
 from qbank.spec.validate import Question
@@ -242,3 +243,16 @@ def path_problems(question: Question, field_name: str, variant: Variant) -> list
             else:
                 break  # a method or attribute of a plain value: Jinja decides
     return problems
+
+
+def purity_problems(question: Question, first: Variant, draw: Any, seed: int, paper: str) -> list[str]:
+    """Solve a repeated parameter set again; the answers and steps must not change."""
+    try:
+        again = solve_draw(question, draw, seed, paper)
+    except LocatedError as exc:
+        return [f"{exc} (the same parameters solved at seed {first.exam_seed})"]
+    if thaw(again.answers) != thaw(first.answers) or thaw(again.steps) != thaw(first.steps):
+        line = question.document.line(("solver",))
+        return [f"{question.file}:{line}: solver: not pure: the parameters of seed {first.exam_seed} gave other "
+                f"answers or steps when solved again at seed {seed}"]  # fmt: skip
+    return []
