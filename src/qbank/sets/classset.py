@@ -10,44 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from qbank.check.exam_sweep import require_distinct_forms
-from qbank.core.errors import UserError
 from qbank.core.progress import Progress
-from qbank.output.outdir import bank_inputs, check_output
+from qbank.output.outdir import check_output
 from qbank.output.produce import produce
 from qbank.output.recipes import ClassPaper, ClassSetRecipe
-from qbank.preflight.checks import checked_exam
-from qbank.preflight.fontcover import printable_problems
 from qbank.sets.build import BuildResult
-from qbank.spec.exam import Exam
-from qbank.spec.load import display_name
-from qbank.spec.roster import Student, form_ids, roster_rows
+from qbank.sets.inputs import checked_inputs
+from qbank.spec.roster import Student, form_ids
 
 
 def roster_papers(roster: Path, students: Sequence[Student]) -> tuple[list[ClassPaper], dict[str, Any]]:
     """Papers for every student of a roster (validated), and the roster's record for the manifest."""
     record = {"file": str(roster), "sha256": hashlib.sha256(roster.read_bytes()).hexdigest(), "students": len(students)}
     return [ClassPaper(s.roll, s.fields()) for s in students], record
-
-
-def checked_inputs(exam_path: Path, out_dir: Path, force: bool, given: list[Path], roster: Path | None
-                   ) -> tuple[Exam, list[Path], list[Student]]:  # fmt: skip
-    """The exam (preflighted), the run's inputs and the roster's students, after every check that can run has:
-    the roster's rows, the exam, `--out` against the bank's files and the fonts' coverage of what the pages print
-    (of the roster fields without a problem, and of the exam's when it loaded), all reported together."""
-    students, problems = roster_rows(roster) if roster is not None else ([], [])
-    skip = {(problem.line, problem.path) for problem in problems}
-    exam: Exam | None = None
-    inputs = given
-    try:
-        exam = checked_exam(exam_path)  # every exam error is reported before a worker starts
-        inputs = [*given, *bank_inputs(exam.bank.root, exam.bank.module_digests)]
-        check_output(out_dir, force, inputs)
-    except UserError as exc:
-        problems += exc.problems
-    problems += printable_problems(exam, students, display_name(roster) if roster is not None else None, skip)
-    if problems or exam is None:
-        raise UserError(sorted(problems, key=lambda problem: (problem.file, problem.line)))  # file by file
-    return exam, inputs, students
 
 
 def form_papers(count: int) -> list[ClassPaper]:
