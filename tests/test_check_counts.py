@@ -83,3 +83,18 @@ def test_the_counts_of_a_sweep_with_a_raising_solver_add_up(tmp_path, run_cli, m
     assert f"choice time: 4 options, built in {passed}/{SEEDS} seeds" in lines
     assert re.search(rf"^1 question, {SEEDS} variants \(seeds 0..{SEEDS - 1}\) .*; 1 question\(s\) failed "
                      rf"\({len(failing)} failing seeds\)$", out, flags=re.M), out  # fmt: skip
+
+
+def test_the_counts_of_an_exam_sweep_with_a_raising_solver_add_up(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bank = write_bank(tmp_path)
+    exam = "bank: bank\ninstitution: T\ncourse: {code: T1, name: T}\nexam: E\nsections:\n  - questions: [{id: fall}]\n"
+    (tmp_path / "exam.yaml").write_text(exam, encoding="utf-8")
+    question = load_bank(bank).questions["fall"]
+    failing = [seed for seed in range(SEEDS) if draw_params(question, seed, "main").params["h"] == 35]
+    status, out, err = run_cli("check", "exam.yaml", "--seeds", SEEDS, "--jobs", "1")
+    assert status == 1, out + err
+    assert re.search(rf"^FAIL fall: on {SEEDS} papers, {len(failing)} failing, ", out, flags=re.M), out
+    shown = [line for line in out.splitlines() if "— reproduce:" in line]
+    assert [int(re.search(r"--seed (\d+) --seeds 1$", line)[1]) for line in shown] == failing[:10]
+    assert f", {SEEDS} placements checked ({len(failing)} failing) in " in out.splitlines()[-1]

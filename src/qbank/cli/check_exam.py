@@ -56,11 +56,13 @@ def run_exam(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     failed = bool(report.failures) or bool(clash_seeds)
     print(f"{report.papers:,} papers (seeds {args.seed}..{args.seed + args.seeds - 1}, {papers} per seed), "
-          f"{len(report.layouts):,} distinct layouts, {_variants(report):,} placements solved in {elapsed:.1f} s "
+          f"{len(report.layouts):,} distinct layouts, {_variants(report)} in {elapsed:.1f} s "
           f"with {args.jobs} job(s); {'FAILED' if failed else 'all ok'}")  # fmt: skip
     return 1 if failed else 0
 
 
-def _variants(report: ExamReport) -> int:
-    """Placements drawn and solved over all papers."""
-    return sum(placement.papers for placement in report.placements.values())
+def _variants(report: ExamReport) -> str:
+    """Placements checked over all papers, and how many of them failed (as the placement lines count them)."""
+    checked = sum(placement.papers for placement in report.placements.values())
+    failing = sum(placement.failed for placement in report.placements.values())
+    return f"{checked:,} placements checked" + (f" ({failing:,} failing)" if failing else "")
