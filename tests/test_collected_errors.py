@@ -91,3 +91,15 @@ def test_roster_rows_and_the_fonts_they_need_are_reported_together(sample_copy, 
                  for line in (5, 6) for char in "\u12a0\u1260"]  # fmt: skip
     assert sorted(lines) == sorted(expected)
     assert not (sample_copy / "out").exists()
+
+
+def test_a_roster_that_cannot_be_read_does_not_hide_the_exam_problems(sample_copy, run_cli, monkeypatch):
+    (sample_copy / "students.csv").write_text("roll,section\n24PH001,A\n", encoding="utf-8")
+    edit(sample_copy / EXAM, "{id: basics/matmul}", "{id: basics/matmull}")
+    monkeypatch.chdir(sample_copy)
+    status, out, err = run_cli("build", EXAM, "--roster", "students.csv", "--seed", "1", "--out", "out")
+    assert status == 2 and "Traceback" not in err
+    assert located(err) == [
+        "exams/sample.yaml:18: sections[0].questions[1].parts[1].id: no question 'basics/matmull' in bank 'sample'",
+        "students.csv:1: the header needs the columns 'name' (it has 'roll', 'section')",
+    ]

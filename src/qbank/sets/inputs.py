@@ -20,7 +20,10 @@ def checked_inputs(exam_path: Path, out_dir: Path, force: bool, given: list[Path
     students; or one UserError with the problems of the roster's rows, of the exam, of `--out` against the bank,
     and the characters no pinned font covers in the exam's printed fields (when it passed) and in the roster's
     fields without a problem (a field with one is not checked again)."""
-    students, problems = roster_rows(roster) if roster is not None else ([], [])
+    try:
+        students, problems = roster_rows(roster) if roster is not None else ([], [])
+    except UserError as exc:  # not a roster at all (no roll or name column, not UTF-8): the exam is checked still
+        students, problems = [], list(exc.problems)
     skip = {(problem.line, problem.path) for problem in problems}
     exam: Exam | None = None
     inputs = given
