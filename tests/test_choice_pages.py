@@ -102,11 +102,12 @@ def test_options_per_line_follow_the_longest_option():
 def test_labels_and_what_to_tick():
     shown = questions(page(solved(3), "paper"))
     heads = {n: re.findall(r'<div class="choices-head">(.*?)</div>', body) for n, body in shown.items()}
-    assert heads[1] == ['<span class="olabel">Parameters</span>: tick one.',
-                        '<span class="olabel">Activation</span>: tick one.']  # fmt: skip
-    assert heads[2] == ["Tick one."]  # one answer asked: no label
-    assert heads[3] == ["Select all that apply."]
-    assert heads[4] == ['<span class="olabel">Activation</span>: tick one.']  # free `total` beside it
+    assert heads[1] == ['<span class="olabel">Parameters</span> — Tick one.',
+                        '<span class="olabel">Activation</span> — Tick one.']  # fmt: skip
+    assert heads[2] == ['<span class="olabel">Change</span> — Tick one.']  # one of two declared answers asked: named
+    assert heads[3] == ["Select all that apply."]  # the question's only answer: no label
+    # free `total` beside it: its labelled lines first, as declared
+    assert heads[4] == ['<span class="olabel">Parameters</span>', '<span class="olabel">Activation</span> — Tick one.']
 
 
 def test_a_part_asked_wholly_as_choice_has_no_answer_lines():

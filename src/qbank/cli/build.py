@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 KEY_STYLES = ("full", "compact", "answers")  # qbank.render.question.KEY_STYLES (not imported: it loads the renderer)
@@ -51,6 +53,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def print_notes(notes: Sequence[object]) -> None:
+    """Print located remarks that are no error (an exam's `ask: choice` leaving answers unasked) on stderr."""
+    for note in notes:
+        print(f"qbank: note: {note}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Build the set and print where it went."""
     if args.roster is not None or args.forms is not None:
@@ -60,6 +68,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
                              canonical=args.canonical, key_style=args.key or "compact", force=args.force,
                              template_dirs=args.templates, jobs=args.jobs, command=command,
                              csv_bom=not args.no_bom, cluster=args.cluster)  # fmt: skip
+        print_notes(result.notes)
         papers = sum(1 for name in result.files if name.startswith("papers/"))
         made = f"{papers} paper{'s' if papers != 1 else ''} and key{'s' if papers != 1 else ''}"
         print(f"{args.out}: {made}, {args.out / 'key-booklet.pdf'}, {args.out / 'answers.csv'}")
@@ -80,6 +89,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         command=command,
         progress=Progress(0, "files", bar=False),
     )
+    print_notes(result.notes)
     for name, digest in result.files.items():
         print(f"{args.out / name}  sha256:{digest[:16]}")
     print(f"{args.out / 'manifest.json'}")

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from qbank.check.exam_sweep import ExamReport, paper_ids, sweep_exam
+from qbank.cli.build import print_notes
 from qbank.core.errors import Problem, UserError
 from qbank.spec.load import load_yaml_bytes
 
@@ -32,6 +33,7 @@ def run_exam(args: argparse.Namespace) -> int:
         raise UserError([Problem("<command line>", 0, "--canonical", "checks questions: give a bank, not an exam")])
     forms = args.forms
     exam, report = sweep_exam(args.path, args.seeds, args.seed, forms, args.jobs)
+    print_notes(exam.notes)
     replay = f"qbank check {args.path}{f' --forms {forms}' if forms else ''}"
     papers = len(paper_ids(forms))
     order = {part.key: index for index, part in enumerate(exam.candidate_parts())}

@@ -36,14 +36,17 @@ class PaperOption:
 
 @dataclass(frozen=True)
 class OptionList:
-    """The options of one answer on the paper: its label (when the part asks several), what to tick, and the
-    options in rows of `columns`."""
+    """The options of one answer on the paper: its label (with its unit, when the question declares several
+    answers), what joins the label to the instruction, what to tick (a sentence: `Tick one.`), and the options in
+    rows of `columns`."""
 
     answer: str
     label: Markup
     instruction: str
     columns: int
     rows: tuple[tuple[PaperOption, ...], ...]
+    joiner: str = " \u2014 "
+    kind: str = "options"
 
 
 @dataclass(frozen=True)
@@ -108,13 +111,14 @@ def columns_for(widths: Sequence[int]) -> int:
     return min(fitting, key=lambda n: (-(-count // n), -(-count // n) * n - count))
 
 
-def option_list(choice: ChoiceSet, label: Markup, labelled: bool) -> OptionList:
-    """The paper's options of one answer, in rows; `labelled` names the answer (a part asking several)."""
+def option_list(choice: ChoiceSet, label: Markup, joiner: str, labelled: bool) -> OptionList:
+    """The paper's options of one answer, in rows; `labelled` names the answer (a question declaring several),
+    `joiner` joins its label to the instruction."""
     columns = columns_for([text_width(option.text) for option in choice.options])
     shown = [PaperOption(option.letter, option_html(option)) for option in choice.options]
     rows = tuple(tuple(shown[i : i + columns]) for i in range(0, len(shown), columns))
-    instruction = "select all that apply" if choice.kind == "multi" else "tick one"
-    return OptionList(choice.answer, label if labelled else Markup(""), instruction, columns, rows)
+    instruction = "Select all that apply." if choice.kind == "multi" else "Tick one."
+    return OptionList(choice.answer, label if labelled else Markup(""), instruction, columns, rows, joiner)
 
 
 def choice_key(choice: ChoiceSet, label: Markup, descriptions: Mapping[str, str] | None = None) -> ChoiceKey:

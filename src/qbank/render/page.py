@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from qbank import __version__
+from qbank.render.answer_blocks import AnswerLines, answer_name, default_lines, paper_blocks, scoring_note
 from qbank.render.options import (
     ChoiceKey,
     MistakeLine,
@@ -18,7 +19,6 @@ from qbank.render.options import (
     choice_key,
     display_minus,
     mistake_line,
-    option_list,
 )
 from qbank.render.paper import EXAM_PRACTICE_PAPER, SolvedPaper, SolvedPart
 from qbank.render.question import AnswerLine
@@ -42,7 +42,8 @@ class AnswerContext:
 @dataclass(frozen=True)
 class PartContext:
     """What a page template sees of one part; the paper's parts carry no answers, solution, rubric, option keys
-    or mistakes (None): their `options` hold only letters and texts."""
+    or mistakes (None): their `options` hold only letters and texts. A part with options has `blocks` (its asked
+    answers in declared order: options, or a free answer's labelled lines) and no `space` of its own."""
 
     label: str
     marks: float
@@ -56,6 +57,8 @@ class PartContext:
     options: tuple[OptionList, ...] = ()
     choice_keys: tuple[ChoiceKey, ...] | None = None
     mistakes: tuple[MistakeLine, ...] | None = None
+    blocks: tuple[OptionList | AnswerLines, ...] = ()  # a part with options: its asked answers in declared order
+    scoring: Markup | None = None  # the key of a placement asked with `ask: choice`: scored by its options
 
 
 @dataclass(frozen=True)
@@ -138,24 +141,19 @@ class PageContext:
         return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
 
 
-def default_lines(marks: float) -> int:
-    """Ruled answer lines for a question without `answer_space`: grows with the marks."""
-    return max(4, min(20, round(3 + 2 * marks)))
-
-
 def part_context(solved: SolvedPart, with_solution: bool) -> PartContext:
     """What a page template sees of one part; the paper never receives answers, solutions or which option is
-    correct. A part whose asked answers are all multiple choice gets no answer lines."""
+    correct. A part with options prints its asked answers in declared order, each named when the question declares
+    several; a placement asked with `ask: choice` is keyed as scored by its options, not by the rubric."""
     spec = solved.part.question.spec
     rendered = solved.rendered
     labels = {a.name: a.label for a in rendered.answers}
+    names = {a.name: answer_name(spec.answers[a.name].label, a.label, a.unit) for a in rendered.answers}
     space = spec.answer_space if spec.answer_space is not None else default_lines(solved.part.marks)
-    if solved.choices and all(name in solved.choices for name in solved.graded):
-        space = 0
-    options = tuple(option_list(choice, labels[name], len(solved.graded) > 1)
-                    for name, choice in solved.choices.items())  # fmt: skip
-    context = PartContext(solved.part.label, solved.part.marks, spec.title, rendered.text, rendered.figure, space,
-                          options=options)  # fmt: skip
+    blocks = paper_blocks(spec, solved.graded, solved.choices, names, solved.part.marks) if solved.choices else ()
+    options = tuple(block for block in blocks if isinstance(block, OptionList))
+    context = PartContext(solved.part.label, solved.part.marks, spec.title, rendered.text, rendered.figure,
+                          0 if solved.choices else space, options=options, blocks=blocks)  # fmt: skip
     if not with_solution:
         return context
     described = {m.name: m.description for found in solved.variant.mistakes.values() for m in found}
@@ -166,15 +164,20 @@ def part_context(solved: SolvedPart, with_solution: bool) -> PartContext:
                      [(m.description, m.value) for m in solved.variant.mistakes[name]])
         for name in solved.graded if name not in solved.choices and solved.variant.mistakes.get(name)
     )  # fmt: skip
-    return dataclasses.replace(context, answers=answers, solution=rendered.solution, rubric=rendered.rubric,
-                               choice_keys=tuple(keys.values()),
-                               mistakes=tuple(line for line in mistakes if line.mistakes))  # fmt: skip
+    by_options = solved.part.ask == "choice"
+    scoring = scoring_note(spec, solved.choices, labels, solved.part.marks) if by_options else None
+    return dataclasses.replace(context, answers=answers, solution=rendered.solution,
+                               rubric=() if by_options else rendered.rubric, choice_keys=tuple(keys.values()),
+                               mistakes=tuple(line for line in mistakes if line.mistakes), scoring=scoring)  # fmt: skip
 
 
 def _answer(line: AnswerLine, key: ChoiceKey | None) -> AnswerContext:
     """One answer as the key's tables print it: the value, or the correct letters and their values."""
     if key is None:
         return AnswerContext(line.name, line.label, line.value, display_minus(line.value), line.unit)
+    if line.unit:  # the unit goes with the values: `A (2.86 s)`
+        display = Markup('{}\u2002({} <span class="unit">{}</span>)').format(key.letters, key.values, line.unit)
+        return AnswerContext(line.name, line.label, key.letters, display, Markup(""))
     display = Markup("{}\u2002({})").format(key.letters, key.values)
     return AnswerContext(line.name, line.label, key.letters, display, line.unit)
 

@@ -22,6 +22,7 @@ class BuildResult:
     out_dir: Path
     files: dict[str, str]
     set_sha256: str = ""  # the set digest recorded in the manifest (see qbank.output.manifest_read.set_digest)
+    notes: tuple[str, ...] = ()  # the exam's located remarks that are no error, for the command to print
 
 
 def build_exam(
@@ -45,4 +46,4 @@ def build_exam(
     recipe = ExamSetRecipe(str(exam_path.resolve()), seed, canonical, key_style,
                            tuple(str(Path(d).resolve()) for d in template_dirs))  # fmt: skip
     made = produce(recipe, out_dir, force=force, inputs=inputs, command=command or [], progress=progress, exam=exam)
-    return BuildResult(out_dir, made.files, made.set_sha256)
+    return BuildResult(out_dir, made.files, made.set_sha256, tuple(str(note) for note in exam.notes))

@@ -68,4 +68,4 @@ def build_class(
     with Progress(len(papers), "papers", enabled=progress) as bar:
         made = produce(recipe, out_dir, force=force, inputs=inputs, command=command or [],
                        jobs=jobs or default_jobs(), progress=bar, exam=exam, cluster=cluster)  # fmt: skip
-    return BuildResult(out_dir, made.files, made.set_sha256)
+    return BuildResult(out_dir, made.files, made.set_sha256, tuple(str(note) for note in exam.notes))

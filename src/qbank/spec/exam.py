@@ -49,6 +49,7 @@ class Exam:
     path: Path | None = None
     lines: Mapping[tuple[str | int, ...], int] = field(default_factory=dict)  # line of each key path of the file
     bindings: tuple[Binding, ...] = ()  # each part soundly bound to a scenario, with where the binding is written
+    notes: tuple[Problem, ...] = ()  # located remarks that are no error (`ask: choice` leaving answers unasked)
 
     @property
     def static(self) -> bool:
@@ -113,7 +114,7 @@ def read_exam(path: Path) -> tuple[Exam, list[Problem]]:
     )
     digest = hashlib.sha256(raw).hexdigest()
     exam = Exam(spec, document.file, digest, bank, items, plan, scenarios, path.resolve(), document.lines,
-                tuple(sound))  # fmt: skip
+                tuple(sound), tuple(planned.notes))  # fmt: skip
     return exam, problems
 
 

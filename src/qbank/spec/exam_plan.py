@@ -76,13 +76,15 @@ class Plan:
     bindings: list[Binding]
     problems: list[Problem]
     unresolved: frozenset[str]
+    notes: list[Problem] = dataclasses.field(default_factory=list)  # no error: `ask: choice` leaving answers out
 
 
 def plan_sections(spec: ExamSpec, bank: Bank, doc: Document) -> Plan:
     """Resolve question ids into items and pools per section (a question placed again, or `repeat`ed, is a new
     placement with its own stream), and list the parts bound to a scenario (with where the binding is written);
-    every unknown id is reported."""
+    every unknown id is reported. Its `notes` hold what deserves a word but is no error (see `_unasked_note`)."""
     problems: list[Problem] = []
+    notes: list[Problem] = []
     bindings: list[Binding] = []
     unresolved: set[str] = set()
     seen: dict[str, int] = {}
@@ -111,7 +113,7 @@ def plan_sections(spec: ExamSpec, bank: Bank, doc: Document) -> Plan:
             if entry.repeat is not None and entry.id is None:
                 problems.append(doc.problem((*where, "repeat"), "`repeat` goes with `id`"))
             label_of = (lambda i: chr(ord("a") + i)) if entry.parts is not None else (lambda i: "")
-            parts = [_part(ref, path, scenario, label_of(i), bank, doc, problems)
+            parts = [_part(ref, path, scenario, label_of(i), bank, doc, problems, notes)
                      for i, (ref, path, scenario) in enumerate(refs)]  # fmt: skip
             for part, (ref, path, _) in zip(parts, refs, strict=True):
                 if part is not None and part.scenario is not None:
@@ -141,7 +143,7 @@ def plan_sections(spec: ExamSpec, bank: Bank, doc: Document) -> Plan:
                                             "give `marks` on the pool"))  # fmt: skip
             entries.append(Pool(s_index, q_index, resolved, pick))
         plan.append(tuple(entries))
-    return Plan(tuple(plan), bindings, problems, frozenset(unresolved))
+    return Plan(tuple(plan), bindings, problems, frozenset(unresolved), notes)
 
 
 def _placed(part: Part, seen: dict[str, int]) -> Part:
@@ -152,8 +154,9 @@ def _placed(part: Part, seen: dict[str, int]) -> Part:
 
 
 def _part(ref: QuestionRef, path: tuple[str | int, ...], scenario: str | None, label: str, bank: Bank,
-          doc: Document, problems: list[Problem]) -> Part | None:  # fmt: skip
-    """Resolve one question reference into a Part (None, with a problem recorded, if the id is unknown)."""
+          doc: Document, problems: list[Problem], notes: list[Problem]) -> Part | None:  # fmt: skip
+    """Resolve one question reference into a Part (None, with a problem recorded, if the id is unknown; a note
+    when `ask: choice` leaves answers unasked)."""
     id_path = (*path, "id") if path[-2:-1] != ("pool",) else path
     question = bank.questions.get(ref.id)
     if question is None:
@@ -168,7 +171,30 @@ def _part(ref: QuestionRef, path: tuple[str | int, ...], scenario: str | None, l
         message = (f"question {ref.id!r} has no answer that can be asked as multiple choice: give a numeric answer "
                    "`misconceptions` (or `choices: {fill}`), or write `options`")  # fmt: skip
         problems.append(doc.problem(_ask_path(doc, path, id_path), message))
+    elif ref.ask == "choice":
+        note = _unasked_note(question)
+        if note:
+            notes.append(doc.problem(_ask_path(doc, path, id_path), note))
     return Part(label, question, marks, scenario, ask=ref.ask or "free")
+
+
+def _unasked_note(question: Question) -> str:
+    """What `ask: choice` leaves out of a question that declares answers it cannot ask as choice ('' if none): the
+    text, written for the question asked free, may still ask for them, and the paper neither asks nor grades them."""
+    answers = question.spec.answers
+    asked = [spec.label for spec in answers.values() if choosable(spec)]
+    unasked = [spec.label for spec in answers.values() if not choosable(spec)]
+    if not unasked:
+        return ""
+    them = "it" if len(unasked) == 1 else "them"
+    return (f"`ask: choice` asks only {_listed(asked)} of question {question.id!r}; this paper neither asks nor "
+            f"grades {_listed(unasked)} (only the key's worked solution gives {them}): if the question's text asks "
+            f"for {them}, reword it or ask the question free")  # fmt: skip
+
+
+def _listed(labels: list[str]) -> str:
+    """Labels as a sentence lists them: 'A', 'A and B', 'A, B and C'."""
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
 
 
 def _ask_path(doc: Document, path: tuple[str | int, ...], id_path: tuple[str | int, ...]) -> tuple[str | int, ...]:

@@ -20,7 +20,8 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "marks": "default marks (must equal the rubric total if there is a rubric, unless asked as choice)",
         "solver": "registered solver name (needed when there are answers)",
         "figure": "registered figure name; its SVG is drawn after the question text",
-        "answer_space": "ruled lines left for the answer on the paper (default grows with the marks)",
+        "answer_space": "ruled lines left for the answer on the paper (default grows with the marks; beside "
+        "multiple-choice answers, shared by the free answers)",
         "params": "parameters, drawn in the order written",
         "constraints": "expressions every variant must satisfy (strings or {expr, message})",
         "distinct": "lists whose items must all differ, checked by qbank check",
