@@ -20,13 +20,18 @@ STYLE = f"""@page{{size:A4;margin:15mm}}body{{font-family:{FONTS};font-size:10pt
 color:#222}}table{{border-collapse:collapse;margin:.4em 0 1.4em}}td,th{{border-bottom:1px solid #ccc;
 padding:.2em .6em;text-align:left}}td.n{{text-align:right;white-space:nowrap}}tr.correct td{{color:#1a6b1a}}
 tr.top td{{font-weight:bold}}h2{{font-size:1.15em;break-after:avoid}}table{{break-inside:avoid}}
-.bar{{display:inline-block;height:.7em;background:#c0392b;margin-right:.3em}}"""
+.bar{{display:inline-block;height:.7em;background:#c0392b;margin-right:.3em}}
+@media screen{{body{{padding:1rem 1.2rem 3rem}}table{{width:100%}}
+td:first-child,td:last-child{{overflow-wrap:anywhere}}}}
+@media screen and (max-width:30rem){{td,th{{padding:.2em .3em}}.bar{{font-size:50%;height:1.4em}}}}"""
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'  # a phone lays it out at its width
 
 
 def report_html(rows: Sequence[ReportRow], title: str) -> bytes:
     """The report page (UTF-8, no scripts, no outside resources)."""
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             f'<meta name="generator" content="{GENERATOR}">', f"<title>Misconceptions: {escape(title)}</title>",
+             f'<meta name="generator" content="{GENERATOR}">', VIEWPORT,
+             f"<title>Misconceptions: {escape(title)}</title>",
              f"<style>{STYLE}</style></head><body>", f"<h1>Misconceptions: {escape(title)}</h1>"]  # fmt: skip
     top = most_common(rows)
     parts.append("<h2>Most common mistakes</h2>")
