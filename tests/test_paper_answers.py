@@ -65,8 +65,8 @@ def test_check_and_build_note_once_the_answers_ask_choice_leaves_unasked(tmp_pat
     exam = write_paper_bank(tmp_path)
     line = EXAM.splitlines().index("      - {id: fall, ask: choice, marks: 2}") + 1
     expected = (f"qbank: note: {exam}:{line}: sections[0].questions[0].ask: `ask: choice` asks only Time of "
-                "question 'fall'; its text still asks for Speed, which this paper neither asks nor grades (only the "
-                "key's worked solution gives it): reword the question or ask it free")  # fmt: skip
+                "question 'fall'; this paper neither asks nor grades Speed (only the key's worked solution gives "
+                "it): if the question's text asks for it, reword it or ask the question free")  # fmt: skip
     status, out, err = run_cli("check", exam, "--seeds", "2", "--jobs", "1")
     assert status == 0 and err.splitlines() == [expected]
     status, out, err = run_cli("build", exam, "--seed", "1", "--out", tmp_path / "set")
