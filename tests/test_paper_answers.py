@@ -93,6 +93,17 @@ def test_a_text_answer_beside_written_choices_gets_its_labelled_lines_in_declare
     assert re.findall(r'<div class="lines( one)?"></div>', body) == [""]  # one block of 2 lines: a word or two
 
 
+def test_options_before_the_first_free_answer_stay_with_the_text_and_the_rest_follow_it(tmp_path):
+    unit = "  unit:\n    label: Unit\n    format: text\n"
+    body = questions(solved(tmp_path, UNITS.replace(unit, "") + unit))[3]  # the text answer declared last
+    assert _HEAD.findall(body)[-1] == '<span class="olabel">Unit</span>'
+    head, after = body.split('<div class="answers-after">')
+    assert head.count('class="choices"') == 2 and "answer-lines" not in head  # kept with the question's text
+    assert after.count('class="answer-lines"') == 1 and "choices" not in after.replace("choices-head", "")
+    head, after = questions(solved(tmp_path / "first"))[3].split('<div class="answers-after">')
+    assert "choices" not in head and after.index("answer-lines") < after.index('class="choices"')
+
+
 def test_an_explicit_answer_space_is_respected_beside_choices(tmp_path):
     units = UNITS.replace("marks: 3\n", "marks: 3\nanswer_space: 3\n")
     body = questions(solved(tmp_path, units))[3]

@@ -60,6 +60,20 @@ class PartContext:
     blocks: tuple[OptionList | AnswerLines, ...] = ()  # a part with options: its asked answers in declared order
     scoring: Markup | None = None  # the key of a placement asked with `ask: choice`: scored by its options
 
+    @property
+    def blocks_with_text(self) -> tuple[OptionList | AnswerLines, ...]:
+        """The leading option blocks, kept on a page with the question's text (up to the first free answer)."""
+        return self.blocks[: self._first_lines()]
+
+    @property
+    def blocks_after(self) -> tuple[OptionList | AnswerLines, ...]:
+        """The blocks from the first free answer's lines on: they may go on to the next page, as answer space does."""
+        return self.blocks[self._first_lines() :]
+
+    def _first_lines(self) -> int:
+        """The index of the first free answer's lines among the blocks (their count if none)."""
+        return next((i for i, block in enumerate(self.blocks) if block.kind == "lines"), len(self.blocks))
+
 
 @dataclass(frozen=True)
 class EntryContext:
