@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from qbank.render.answer_blocks import free_lines
 from qbank.render.page import page_context
 from qbank.render.paper import SolvedPaper, solve_paper
@@ -71,6 +73,14 @@ def test_check_and_build_note_once_the_answers_ask_choice_leaves_unasked(tmp_pat
     assert status == 0 and err.splitlines() == [expected]
     status, out, err = run_cli("build", exam, "--seed", "1", "--out", tmp_path / "set")
     assert status == 0 and [line for line in err.splitlines() if "note:" in line] == [expected]
+
+
+@pytest.mark.slow
+def test_a_class_set_build_notes_it_too(tmp_path, run_cli):
+    exam = write_paper_bank(tmp_path)
+    status, out, err = run_cli("build", exam, "--forms", "1", "--seed", "1", "--jobs", "1", "--out", tmp_path / "forms")
+    notes = [line for line in err.splitlines() if line.startswith("qbank: note:")]
+    assert status == 0 and len(notes) == 1 and "asks only Time of question 'fall'" in notes[0]
 
 
 def test_no_note_when_choice_asks_every_answer(tmp_path, run_cli):
