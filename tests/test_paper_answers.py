@@ -130,3 +130,18 @@ def test_free_answers_beside_choices_share_the_written_space_or_get_lines_by_the
     text = spec.model_copy(update={"answers": {**spec.answers, "speed": spec.answers["speed"].model_copy(
         update={"format": "text"})}})  # fmt: skip
     assert free_lines(text, ["time", "speed"], 4, 2) == {"time": 7, "speed": 2}  # a word or a phrase
+
+
+def test_an_options_heading_does_not_repeat_a_unit_its_label_names():
+    """`Total parameters (parameters)` reads oddly: a label naming its unit as a word keeps it once; a unit that
+    is only part of a word (`s` in `Speed`) is still given."""
+    from markupsafe import Markup
+
+    from qbank.render.answer_blocks import answer_name
+
+    assert str(answer_name("Total parameters", Markup("Total parameters"), Markup("parameters")).label) == (
+        "Total parameters"
+    )
+    assert str(answer_name("Speed", Markup("Speed"), Markup("m/s")).label) == "Speed (m/s)"
+    assert str(answer_name("Time", Markup("Time"), Markup("s")).label) == "Time (s)"
+    assert str(answer_name("Speed in m/s", Markup("Speed in m/s"), Markup("m/s")).label) == "Speed in m/s"

@@ -4,6 +4,7 @@ declared order (lettered options, or a free answer's labelled ruled lines); in t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,10 +39,17 @@ class AnswerLines:
 
 
 def answer_name(source: str, label: Markup, unit: Markup) -> AnswerName:
-    """The paper's name of an answer from its written label (`source`), typeset label and typeset unit."""
-    if unit:
+    """The paper's name of an answer from its written label (`source`), typeset label and typeset unit; a unit the
+    label already names (`Total parameters`, unit `parameters`) is not repeated."""
+    if unit and not _names(source, unit.striptags().strip()):
         return AnswerName(Markup("{} ({})").format(label, unit), " \u2014 ")
     return AnswerName(label, " " if source.rstrip().endswith(SENTENCE_ENDS) else " \u2014 ")
+
+
+def _names(label: str, unit: str) -> bool:
+    """Whether a written label already names its unit as a word of its own (`Total parameters` names
+    `parameters`; `Speed` does not name `s`)."""
+    return re.search(rf"(?<![\w/]){re.escape(unit)}(?![\w/])", label, flags=re.IGNORECASE) is not None
 
 
 def default_lines(marks: float) -> int:
