@@ -118,3 +118,44 @@ def test_pages_have_no_inline_script():
         text = web.get(url).text
         assert text.count("<script") == 1 and '<script src="/static/serve.js" defer></script>' in text
         assert not re.search(r"<[^>]*\son[a-z]+\s*=", text), url  # no event-handler attributes either
+
+
+BAD_ITEM_URLS = ["/item/2", "/item/2/", "/item/0/1", "/item/1/1", "/item/4/1", "/item/02/1", "/item/2/-1",
+                 "/item/2/1000000000", "/item/2/x", "/item/../2/1", "/item/2/1/1", "/item/%00/1", "/item/１/1",
+                 "/item/99999999999999999999/1", "/q/basics/softmax/x", "/q/basics/softmax/1/2"]  # fmt: skip
+
+
+def test_bad_multi_part_urls_are_4xx_pages_with_a_message(sample_copy):
+    from .conftest import SAMPLE_EXAM
+
+    _, web = client(sample_copy / "exams" / SAMPLE_EXAM.name)
+    assert web.get("/item/2/1").status_code == 200
+    for url in BAD_ITEM_URLS:
+        response = web.get(url)
+        assert 400 <= response.status_code < 500, (url, response.status_code)
+        assert 'class="error"' in response.text, url
+    assert web.put("/item/2/1", content=b"x").status_code == 405
+    assert web.post("/item/2/new", data={"a.a.probs.0": "1"}).status_code == 405
+
+
+def test_fuzzed_multi_part_forms_are_answered_or_refused_never_5xx(sample_copy):
+    from .conftest import SAMPLE_EXAM
+
+    _, web = client(sample_copy / "exams" / SAMPLE_EXAM.name)
+    rng = random.Random(18)
+    alphabet = string.printable + "\u2212\u00a0\ufeff\x00,;[]"
+    names = ["a.a.probs.0", "a.a.probs.3", "a.a.probs.9", "a.a.probs", "b.a.product.0.0", "b.a.product.1.1",
+             "b.a.product.2.0", "b.a.product", "a.a.product.0.0", "b.a.probs.0", "a.probs.0", "c.a.x", "a.", "b..",
+             "", ".", "a.a.", "b.a.trace"]  # fmt: skip
+    statuses = set()
+    for _ in range(300):
+        fields = [(rng.choice(names), "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))))
+                  for _ in range(rng.randint(0, 8))]  # fmt: skip
+        response = web.post(f"/item/2/{rng.randint(0, 50)}", content=urlencode(fields).encode(), headers=FORM)
+        assert response.status_code == 200 or 400 <= response.status_code < 500, (fields, response.status_code)
+        statuses.add(response.status_code)
+    for _ in range(100):
+        raw = bytes(rng.randint(0, 255) for _ in range(rng.randint(0, 200)))
+        response = web.post("/item/2/3", content=raw, headers=FORM)
+        assert response.status_code == 200 or 400 <= response.status_code < 500, (raw, response.status_code)
+    assert statuses == {200, 400}

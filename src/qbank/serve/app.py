@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import sys
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -14,13 +15,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from qbank.serve.catalog import SEED_MAX, Catalog, Entry, VariantFailed
+from qbank.serve.catalog import SEED_MAX, Catalog, Entry, Multi, VariantFailed
 from qbank.serve.guard import HEADERS, MAX_BODY, RateLimit, Refused, read_form
-from qbank.serve.marking import FormError, mark, responses
+from qbank.serve.marking import FormError, item_responses, mark, responses
 from qbank.serve.pages import DIFFICULTIES, SERVE_TEMPLATES, Pages
 
 STATIC = {"serve.js": "text/javascript; charset=utf-8", "serve.css": "text/css; charset=utf-8"}
+SERVER_ERROR = "something went wrong on the server; the problem was logged"
 _SEED = re.compile(r"[0-9]{1,9}")
+_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 
 
 def create_app(catalog: Catalog, rate: RateLimit | None = None) -> Starlette:
@@ -50,6 +53,8 @@ def create_app(catalog: Catalog, rate: RateLimit | None = None) -> Starlette:
 
     async def question(request: Request) -> Response:
         entry, seed_text = _locate(catalog, request.path_params["rest"])
+        if isinstance(entry, int):  # a part of a multi-part question: its whole question, same seed
+            return RedirectResponse(f"/item/{entry}/{seed_text}", status_code=303)
         if seed_text == "new":
             if request.method != "GET":
                 raise Refused(405, "open a variant before submitting answers")
@@ -70,6 +75,28 @@ def create_app(catalog: Catalog, rate: RateLimit | None = None) -> Starlette:
         next_seed = secrets.randbelow(SEED_MAX + 1)
         return HTMLResponse(pages.question(entry, seed, solved, attempt, marks, next_seed))
 
+    async def item(request: Request) -> Response:
+        multi, seed_text = _locate_item(catalog, request.path_params["rest"])
+        if seed_text == "new":
+            if request.method != "GET":
+                raise Refused(405, "open a variant before submitting answers")
+            return RedirectResponse(f"/item/{multi.number}/{secrets.randbelow(SEED_MAX + 1)}", status_code=303)
+        seed = _seed(seed_text)
+        try:
+            solved = catalog.solve_item(multi.number, seed)
+        except VariantFailed as exc:
+            raise Refused(422, f"variant {seed} of question {multi.number} cannot be drawn: {exc}") from None
+        if request.method == "GET":
+            return HTMLResponse(pages.item(multi, seed, solved))
+        body = await _body(request)
+        try:
+            attempts = item_responses(solved, read_form(body, request.headers.get("content-type", "")))
+            marks = [mark(part, attempt) for part, attempt in zip(solved, attempts, strict=True)]
+        except FormError as exc:
+            raise Refused(400, str(exc)) from None
+        next_seed = secrets.randbelow(SEED_MAX + 1)
+        return HTMLResponse(pages.item(multi, seed, solved, attempts, marks, next_seed))
+
     async def refused(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Refused)
         return page(exc.status, exc.message)
@@ -80,7 +107,8 @@ def create_app(catalog: Catalog, rate: RateLimit | None = None) -> Starlette:
         return page(exc.status_code, messages.get(exc.status_code, str(exc.detail)))
 
     class Guard(BaseHTTPMiddleware):
-        """Rate limit per client, then security headers on every response."""
+        """Rate limit per client, a plain 500 page for any unexpected failure (logged as one line, no traceback to
+        anyone), then security headers on every response."""
 
         async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
             client = request.client.host if request.client else "unknown"
@@ -88,26 +116,52 @@ def create_app(catalog: Catalog, rate: RateLimit | None = None) -> Starlette:
                 response: Response = page(429, "too many requests: wait a few seconds and try again")
                 response.headers["retry-after"] = "5"
             else:
-                response = await call_next(request)
+                try:
+                    response = await call_next(request)
+                except Exception as exc:  # the catch-all: whatever failed, a plain 500
+                    response = failed(request, exc)
             response.headers.update(HEADERS)
             return response
+
+    def failed(request: Request, exc: Exception) -> Response:
+        """The plain 500 page for an unexpected failure, logged as one `qbank serve:` line on stderr."""
+        what = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        print(f"qbank serve: 500 on {request.method} {request.url.path[:200]}: {what}", file=sys.stderr, flush=True)
+        try:
+            body = pages.error(500, SERVER_ERROR)
+        except Exception:  # the error page itself failed: a fixed page
+            body = f"<!DOCTYPE html><title>500</title><p>{SERVER_ERROR}</p>"
+        return HTMLResponse(body, status_code=500)
 
     routes = [
         Route("/", picker, methods=["GET"]),
         Route("/static/{name}", asset, methods=["GET"]),
         Route("/q/{rest:path}", question, methods=["GET", "POST"]),
+        Route("/item/{rest:path}", item, methods=["GET", "POST"]),
     ]
     handlers = {Refused: refused, HTTPException: http_error}
     return Starlette(routes=routes, middleware=[Middleware(Guard)], exception_handlers=handlers)  # type: ignore[arg-type]
 
 
-def _locate(catalog: Catalog, rest: str) -> tuple[Entry, str]:
-    """The offered question and the seed text of a `/q/<question id>/<seed>` path (raises Refused)."""
+def _locate(catalog: Catalog, rest: str) -> tuple[Entry | int, str]:
+    """The offered question (or the number of the multi-part question a part belongs to) and the seed text of a
+    `/q/<question id>/<seed>` path (raises Refused)."""
     question_id, _, seed_text = rest.rpartition("/")
     entry = catalog.entries.get(question_id)
-    if entry is None:
-        raise Refused(404, f"no question {question_id[:80]!r} in this bank")
-    return entry, seed_text
+    if entry is not None:
+        return entry, seed_text
+    if question_id in catalog.part_of and (seed_text == "new" or _SEED.fullmatch(seed_text)):
+        return catalog.part_of[question_id], seed_text
+    raise Refused(404, f"no question {question_id[:80]!r} in this bank")
+
+
+def _locate_item(catalog: Catalog, rest: str) -> tuple[Multi, str]:
+    """The multi-part question and the seed text of an `/item/<number>/<seed>` path (raises Refused)."""
+    number, _, seed_text = rest.rpartition("/")
+    multi = catalog.multis.get(int(number)) if _NUMBER.fullmatch(number) else None
+    if multi is None:
+        raise Refused(404, f"no multi-part question {number[:20]!r} in this exam")
+    return multi, seed_text
 
 
 def _seed(text: str) -> int:

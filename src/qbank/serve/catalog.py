@@ -4,7 +4,7 @@ variant of one question at one seed, drawn on the practice server's own paper id
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qbank.core.errors import LocatedError, Problem, UserError
@@ -33,40 +33,74 @@ class Entry:
         return self.part.question.id
 
 
+@dataclass(frozen=True)
+class Multi:
+    """A multi-part question of an exam, served as one page: its printed number, its parts in order (each with its
+    own marks, `ask` and scenario), and the section it is listed under."""
+
+    item: Item
+    section: str
+
+    @property
+    def number(self) -> int:
+        """The number the exam prints (`3` for 3(a), 3(b), ...): the URL's path is `/item/<number>/<seed>`."""
+        return self.item.number
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """The parts, in printed order."""
+        return self.item.parts
+
+
 class VariantFailed(Exception):
     """A question could not be drawn or solved at this seed; the message is the located problem."""
 
 
 @dataclass(frozen=True)
 class Catalog:
-    """The questions a server offers, by id, in listing order; `exam` when they come from an exam file."""
+    """The questions a server offers: single questions by id, an exam's multi-part questions by number (with the
+    number of the question each of their parts belongs to), and both in listing order."""
 
     bank: Bank
     entries: Mapping[str, Entry]
     scenarios: Mapping[str, object]
     title: str
+    multis: Mapping[int, Multi] = field(default_factory=dict)
+    part_of: Mapping[str, int] = field(default_factory=dict)  # question id of a part -> its multi-part question
+    listing: tuple[Entry | Multi, ...] = ()
 
     def topics(self) -> list[str]:
         """Every topic of the offered questions, sorted."""
-        return sorted({t for e in self.entries.values() for t in e.part.question.spec.topics})
+        parts = [e.part for e in self.entries.values()] + [p for m in self.multis.values() for p in m.parts]
+        return sorted({t for part in parts for t in part.question.spec.topics})
 
     def solve(self, question_id: str, seed: int) -> SolvedPart:
         """The variant of one offered question at `seed` (raises KeyError for an unknown id, VariantFailed)."""
         entry = self.entries[question_id]
-        given = None
-        if entry.part.scenario:
-            try:
-                drawn = draw_scenarios(self.scenarios, {entry.part.scenario}, seed, WEB_PAPER)  # type: ignore[arg-type]
-            except LocatedError as exc:
-                raise VariantFailed(str(exc.problem())) from None
-            given = drawn[entry.part.scenario].params
-        item = Item(1, 0, (entry.part,))
+        return self._solve(Item(1, 0, (entry.part,)), seed)[0]
+
+    def solve_item(self, number: int, seed: int) -> tuple[SolvedPart, ...]:
+        """The variant of every part of one multi-part question at `seed`, in order; parts bound to one scenario
+        read the same drawn values (raises KeyError for an unknown number, VariantFailed)."""
+        return self._solve(self.multis[number].item, seed)
+
+    def _solve(self, item: Item, seed: int) -> tuple[SolvedPart, ...]:
+        """Draw the item's scenarios once, then solve its parts on the web paper (raises VariantFailed)."""
+        names = {part.scenario for part in item.parts if part.scenario}
         try:
-            return solve_part(Job(item, entry.part, WEB_PAPER, given), seed)
+            drawn = draw_scenarios(self.scenarios, names, seed, WEB_PAPER)  # type: ignore[arg-type]
         except LocatedError as exc:
             raise VariantFailed(str(exc.problem())) from None
-        except UserError as exc:
-            raise VariantFailed("; ".join(str(p) for p in exc.problems)) from None
+        solved = []
+        for part in item.parts:
+            given = drawn[part.scenario].params if part.scenario else None
+            try:
+                solved.append(solve_part(Job(item, part, WEB_PAPER, given), seed))
+            except LocatedError as exc:
+                raise VariantFailed(str(exc.problem())) from None
+            except UserError as exc:
+                raise VariantFailed("; ".join(str(p) for p in exc.problems)) from None
+        return tuple(solved)
 
 
 def load_catalog(path: Path, ask: str = "free") -> Catalog:
@@ -77,15 +111,25 @@ def load_catalog(path: Path, ask: str = "free") -> Catalog:
             raise UserError([Problem("<command line>", 0, "--ask", message)])
         exam = checked_exam(path)
         entries: dict[str, Entry] = {}
+        multis: dict[int, Multi] = {}
+        listing: list[Entry | Multi] = []
         for item in exam.items:
             title = exam.spec.sections[item.section].title or f"Section {item.section + 1}"
-            for part in item.parts:
-                label = f"{item.number}({part.label})" if part.label else str(item.number)
-                entries.setdefault(part.question.id, Entry(part, title, label))
-        return Catalog(exam.bank, entries, exam.scenarios, exam.spec.exam)
+            if len(item.parts) > 1 or item.parts[0].label:
+                multis[item.number] = Multi(item, title)
+                listing.append(multis[item.number])
+            elif item.parts[0].question.id not in entries:
+                entries[item.parts[0].question.id] = Entry(item.parts[0], title, str(item.number))
+                listing.append(entries[item.parts[0].question.id])
+        part_of: dict[str, int] = {}
+        for multi in multis.values():
+            for part in multi.parts:
+                if part.question.id not in entries:
+                    part_of.setdefault(part.question.id, multi.number)
+        return Catalog(exam.bank, entries, exam.scenarios, exam.spec.exam, multis, part_of, tuple(listing))
     bank, questions = checked_questions(path)
     entries = {q.id: Entry(Part("", q, q.spec.marks, ask=ask), "") for q in sorted(questions, key=lambda q: q.id)}
-    return Catalog(bank, entries, {}, bank.spec.title)
+    return Catalog(bank, entries, {}, bank.spec.title, listing=tuple(entries.values()))
 
 
 def _is_exam(path: Path) -> bool:

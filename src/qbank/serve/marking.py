@@ -50,22 +50,23 @@ def grids(solved: SolvedPart) -> dict[str, Index]:
     return {name: shape for name, shape in shapes.items() if shape is not None}
 
 
-def field_names(solved: SolvedPart) -> tuple[str, ...]:
-    """The form field of every answer the page asks, in declared order."""
-    return tuple(FIELD_PREFIX + name for name in solved.graded)
+def field_names(solved: SolvedPart, prefix: str = "") -> tuple[str, ...]:
+    """The form field of every answer the page asks, in declared order (after `prefix` on a multi-part page)."""
+    return tuple(prefix + FIELD_PREFIX + name for name in solved.graded)
 
 
-def responses(solved: SolvedPart, fields: Sequence[tuple[str, str]]) -> Attempt:
+def responses(solved: SolvedPart, fields: Sequence[tuple[str, str]], prefix: str = "") -> Attempt:
     """The typed response per asked answer from the form's (name, value) pairs, grid cells assembled (raises
-    FormError)."""
-    asked = set(field_names(solved))
+    FormError); on a multi-part page every field of this part starts with `prefix`."""
+    asked = set(field_names(solved, prefix))
+    start = len(prefix + FIELD_PREFIX)
     shapes = grids(solved)
     typed: dict[str, list[str]] = {}
     cells: dict[str, dict[Index, str]] = {}
     for name, value in fields:
         if name in asked:
-            typed.setdefault(name[len(FIELD_PREFIX) :], []).append(value)
-        elif (found := _cell_of(name, shapes)) is not None:
+            typed.setdefault(name[start:], []).append(value)
+        elif (found := _cell_of(name, shapes, prefix)) is not None:
             answer, index = found
             if index in cells.setdefault(answer, {}):
                 raise FormError(f"field {name[:60]!r} is given twice")
@@ -76,7 +77,7 @@ def responses(solved: SolvedPart, fields: Sequence[tuple[str, str]]) -> Attempt:
     for answer, values in typed.items():
         choice = solved.choices.get(answer)
         if len(values) > 1 and (choice is None or choice.kind != "multi"):
-            raise FormError(f"field {FIELD_PREFIX + answer!r} is given {len(values)} times")
+            raise FormError(f"field {prefix + FIELD_PREFIX + answer!r} is given {len(values)} times")
         if answer in cells:
             raise FormError(f"{answer!r} is given both whole and cell by cell")
         if choice is not None:
@@ -93,11 +94,29 @@ def responses(solved: SolvedPart, fields: Sequence[tuple[str, str]]) -> Attempt:
     return Attempt(out, cells, empty)
 
 
-def _cell_of(name: str, shapes: dict[str, Index]) -> tuple[str, Index] | None:
-    """The grid answer and cell index a form field names (`a.probs.2`), or None."""
+def part_prefix(solved: SolvedPart) -> str:
+    """What the form fields of one part of a multi-part page start with: its label and a dot (`b.a.total`)."""
+    return f"{solved.part.label}."
+
+
+def item_responses(parts: Sequence[SolvedPart], fields: Sequence[tuple[str, str]]) -> tuple[Attempt, ...]:
+    """The attempt at each part of a multi-part question from one form: each field goes to the part its prefix
+    names (raises FormError)."""
+    by_prefix: dict[str, list[tuple[str, str]]] = {part_prefix(solved): [] for solved in parts}
+    for name, value in fields:
+        prefix = name.split(".", 1)[0] + "."
+        if prefix not in by_prefix:
+            known = ", ".join(f"{p}{FIELD_PREFIX}<answer>" for p in by_prefix)
+            raise FormError(f"unknown field {name[:40]!r}: the fields of this question are {known}")
+        by_prefix[prefix].append((name, value))
+    return tuple(responses(solved, by_prefix[part_prefix(solved)], part_prefix(solved)) for solved in parts)
+
+
+def _cell_of(name: str, shapes: dict[str, Index], prefix: str = "") -> tuple[str, Index] | None:
+    """The grid answer and cell index a form field names (`a.probs.2`, `b.a.probs.2`), or None."""
     for answer, shape in shapes.items():
-        prefix = f"{FIELD_PREFIX}{answer}."
-        if name.startswith(prefix) and (index := parse_cell(name[len(prefix) :], shape)) is not None:
+        start = f"{prefix}{FIELD_PREFIX}{answer}."
+        if name.startswith(start) and (index := parse_cell(name[len(start) :], shape)) is not None:
             return answer, index
     return None
 

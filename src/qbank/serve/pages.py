@@ -13,9 +13,10 @@ from qbank.render.options import option_html
 from qbank.render.paper import SolvedPart
 from qbank.render.question import PACKAGE_TEMPLATES
 from qbank.render.templating import make_environment
-from qbank.serve.catalog import Catalog, Entry
+from qbank.serve.catalog import Catalog, Entry, Multi
 from qbank.serve.cells import cell_field, cell_indices, cell_label
-from qbank.serve.marking import FIELD_PREFIX, Attempt, Mark, grids
+from qbank.serve.marking import FIELD_PREFIX, Attempt, Mark, grids, part_prefix
+from qbank.spec.exam import Part
 
 SERVE_TEMPLATES = PACKAGE_TEMPLATES / "serve"
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -45,6 +46,19 @@ class Field:
         return tuple(self.typed.split(", ")) if self.typed else ()
 
 
+@dataclass(frozen=True)
+class Shown:
+    """One part of a multi-part page: its placement (label, marks), rendered text and figure, inputs, how many of
+    them are right, and its worked solution (empty before marking)."""
+
+    part: Part
+    text: Markup
+    figure: Markup | None
+    fields: list[Field]
+    right: int
+    solution: Markup
+
+
 class Pages:
     """Renders every page of the server (templates loaded once)."""
 
@@ -57,13 +71,17 @@ class Pages:
         return self.env.get_template(name).render(site=self.catalog.title, **context)
 
     def picker(self, topic: str, difficulty: str) -> str:
-        """The list of questions, by section, filtered by topic and difficulty ('' for all)."""
-        shown = [e for e in self.catalog.entries.values()
-                 if (not topic or topic in e.part.question.spec.topics)
-                 and (not difficulty or e.part.question.spec.difficulty == difficulty)]  # fmt: skip
-        sections: dict[str, list[Entry]] = {}
-        for entry in shown:
-            sections.setdefault(entry.section, []).append(entry)
+        """The list of questions (a multi-part question as one row), by section, filtered by topic and difficulty
+        ('' for all; a multi-part question is listed when one of its parts matches)."""
+
+        def matches(part: Part) -> bool:
+            spec = part.question.spec
+            return (not topic or topic in spec.topics) and (not difficulty or spec.difficulty == difficulty)
+
+        sections: dict[str, list[Entry | Multi]] = {}
+        for row in self.catalog.listing:
+            if any(matches(part) for part in (row.parts if isinstance(row, Multi) else (row.part,))):
+                sections.setdefault(row.section, []).append(row)
         return self.render("picker.html.j2", sections=sections, topics=self.catalog.topics(), topic=topic,
                            difficulty=difficulty, difficulties=DIFFICULTIES)  # fmt: skip
 
@@ -81,8 +99,29 @@ class Pages:
                            fields=fields, marked=bool(marks), right=right, asked=len(fields),
                            solution=rendered.solution if marks else Markup(""), next_seed=next_seed)  # fmt: skip
 
-    def _field(self, solved: SolvedPart, name: str, attempt: Attempt, mark: Mark | None) -> Field:
-        """The input of one asked answer: a box, options, or a vector's or matrix's grid of cells."""
+    def item(self, multi: Multi, seed: int, solved: Sequence[SolvedPart], attempts: Sequence[Attempt] = (),
+             marks: Sequence[Sequence[Mark]] = (), next_seed: int | None = None) -> str:  # fmt: skip
+        """A multi-part question on one page: every part's text, figure, marks and inputs (fields prefixed by the
+        part's label); with `marks`, every part marked, then the worked solutions of all parts."""
+        shown = []
+        for k, part in enumerate(solved):
+            attempt = attempts[k] if attempts else Attempt()
+            by_name = {m.answer: m for m in marks[k]} if marks else {}
+            prefix = part_prefix(part)
+            fields = [self._field(part, name, attempt, by_name.get(name), prefix) for name in part.graded]
+            rendered = part.rendered
+            assert rendered is not None
+            right = sum(1 for m in by_name.values() if m.right)
+            shown.append(Shown(part.part, rendered.text, rendered.figure, fields, right,
+                               rendered.solution if marks else Markup("")))  # fmt: skip
+        right, asked = sum(p.right for p in shown), sum(len(p.fields) for p in shown)
+        total = sum(p.part.marks for p in shown)
+        return self.render("item.html.j2", multi=multi, seed=seed, parts=shown, marked=bool(marks), right=right,
+                           asked=asked, total=total, next_seed=next_seed)  # fmt: skip
+
+    def _field(self, solved: SolvedPart, name: str, attempt: Attempt, mark: Mark | None, prefix: str = "") -> Field:
+        """The input of one asked answer (its field name after `prefix`): a box, options, or a vector's or matrix's
+        grid of cells."""
         spec = solved.part.question.spec.answers[name]
         typed = attempt.typed.get(name, "")
         choice = solved.choices.get(name)
@@ -91,19 +130,19 @@ class Pages:
         if choice is not None:
             options = tuple((o.letter, option_html(o)) for o in choice.options)
             hint = "select all that apply" if choice.kind == "multi" else "pick one"
-            return Field(FIELD_PREFIX + name, name, label, unit, choice.kind, hint, options, typed, mark)
+            return Field(prefix + FIELD_PREFIX + name, name, label, unit, choice.kind, hint, options, typed, mark)
         shape = grids(solved).get(name)
         if shape is not None:
             cells = attempt.cells.get(name, {})
             text = spec.label or name
-            row_of = [(cell_field(FIELD_PREFIX + name, i), cell_label(text, i, shape), cells.get(i, ""))
+            row_of = [(cell_field(prefix + FIELD_PREFIX + name, i), cell_label(text, i, shape), cells.get(i, ""))
                       for i in cell_indices(shape)]  # fmt: skip
             width = shape[-1]
             grid = tuple(tuple(row_of[r : r + width]) for r in range(0, len(row_of), width))
             hint = "one number per cell"
-            return Field(FIELD_PREFIX + name, name, label, unit, "grid", hint, (), typed, mark, grid)
+            return Field(prefix + FIELD_PREFIX + name, name, label, unit, "grid", hint, (), typed, mark, grid)
         kind = "text" if spec.format in ("text", "vector", "matrix") else "number"
-        return Field(FIELD_PREFIX + name, name, label, unit, kind, HINTS[spec.format], (), typed, mark)
+        return Field(prefix + FIELD_PREFIX + name, name, label, unit, kind, HINTS[spec.format], (), typed, mark)
 
     def error(self, status: int, message: str) -> str:
         """A page explaining a refused request."""
