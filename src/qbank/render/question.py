@@ -62,15 +62,19 @@ def render_question_text(question: Question, variant: Variant) -> str:
     return _render_markdown(question, "text", {**dict(variant.params), "params": variant.params})
 
 
-def render_part(question: Question, variant: Variant, formatted: Mapping[str, str] | None = None) -> RenderedPart:
+def render_part(question: Question, variant: Variant, formatted: Mapping[str, str] | None = None, *,
+                solution: bool = True) -> RenderedPart:  # fmt: skip
     """Render the question text, figure and solution of one variant to HTML (`formatted`: its answers as
-    `formatted_answers` gives them, when already known)."""
+    `formatted_answers` gives them, when already known). With `solution=False` the worked solution is left out
+    (empty): for a page that does not show it, such as a practice question before marking."""
     params = dict(variant.params)
     formatted = dict(formatted) if formatted is not None else formatted_answers(question, variant)
     text = render_question_text(question, variant)
     solution_context = {**params, "params": variant.params, "steps": variant.steps, "answers": formatted,
                         "values": variant.answers}  # fmt: skip
-    solution = _render_markdown(question, "solution", solution_context) if question.spec.solution.strip() else ""
+    worked = ""
+    if solution and question.spec.solution.strip():
+        worked = _render_markdown(question, "solution", solution_context)
     try:
         drawn = draw_figure(question, variant)
     except FigureError as exc:
@@ -88,7 +92,7 @@ def render_part(question: Question, variant: Variant, formatted: Mapping[str, st
     rubric = tuple(
         (item.points, Markup(inline_math_html(item.text, size_px=TABLE_MATH_PX))) for item in question.spec.rubric
     )
-    return RenderedPart(question.id, question.spec.title, Markup(text), figure, Markup(solution), answers, rubric)
+    return RenderedPart(question.id, question.spec.title, Markup(text), figure, Markup(worked), answers, rubric)
 
 
 def _render_markdown(question: Question, key: str, context: Mapping[str, Any]) -> str:

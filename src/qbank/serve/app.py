@@ -61,7 +61,7 @@ def create_app(catalog: Catalog, rate: RateLimit | None = None) -> Starlette:
             return RedirectResponse(f"/q/{entry.id}/{secrets.randbelow(SEED_MAX + 1)}", status_code=303)
         seed = _seed(seed_text)
         try:
-            solved = catalog.solve(entry.id, seed)
+            solved = catalog.solve(entry.id, seed, solution=request.method != "GET")
         except VariantFailed as exc:
             raise Refused(422, f"variant {seed} of {entry.id} cannot be drawn: {exc}") from None
         if request.method == "GET":
@@ -83,7 +83,7 @@ def create_app(catalog: Catalog, rate: RateLimit | None = None) -> Starlette:
             return RedirectResponse(f"/item/{multi.number}/{secrets.randbelow(SEED_MAX + 1)}", status_code=303)
         seed = _seed(seed_text)
         try:
-            solved = catalog.solve_item(multi.number, seed)
+            solved = catalog.solve_item(multi.number, seed, solution=request.method != "GET")
         except VariantFailed as exc:
             raise Refused(422, f"variant {seed} of question {multi.number} cannot be drawn: {exc}") from None
         if request.method == "GET":

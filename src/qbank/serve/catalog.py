@@ -4,13 +4,14 @@ variant of one question at one seed, drawn on the practice server's own paper id
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qbank.core.errors import LocatedError, Problem, UserError
 from qbank.draw.scenarios import draw_scenarios
 from qbank.preflight.checks import checked_exam, checked_questions
 from qbank.render.paper import Job, SolvedPart, solve_part
+from qbank.render.question import render_part
 from qbank.spec.bank import Bank
 from qbank.spec.exam import Item, Part
 from qbank.spec.load import load_yaml_bytes
@@ -74,18 +75,20 @@ class Catalog:
         parts = [e.part for e in self.entries.values()] + [p for m in self.multis.values() for p in m.parts]
         return sorted({t for part in parts for t in part.question.spec.topics})
 
-    def solve(self, question_id: str, seed: int) -> SolvedPart:
-        """The variant of one offered question at `seed` (raises KeyError for an unknown id, VariantFailed)."""
+    def solve(self, question_id: str, seed: int, solution: bool = True) -> SolvedPart:
+        """The variant of one offered question at `seed`; with `solution=False` its worked solution is not typeset
+        (a question page before marking does not show it). Raises KeyError for an unknown id, VariantFailed."""
         entry = self.entries[question_id]
-        return self._solve(Item(1, 0, (entry.part,)), seed)[0]
+        return self._solve(Item(1, 0, (entry.part,)), seed, solution)[0]
 
-    def solve_item(self, number: int, seed: int) -> tuple[SolvedPart, ...]:
+    def solve_item(self, number: int, seed: int, solution: bool = True) -> tuple[SolvedPart, ...]:
         """The variant of every part of one multi-part question at `seed`, in order; parts bound to one scenario
         read the same drawn values (raises KeyError for an unknown number, VariantFailed)."""
-        return self._solve(self.multis[number].item, seed)
+        return self._solve(self.multis[number].item, seed, solution)
 
-    def _solve(self, item: Item, seed: int) -> tuple[SolvedPart, ...]:
-        """Draw the item's scenarios once, then solve its parts on the web paper (raises VariantFailed)."""
+    def _solve(self, item: Item, seed: int, solution: bool) -> tuple[SolvedPart, ...]:
+        """Draw the item's scenarios once, then solve and render its parts on the web paper (raises
+        VariantFailed)."""
         names = {part.scenario for part in item.parts if part.scenario}
         try:
             drawn = draw_scenarios(self.scenarios, names, seed, WEB_PAPER)  # type: ignore[arg-type]
@@ -95,11 +98,13 @@ class Catalog:
         for part in item.parts:
             given = drawn[part.scenario].params if part.scenario else None
             try:
-                solved.append(solve_part(Job(item, part, WEB_PAPER, given), seed))
+                bare = solve_part(Job(item, part, WEB_PAPER, given), seed, render=False)
+                rendered = render_part(part.question, bare.variant, bare.formatted, solution=solution)
             except LocatedError as exc:
                 raise VariantFailed(str(exc.problem())) from None
             except UserError as exc:
                 raise VariantFailed("; ".join(str(p) for p in exc.problems)) from None
+            solved.append(replace(bare, rendered=rendered))
         return tuple(solved)
 
 
