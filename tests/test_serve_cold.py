@@ -4,8 +4,6 @@ from fully rendered variants, and the marked page shows the same solution the pa
 
 from __future__ import annotations
 
-import re
-
 from qbank.render import question as render_question
 from qbank.render.paper import Job, solve_part
 from qbank.serve.catalog import WEB_PAPER

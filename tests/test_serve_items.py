@@ -156,7 +156,7 @@ def test_every_input_of_every_multi_part_page_is_labelled_and_headings_are_in_or
 def test_an_unexpected_failure_is_a_plain_500_page_logged_in_one_line(monkeypatch, capsys):
     from qbank.serve.catalog import Catalog
 
-    def broken(self, question_id, seed):
+    def broken(self, question_id, seed, solution=True):
         raise RuntimeError("solver exploded\nwith /secret/path in its message")
 
     _, web = client()
@@ -173,3 +173,34 @@ def test_an_unexpected_failure_is_a_plain_500_page_logged_in_one_line(monkeypatc
     lines = err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("qbank serve: 500 on GET /q/lin/3: RuntimeError"), err
     assert web.get("/").status_code == 200  # the server keeps serving
+
+
+def test_as_a_student_reads_them_an_exact_key_is_accepted_exactly_and_the_score_comes_first():
+    _, bank = client(DL_BANK)
+    marked = bank.post("/q/rnn/bilstm-ner-params/5", data={"a.n_tags": "1"}).text
+    assert re.search(r"<dt>Accepted</dt><dd>exactly \d+</dd>", marked) and "<dd>[" not in marked
+    catalog, web = client(ENDSEM)
+    assert catalog.title == "CS60010 Deep Learning · End Semester" and "<h1>Practice: CS60010" in web.get("/").text
+    page = web.post("/item/3/5", data={"b.a.n_tags": "1"}).text
+    summary = re.search(r'<p class="result summary">([^\n]*)</p>', page)
+    assert summary and page.index(summary.group(0)) < page.index('<section class="part"')
+    assert plain(summary.group(1)).startswith("0 of 13 answers right (part (a): 0 of 5, (b): 0 of 5, (c): 0 of 3)")
+
+
+def test_a_multi_part_form_is_bounded_per_part():
+    import pytest
+
+    from qbank.serve.guard import MAX_BODY, MAX_FIELDS, Refused, read_form
+
+    many = "&".join(f"f{k}=1" for k in range(MAX_FIELDS + 10)).encode()
+    kind = "application/x-www-form-urlencoded"
+    assert len(read_form(many, kind, parts=2)) == MAX_FIELDS + 10
+    with pytest.raises(Refused):
+        read_form(many, kind)
+    _, web = client(ENDSEM)
+    form = {"content-type": kind}
+    padded = b"a.a.total=1&" + b"b.a.total=" + b"1" * (MAX_BODY + 10)  # over one part's bound, within three parts'
+    assert web.post("/item/3/5", content=padded, headers=form).status_code == 413  # its field is too long
+    assert "longer than" in web.post("/item/3/5", content=padded, headers=form).text
+    huge = b"a.a.total=" + b"1" * (3 * MAX_BODY)
+    assert "larger than 49152 bytes" in web.post("/item/3/5", content=huge, headers=form).text

@@ -88,9 +88,10 @@ def create_app(catalog: Catalog, rate: RateLimit | None = None) -> Starlette:
             raise Refused(422, f"variant {seed} of question {multi.number} cannot be drawn: {exc}") from None
         if request.method == "GET":
             return HTMLResponse(pages.item(multi, seed, solved))
-        body = await _body(request)
+        body = await _body(request, len(solved))
         try:
-            attempts = item_responses(solved, read_form(body, request.headers.get("content-type", "")))
+            fields = read_form(body, request.headers.get("content-type", ""), len(solved))
+            attempts = item_responses(solved, fields)
             marks = [mark(part, attempt) for part, attempt in zip(solved, attempts, strict=True)]
         except FormError as exc:
             raise Refused(400, str(exc)) from None
@@ -171,14 +172,15 @@ def _seed(text: str) -> int:
     return int(text)
 
 
-async def _body(request: Request) -> bytes:
-    """The request body, refused as soon as it grows past MAX_BODY bytes."""
+async def _body(request: Request, parts: int = 1) -> bytes:
+    """The request body, refused as soon as it grows past MAX_BODY bytes (per part of a multi-part question)."""
+    limit = MAX_BODY * parts
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise Refused(413, f"the form is larger than {MAX_BODY} bytes")
+    if declared.isdigit() and int(declared) > limit:
+        raise Refused(413, f"the form is larger than {limit} bytes")
     body = b""
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BODY:
-            raise Refused(413, f"the form is larger than {MAX_BODY} bytes")
+        if len(body) > limit:
+            raise Refused(413, f"the form is larger than {limit} bytes")
     return body

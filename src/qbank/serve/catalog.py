@@ -131,7 +131,8 @@ def load_catalog(path: Path, ask: str = "free") -> Catalog:
             for part in multi.parts:
                 if part.question.id not in entries:
                     part_of.setdefault(part.question.id, multi.number)
-        return Catalog(exam.bank, entries, exam.scenarios, exam.spec.exam, multis, part_of, tuple(listing))
+        title = f"{exam.spec.course.code} {exam.spec.course.name} · {exam.spec.exam}"
+        return Catalog(exam.bank, entries, exam.scenarios, title, multis, part_of, tuple(listing))
     bank, questions = checked_questions(path)
     entries = {q.id: Entry(Part("", q, q.spec.marks, ask=ask), "") for q in sorted(questions, key=lambda q: q.id)}
     return Catalog(bank, entries, {}, bank.spec.title, listing=tuple(entries.values()))

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-MAX_BODY = 16 * 1024  # bytes of a submitted form
+MAX_BODY = 16 * 1024  # bytes of a submitted form (of each part, on a multi-part question's page)
 MAX_FIELD = 200  # characters of one form field (the inputs say maxlength=200)
-MAX_FIELDS = 64  # fields of one form
+MAX_FIELDS = 64  # fields of one form (of each part, on a multi-part question's page)
 HEADERS = {
     "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -31,15 +31,16 @@ class Refused(Exception):
         self.message = message
 
 
-def read_form(body: bytes, content_type: str) -> list[tuple[str, str]]:
-    """The (name, value) pairs of a urlencoded form body, bounded (raises Refused)."""
+def read_form(body: bytes, content_type: str, parts: int = 1) -> list[tuple[str, str]]:
+    """The (name, value) pairs of a urlencoded form body, bounded (per part of a multi-part question; raises
+    Refused)."""
     if content_type.split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
         raise Refused(415, "send the answers as a form (application/x-www-form-urlencoded)")
-    if len(body) > MAX_BODY:
-        raise Refused(413, f"the form is larger than {MAX_BODY} bytes")
+    if len(body) > MAX_BODY * parts:
+        raise Refused(413, f"the form is larger than {MAX_BODY * parts} bytes")
     try:
         text = body.decode("utf-8")
-        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
+        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS * parts, errors="strict")
     except (UnicodeDecodeError, ValueError) as exc:
         raise Refused(400, f"the form cannot be read: {str(exc)[:120]}") from None
     for name, value in pairs:

@@ -3,6 +3,7 @@ by its options' letters), with the misconception a wrong number or a chosen dist
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -12,6 +13,7 @@ from qbank.sets.choice_cells import LetterError, grade_choice_cell
 from qbank.sets.verdicts import Cell, grade_cell
 from qbank.solve.variant import mistakes_json
 
+_EXACT = re.compile(r"\[([^,\[\]]+), \1\]")  # an interval of one number: no tolerance
 FIELD_PREFIX = "a."  # form fields are `a.<answer name>`; a `multi` sends one per ticked letter
 
 
@@ -30,6 +32,12 @@ class Mark:
     def right(self) -> bool:
         """Whether the answer earned full credit."""
         return self.cell.verdict == "right"
+
+    @property
+    def accepted(self) -> str:
+        """What the grader accepts, as the page says it: `exactly 1000` for the interval [1000, 1000]."""
+        exact = _EXACT.fullmatch(self.cell.accepted)
+        return f"exactly {exact.group(1)}" if exact else self.cell.accepted
 
 
 @dataclass(frozen=True)
