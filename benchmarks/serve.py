@@ -8,26 +8,32 @@ question of the exam) at `--seeds` new seeds: GET the page (cold), GET it again 
     PYTHONPATH=src python benchmarks/serve.py [--bank banks/deep-learning] [--exam exams/cs60010-endsem.yaml]
                                               [--seeds 5]
 
-Measured on this machine (2 CPUs shared with four other helpers' work, load 4.9-5.7), 25 questions x 5 seeds
-and 6 multi-part questions x 5 seeds, two runs each, ms (median; p95; max):
+qbank's speed-ups are installed as `qbank serve` installs them (`--plain`: without them; the figures this file
+used to give, median 12.8 ms and p95 196 ms for a question page, were measured without them).
+
+Measured on this machine (2 CPUs shared with four other helpers' work, load 6.6-6.9), 25 questions x 5 seeds and
+6 multi-part questions x 5 seeds, two runs each, ms (median; p95; max):
                          before (a GET typeset the unshown solution)   after (the solution waits for marking)
-  question page cold     5.6-7.0; 174-190; 365-403                     4.1-6.0; 12-15; 64-88
-  question page warm     4.8-6.3; 17-25; 25-44                         4.0-4.9; 9-10; 23-24
-  marking cold           5.1-7.0; 21-24; 33-79                         7.7-10.3; 224-263; 621-622
-  marking warm           5.1-6.6; 19-22; 48-113                        6.0-7.3; 16-21; 26-51
-  multi-part page cold   (each part was a page of its own)             6.9-8.4; 15-18; 16-20
-  multi-part page warm                                                 7.7-7.8; 13-15; 14-16
-  multi-part marking cold                                              26-34; 177-239; 197-241
-  multi-part marking warm                                              12-16; 31-75; 32-93
-Where a cold variant's time goes (cProfile, 4 new seeds of each of the 25 questions, page and solution rendered
-as before): 7.9 of 8.4 s in `render_part`, 7.5 s of it typesetting the worked solution's display equations
-(ziamath laying out formulas whose numbers are new: `mrow._get_height_nostretch`, `styles.parse_style` with
-`dataclasses.asdict`, `mnumber` glyph lookup), 0.29 s for the question text (its formulas are mostly plain
-inline numbers); the page template 0.35 s. A question page no longer typesets the solution (pages byte-identical,
-tests/test_serve_cold.py): a new variant's page is under the 50 ms target at p95. The typesetting moved to the
-variant's first marking, which only a student who submits pays: cold marking is over the target at p95 (the
-solutions of transformer/masked-mha, embeddings/skipgram-forward and generative/diffusion-prior take 110-340 ms
-to typeset); warm marking is under it.
+  question page cold     8.0-8.5; 76-99; 140-203                       3.8-5.4; 15-17; 29-34
+  question page warm     6.7-6.8; 19-26; 28-104                        3.8-4.5; 12-18; 30-32
+  marking cold           7.0-7.5; 16-23; 32-68                         8.7-11.2; 126-128; 229-234
+  marking warm           7.2-7.7; 20-25; 60-112                        5.5-6.9; 22-24; 46-52
+  multi-part page cold   (each part was a page of its own)             6.0-9.6; 18-20; 18-20
+  multi-part page warm                                                 6.3-9.0; 18-24; 22-26
+  multi-part marking cold                                              16-25; 86-119; 89-135
+  multi-part marking warm                                              12-20; 47-53; 55-60
+With `--plain` (load 4.9-5.7): question page cold p95 174-190 ms before, 12-15 ms after; marking cold p95 21-24
+ms before, 224-263 ms after.
+
+Where a cold variant's time goes (cProfile of `Catalog.solve` and the page, 4 new seeds of each of the 25
+questions, solution rendered as a GET did before): 5.3 s in all with the speed-ups (8.4 s without), of which 4.3 s
+(7.5 s) render the worked solution: 3.2 s typesetting its 82 new display formulas (ziamath layout 1.8 s, drawing
+the glyph paths 1.0 s, LaTeX to MathML 0.25 s), the rest Markdown; the question text takes 0.33 s (its formulas
+are mostly plain inline numbers), the page template 0.5 s. A question page no longer renders the solution
+(pages byte-identical, tests/test_serve_cold.py), so a new variant's page is under the 50 ms target at p95. The
+work moved to the variant's first marking, which only a student who submits pays: cold marking is over the target
+at p95 (transformer/masked-mha, embeddings/skipgram-forward and generative/diffusion-prior have long worked
+solutions); warm marking is under it.
 """
 
 from __future__ import annotations
@@ -51,12 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bank", type=Path, default=REPO / "banks" / "deep-learning")
     parser.add_argument("--exam", type=Path, default=REPO / "exams" / "cs60010-endsem.yaml")
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--plain", action="store_true", help="without qbank's speed-ups (QBANK_SPEEDUPS=off)")
     args = parser.parse_args(argv)
     from starlette.testclient import TestClient
 
     from qbank.serve.app import create_app
     from qbank.serve.catalog import load_catalog
     from qbank.serve.guard import RateLimit
+    from qbank.speedups import install_all, report
+
+    if not args.plain:
+        print("; ".join(report(install_all())))  # as `qbank serve` does (the CLI installs them for the verb)
 
     times: dict[str, list[float]] = {}
 
