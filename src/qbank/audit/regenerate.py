@@ -59,13 +59,13 @@ class AuditReport:
 def regenerate(manifest: Mapping[str, Any], folder: Path, only: str | None, jobs: int, progress: Progress,
                cluster: str | None = None) -> dict:  # fmt: skip
     """Produce the set (or one paper of a class set) again from the manifest's recipe, in `folder` (a class set's
-    papers on the Dask cluster `cluster` when given); return the new manifest."""
+    papers on the Dask cluster `cluster` when given); return the new manifest (read whole, as the recorded one)."""
     from qbank.output.produce import produce  # imports WeasyPrint: only an audit that regenerates pays for it
 
     recipe = recipe_from_json(manifest["kind"], manifest["recipe"])
     made = produce(recipe, folder / "set", jobs=jobs, progress=progress, only=[only] if only else None,
                    cluster=cluster)  # fmt: skip
-    return dict(made.manifest)
+    return made.manifest
 
 
 def _bank(manifest: Mapping[str, Any]) -> tuple[Bank | None, list[str]]:

@@ -1,7 +1,8 @@
-"""The class-set task on a Dask worker: the local pool's `run_job`, after the worker has checked that its
-environment matches the client's (qbank.output.fingerprint) and loaded the shipped exam, bank and templates
-(qbank.output.bundle) once. Paths in what comes back are the client's again, so the manifest is the same as a
-local build's; the PDFs travel back as bytes and the client writes them into its staging folder on arrival."""
+"""The class-set task on a Dask worker: the local pool's task (qbank.output.class_paper.run_job), after the
+worker has checked that its environment matches the client's (qbank.output.fingerprint) and loaded the shipped
+exam, bank and templates (qbank.output.bundle) once. Paths in what comes back are the client's again, so the
+manifest is the same as a local build's; the PDFs travel back as bytes and the client writes them into its
+staging folder on arrival."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def shipment(spec: JobSpec, bundle: Bundle) -> Shipment:
 
 def shipped_job(shipped: Shipment, paper_id: str, student: Mapping[str, str]) -> PaperResult:
     """One paper on a Dask worker: refuse if this worker's environment differs from the client's, load the
-    shipment once, run the local pool's task, and put the client's paths back in its result."""
+    shipment once, run the local pool's task, and put the client's paths back in its record before it is
+    serialised."""
     with _LOCK:
         if shipped.key not in _READY:
             refusal = differences(shipped.fingerprint, fingerprint())
@@ -62,8 +64,8 @@ def shipped_job(shipped: Shipment, paper_id: str, student: Mapping[str, str]) ->
             _READY.clear()
             _READY[shipped.key] = root
         root = _READY[shipped.key]
-    result = class_paper.run_job(paper_id, student)
-    return relocated(result, root, Path(shipped.bundle.root), Path(shipped.cwd))
+    result = class_paper.made_paper(paper_id, student)
+    return class_paper.serialised(relocated(result, root, Path(shipped.bundle.root), Path(shipped.cwd)))
 
 
 def _refused(refusal: Sequence[str]) -> PlainProblem:

@@ -3,6 +3,7 @@ the staging folder, and hand back a typed result. Each worker loads the exam and
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
@@ -15,6 +16,7 @@ from qbank.core.errors import Problem, UserError
 from qbank.core.lifetime import guard_worker
 from qbank.output.documents import Documents
 from qbank.output.fontrecord import embedded_fonts
+from qbank.output.manifest_stream import RecordBytes, RecordSpool, record_bytes
 from qbank.output.pool import max_rss_mb, pool_results
 from qbank.output.records import PaperRecord, paper_record
 from qbank.output.writer import StagedFolder
@@ -42,9 +44,9 @@ class JobSpec:
 
 @dataclass(frozen=True)
 class PaperResult:
-    """What a worker hands back for one paper: its record, the digests of the files it wrote (and their bytes
-    when it has no staging folder), its gradebook cells and fonts, or the problems that stopped it; and the
-    worker's pid, peak memory and CPU time."""
+    """What a worker hands back for one paper: its record (typed, or as `record_json`, the manifest's bytes, once
+    `serialised`), the digests of the files it wrote (and their bytes when it has no staging folder), its
+    gradebook cells and fonts, or the problems that stopped it; and the worker's pid, peak memory and CPU time."""
 
     paper_id: str
     record: PaperRecord | None = None
@@ -56,6 +58,7 @@ class PaperResult:
     max_rss_mb: float = 0.0
     cpu_seconds: float = 0.0
     data: Mapping[str, bytes] = field(default_factory=dict)
+    record_json: RecordBytes | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,20 @@ def init_worker(spec: JobSpec, build_pid: int | None = None, loaded: Exam | None
 
 
 def run_job(paper_id: str, student: Mapping[str, str]) -> PaperResult:
-    """Render one paper and key in a worker; user errors come back as plain data (they do not pickle)."""
+    """Render one paper and key in a worker; its record comes back serialised, user errors as plain data."""
+    return serialised(made_paper(paper_id, student))
+
+
+def serialised(result: PaperResult) -> PaperResult:
+    """The result with its record as the manifest's bytes (the client spools them without parsing)."""
+    if result.record is None:
+        return result
+    return dataclasses.replace(result, record=None, record_json=record_bytes(result.record.to_json()))
+
+
+def made_paper(paper_id: str, student: Mapping[str, str]) -> PaperResult:
+    """Render one paper and key in a worker, its record typed; user errors come back as plain data (they do
+    not pickle)."""
     state = _STATE[0]
     if state.problems:
         return PaperResult(paper_id, problems=tuple(_plain(p) for p in state.problems))
@@ -135,11 +151,13 @@ def _plain(problem: Problem) -> PlainProblem:
 
 
 def run_jobs(spec: JobSpec, papers: Sequence[tuple[str, Mapping[str, str]]], jobs: int,
-             done: Callable[[PaperResult], None] | None = None,
-             finished: Iterable[PaperResult] | None = None, exam: Exam | None = None) -> list[PaperResult]:  # fmt: skip
+             done: Callable[[PaperResult], None] | None = None, finished: Iterable[PaperResult] | None = None,
+             exam: Exam | None = None, spool: RecordSpool | None = None) -> list[PaperResult]:  # fmt: skip
     """Render every (paper id, student) in `jobs` recycled worker processes (in this process when jobs is 1,
     with `exam` when the build has loaded it), or take the results `finished` another scheduler yields
-    (qbank.output.class_cluster); call `done` with each result as it finishes; return the results in order."""
+    (qbank.output.class_cluster); call `done` with each result as it finishes; return the results in order.
+    With a `spool`, each record goes to it as its paper arrives, and the results returned hold none (nor fonts:
+    `done` sees them)."""
     if finished is None and (jobs <= 1 or len(papers) <= 1):
         init_worker(spec, loaded=exam)
         finished = (run_job(paper_id, student) for paper_id, student in papers)
@@ -148,9 +166,12 @@ def run_jobs(spec: JobSpec, papers: Sequence[tuple[str, Mapping[str, str]]], job
         finished = pool_results(run_job, tasks, jobs, init_worker, (spec,))
     results: dict[str, PaperResult] = {}
     for result in finished:
-        results[result.paper_id] = result
         if done is not None:
             done(result)
+        if spool is not None and result.record_json is not None:
+            spool.add(result.paper_id, result.record_json)
+            result = dataclasses.replace(result, record_json=None, fonts=())
+        results[result.paper_id] = result
     problems = [Problem(*p) for pid, _ in papers for p in results[pid].problems]
     if problems:
         raise UserError(sorted(set(problems), key=problems.index))

@@ -18,6 +18,7 @@ from qbank.output.class_paper import JobSpec, PaperResult, run_jobs
 from qbank.output.documents import template_folders
 from qbank.output.fontrecord import merge_records
 from qbank.output.manifest import Manifest, inputs_record, set_record
+from qbank.output.manifest_stream import RecordSpool
 from qbank.output.pool import max_rss_mb, pool_results
 from qbank.output.recipes import ClassPaper, ClassSetRecipe
 from qbank.output.run import Run, RunStats
@@ -88,7 +89,14 @@ def produce_class_set(recipe: ClassSetRecipe, run: Run) -> tuple[Manifest, RunSt
                                   run.folder)  # fmt: skip
     else:
         run.message(f"{made} in {workers} worker process{'es' if workers != 1 else ''}")
-    results = run_jobs(spec, jobs, run.jobs, lambda r: run.advance(r.paper_id), finished, exam)
+    fonts: list = []  # the fonts of the papers so far, each once (qbank.output.fontrecord.merge_records)
+
+    def arrived(result: PaperResult) -> None:
+        fonts[:] = merge_records([fonts, result.fonts])
+        run.advance(result.paper_id)
+
+    spool = RecordSpool(run.folder, [paper.id for paper in papers])  # records leave memory on arrival
+    results = run_jobs(spec, jobs, run.jobs, arrived, finished, exam, spool)
     digests = {name: digest for result in results for name, digest in result.files.items()}
     merger_rss = merger_seconds = 0.0
     if run.only is None:
@@ -97,10 +105,9 @@ def produce_class_set(recipe: ClassSetRecipe, run: Run) -> tuple[Manifest, RunSt
         merger_seconds = time.perf_counter() - started
         data = gradebook(exam, papers, results, recipe.columns, bool(recipe.csv_bom))
         digests[GRADEBOOK] = run.folder.write(GRADEBOOK, data)
-    record = set_record(exam.bank, exam, [r.record for r in results if r.record], recipe.seed, recipe.canonical)
-    fonts = merge_records(r.fonts for r in results)  # the booklet holds the keys: no other fonts
-    manifest = Manifest("class", recipe, record, run.command, tuple(fonts), digests,
-                        inputs_record(template_folders(recipe.templates)))  # fmt: skip
+    record = set_record(exam.bank, exam, [], recipe.seed, recipe.canonical)  # the papers' records: in the spool
+    manifest = Manifest("class", recipe, record, run.command, tuple(fonts), digests,  # the booklet: keys' fonts only
+                        inputs_record(template_folders(recipe.templates)), spool=spool)  # fmt: skip
     stats = RunStats({r.pid: r.max_rss_mb for r in results}, sum(r.cpu_seconds for r in results), merger_rss,
                      merger_seconds)  # fmt: skip
     return manifest, stats

@@ -15,6 +15,7 @@ from typing import Any
 from qbank import __version__
 from qbank.draw.params import SEED_SCHEME
 from qbank.output.manifest_read import MANIFEST_VERSION, SET_DIGEST_KEY, load_manifest, set_digest
+from qbank.output.manifest_stream import RecordList, Records
 from qbank.output.recipes import Recipe
 from qbank.output.records import PaperRecord
 from qbank.render.template_loader import file_digest, template_files
@@ -101,7 +102,8 @@ def set_record(bank: Bank, exam: Exam | None, papers: Sequence[PaperRecord], see
 class Manifest:
     """A set's manifest: its recipe and record, the command, environment (with the fonts its PDFs embed),
     inputs and file digests; `built_in` (the folder it was built in) and an exam set's `practice` record when
-    there are ones."""
+    there are ones; a class set's paper records in `spool` (serialised as they arrived; `record.papers` is then
+    empty)."""
 
     kind: str
     recipe: Recipe
@@ -112,22 +114,36 @@ class Manifest:
     inputs: Mapping[str, Any]
     built_in: str | None = None
     practice: PaperRecord | None = None
+    spool: Records | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        """The manifest as JSON, sealed with its set digest (`set_sha256`)."""
+    def head_json(self) -> dict[str, Any]:
+        """Every field of the manifest's JSON but its `papers` and its set digest."""
         data = {**self.record.to_json(), "command": list(self.command),
                 "environment": {**environment(), "fonts": [dict(font) for font in self.fonts]},
                 "files": dict(sorted(self.files.items())), "kind": self.kind, "recipe": self.recipe.to_json(),
                 "inputs": dict(self.inputs)}  # fmt: skip
+        del data["papers"]
         if self.built_in is not None:
             data["built_in"] = self.built_in
         if self.practice is not None:
             data["practice"] = self.practice.to_json()
+        return data
+
+    def records(self) -> Records:
+        """The paper records, in paper order, as bytes (from the spool, or serialised from `record.papers`)."""
+        return self.spool if self.spool is not None else RecordList([p.to_json() for p in self.record.papers])
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest as one JSON object, sealed with its set digest (`set_sha256`); what
+        qbank.output.manifest_stream.write_manifest writes without holding it."""
+        papers = ([json.loads(record) for record in self.spool.compact()] if self.spool is not None
+                  else [paper.to_json() for paper in self.record.papers])  # fmt: skip
+        data = {**self.head_json(), "papers": papers}
         data[SET_DIGEST_KEY] = set_digest(data)
         return data
 
     def to_bytes(self) -> bytes:
-        """The manifest file's bytes."""
+        """The manifest file's bytes, serialised as one object."""
         return manifest_bytes(self.to_json())
 
 

@@ -9,6 +9,7 @@ An output kind is one function `(recipe, run) -> (manifest, stats)` registered i
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,9 @@ from qbank.core.progress import Progress
 from qbank.output.class_set import produce_class_set
 from qbank.output.exam_set import produce_exam_set
 from qbank.output.lms.export_set import produce_export
-from qbank.output.manifest import Manifest, manifest_bytes
+from qbank.output.manifest import Manifest
 from qbank.output.manifest_read import SET_DIGEST_KEY
+from qbank.output.manifest_stream import MANIFEST, RecordSpool, write_manifest
 from qbank.output.practice_sheet import produce_practice_sheet
 from qbank.output.recipes import Recipe
 from qbank.output.run import Run, RunStats
@@ -37,22 +39,28 @@ PRODUCERS: dict[str, Producer] = {
 
 @dataclass(frozen=True)
 class Produced:
-    """What `produce` wrote: the folder, its manifest (as written) and the run's statistics."""
+    """What `produce` wrote: the folder, its manifest's fields but the paper records (`head`), the manifest
+    file's digest and the run's statistics."""
 
     out_dir: Path
-    manifest: Mapping[str, Any]
+    head: Mapping[str, Any]
     manifest_sha256: str
     stats: RunStats
 
     @property
     def files(self) -> dict[str, str]:
         """SHA-256 of each file of the set (the manifest aside), by relative name."""
-        return dict(self.manifest["files"])
+        return dict(self.head["files"])
 
     @property
     def set_sha256(self) -> str:
         """The set digest recorded in the manifest (see qbank.output.manifest_read.set_digest)."""
-        return str(self.manifest[SET_DIGEST_KEY])
+        return str(self.head[SET_DIGEST_KEY])
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The whole manifest, paper records included, read back from the set's manifest.json."""
+        return json.loads((self.out_dir / MANIFEST).read_bytes())
 
 
 def produce(
@@ -77,7 +85,10 @@ def produce(
         run = Run(staging.folder, tuple(command), jobs, progress, tuple(only) if only is not None else None, exam,
                   cluster)  # fmt: skip
         manifest, stats = PRODUCERS[recipe.kind](recipe, run)
-        data = dataclasses.replace(manifest, built_in=str(Path(built_in or out_dir).resolve())).to_json()
-        manifest_sha256 = staging.write("manifest.json", manifest_bytes(data))
+        manifest = dataclasses.replace(manifest, built_in=str(Path(built_in or out_dir).resolve()))
+        records = manifest.records()
+        head, manifest_sha256 = write_manifest(staging.folder, manifest.head_json(), records)
+        if isinstance(records, RecordSpool):
+            records.remove()  # never part of the set
         staging.commit()
-    return Produced(Path(out_dir), data, manifest_sha256, stats)
+    return Produced(Path(out_dir), head, manifest_sha256, stats)

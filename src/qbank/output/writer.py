@@ -160,6 +160,11 @@ class StagedFolder:
         """The path of a staged file, to read it back."""
         return self.path / relative
 
+    def scratch(self, relative: str) -> BinaryIO:
+        """A working file of the build in the staging folder, to write and read back; the caller removes it
+        before the set is committed (a failed build's staging folder is removed with it)."""
+        return open(self.path / relative, "w+b")
+
 
 def write_set(out_dir: Path, files: Mapping[str, bytes], force: bool, inputs: Iterable[Path] = ()) -> None:
     """Write `files` (relative path -> bytes) as the folder `out_dir`, all or nothing."""

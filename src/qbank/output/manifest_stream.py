@@ -1,0 +1,149 @@
+"""The manifest written as a stream: per-paper records are serialised once (in the worker that made the paper),
+spooled to a file in the staging folder as they arrive, in any order, and copied into `manifest.json` in paper
+order between the fields before and after them; the set digest is computed as the bytes stream past.
+
+The bytes are exactly those of the one-object serialisation (qbank.output.manifest.manifest_bytes of
+`Manifest.to_json()`, sealed by qbank.output.manifest_read.set_digest): a record is serialised by the same
+`json.dumps` settings, and the fields around the records are serialised with a placeholder in the records'
+place, which is then cut out. What the client keeps per paper is three offsets, not the record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, BinaryIO, Protocol
+
+from qbank.output.manifest_read import SET_DIGEST_KEY
+from qbank.output.writer import StagedFolder
+
+SPOOL = ".manifest-records.spool"  # in the staging folder while the set is built; removed before the swap
+MANIFEST = "manifest.json"
+RECORD_INDENT = b"    "  # a record sits in the manifest's `papers` list, two levels deep at indent 2
+
+RecordBytes = tuple[bytes, bytes]  # (indented as in manifest.json, compact as in the set digest)
+
+
+def record_bytes(record: Mapping[str, Any]) -> RecordBytes:
+    """A paper record's JSON as manifest.json holds it (indent 2, before its indent in the list) and as the set
+    digest reads it (no spaces); both with sorted keys and UTF-8 text, as the whole manifest is written."""
+    pretty = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False)
+    compact = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return pretty.encode("utf-8"), compact.encode("utf-8")
+
+
+class Records(Protocol):
+    """Paper records in paper order, as bytes."""
+
+    def __len__(self) -> int: ...
+
+    def pretty(self) -> Iterator[bytes]: ...
+
+    def compact(self) -> Iterator[bytes]: ...
+
+
+class RecordList:
+    """Records held in memory (an exam set's one paper, an export's variants), serialised as they are read."""
+
+    def __init__(self, records: Sequence[Mapping[str, Any]]) -> None:
+        self.records = records
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def pretty(self) -> Iterator[bytes]:
+        """Each record as manifest.json holds it."""
+        return (record_bytes(record)[0] for record in self.records)
+
+    def compact(self) -> Iterator[bytes]:
+        """Each record as the set digest reads it."""
+        return (record_bytes(record)[1] for record in self.records)
+
+
+class RecordSpool:
+    """Records of papers `ids` appended to a file in the staging folder as they arrive (any order); read back in
+    paper order. Kept in memory: where each record is (three 8-byte numbers a paper)."""
+
+    def __init__(self, folder: StagedFolder, ids: Sequence[str]) -> None:
+        self.path = folder.file(SPOOL)
+        self.index = {paper_id: i for i, paper_id in enumerate(ids)}
+        self.places = array("q", [-1] * (3 * len(ids)))  # per paper: offset, pretty length, compact length
+        self.handle: BinaryIO = folder.scratch(SPOOL)  # closed by `remove`, or removed with the staging folder
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def add(self, paper_id: str, record: RecordBytes) -> None:
+        """Append one paper's record (its two serialisations) to the spool."""
+        pretty, compact = record
+        slot = 3 * self.index[paper_id]
+        self.handle.seek(0, os.SEEK_END)
+        self.places[slot : slot + 3] = array("q", [self.handle.tell(), len(pretty), len(compact)])
+        self.handle.write(pretty)
+        self.handle.write(compact)
+
+    def missing(self) -> list[str]:
+        """The papers whose record has not arrived."""
+        return [paper_id for paper_id, i in self.index.items() if self.places[3 * i] < 0]
+
+    def _read(self, compact: bool) -> Iterator[bytes]:
+        self.handle.flush()
+        for i in range(len(self.index)):
+            offset, pretty, size = self.places[3 * i : 3 * i + 3]
+            self.handle.seek(offset + (pretty if compact else 0))
+            yield self.handle.read(size if compact else pretty)
+
+    def pretty(self) -> Iterator[bytes]:
+        """Each record as manifest.json holds it, in paper order."""
+        return self._read(compact=False)
+
+    def compact(self) -> Iterator[bytes]:
+        """Each record as the set digest reads it, in paper order."""
+        return self._read(compact=True)
+
+    def remove(self) -> None:
+        """Close and delete the spool (it is never part of the set)."""
+        self.handle.close()
+        self.path.unlink(missing_ok=True)
+
+
+def _around(head: Mapping[str, Any], dump: Any) -> tuple[bytes, bytes]:
+    """The serialisation of `head` with `papers` in its sorted place, cut into the bytes before and after it."""
+    slot = f"qbank-papers-{uuid.uuid4().hex}"
+    before, after = dump({**head, "papers": slot}).split(f'"{slot}"')
+    return before.encode("utf-8"), after.encode("utf-8")
+
+
+def manifest_digest(head: Mapping[str, Any], records: Records) -> str:
+    """The set digest (qbank.output.manifest_read.set_digest) of `head` with `records` as its papers."""
+    before, after = _around(head, lambda data: json.dumps(data, sort_keys=True, separators=(",", ":"),
+                                                          ensure_ascii=False, allow_nan=False))  # fmt: skip
+    digest = hashlib.sha256(before + b"[")
+    for i, record in enumerate(records.compact()):
+        digest.update(b"," + record if i else record)
+    digest.update(b"]" + after)
+    return digest.hexdigest()
+
+
+def write_manifest(folder: StagedFolder, head: Mapping[str, Any], records: Records) -> tuple[dict[str, Any], str]:
+    """Write manifest.json into the staging folder: `head` (every field but `papers` and `set_sha256`) with
+    `records` as its papers, sealed with the set digest; return the head with the digest, and the file's
+    SHA-256."""
+    sealed = {**head, SET_DIGEST_KEY: manifest_digest(head, records)}
+    before, after = _around(sealed, lambda data: json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+    digest = hashlib.sha256()
+    with folder.stream(MANIFEST) as handle:
+
+        def emit(data: bytes) -> None:
+            handle.write(data)
+            digest.update(data)
+
+        emit(before + (b"[" if len(records) else b"[]"))
+        for i, record in enumerate(records.pretty()):
+            emit((b",\n" if i else b"\n") + RECORD_INDENT + record.replace(b"\n", b"\n" + RECORD_INDENT))
+        emit((b"\n  ]" if len(records) else b"") + after + b"\n")
+    return sealed, digest.hexdigest()
