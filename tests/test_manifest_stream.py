@@ -100,12 +100,14 @@ BLOB = 200_000  # characters of one fake paper record
 
 
 def _cheap_paper(state, paper_id, student):
-    """A paper that costs nothing to render, with a large record of its own (as a deep-learning paper's is)."""
+    """A paper that costs nothing to render, with a large record and many answers of its own (as a deep-learning
+    paper's are)."""
     pdf, spec = _tiny_pdf(), state.spec
     files = {f"{kind}/{paper_id}.pdf": spec.folder.write(f"{kind}/{paper_id}.pdf", pdf) for kind in ("papers", "keys")}
     blob = {"blob": paper_id * (BLOB // len(paper_id))}
     record = PaperRecord(paper_id, dict(student), spec.seed, False, blob, {}, ())
-    return class_paper.PaperResult(paper_id, record, files)
+    answers = {f"cell{i}": f"{paper_id}:{i}" * 200 for i in range(100)}  # gradebook cells, about 1 MB in all
+    return class_paper.PaperResult(paper_id, record, files, answers)
 
 
 def _peak_mb(tmp_path: Path, count: int) -> float:
@@ -122,7 +124,7 @@ def _peak_mb(tmp_path: Path, count: int) -> float:
     return peak / 1e6
 
 
-def test_the_client_does_not_hold_the_paper_records(tmp_path, monkeypatch):
+def test_the_client_holds_neither_the_paper_records_nor_their_answers(tmp_path, monkeypatch):
     monkeypatch.setattr(class_paper, "render_paper", _cheap_paper)
     _peak_mb(tmp_path, 2)  # the first build loads the exam, templates and caches: not what is measured
     small, large = _peak_mb(tmp_path, 5), _peak_mb(tmp_path, 45)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from qbank.output.booklet_files import booklet_papers
 from qbank.output.fontrecord import missing_fonts
 from qbank.output.manifest import sha256_bytes
 from qbank.output.records import solver_digest
@@ -151,11 +152,13 @@ def _because(causes: list[Cause]) -> str:
 
 
 def file_papers(name: str, papers: list[str]) -> list[str]:
-    """The papers a file of the set depends on (a student's paper or key: that one; the rest: all)."""
+    """The papers a file of the set depends on (a student's paper or key: that one; a key booklet's file: the
+    students it holds; the rest: all)."""
     folder, _, rest = name.partition("/")
     if folder in ("papers", "keys") and rest.endswith(".pdf"):
         return [rest[: -len(".pdf")]]
-    return papers
+    held = booklet_papers(name, papers)
+    return papers if held is None else held
 
 
 def file_sha(path: Any) -> str | None:

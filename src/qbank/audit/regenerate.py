@@ -27,6 +27,7 @@ from qbank.audit.compare import (
 from qbank.audit.relocate import relocated_manifest, relocator
 from qbank.core.errors import Problem, UserError
 from qbank.core.progress import Progress
+from qbank.output.booklet_files import is_booklet
 from qbank.output.manifest import environment, inputs_record
 from qbank.output.manifest_diff import compare_manifests
 from qbank.output.manifest_read import ManifestFile, load_manifest, set_digest
@@ -162,7 +163,7 @@ def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: 
     wanted = [paper] if paper else paper_ids
     files = dict(manifest["files"])  # every recorded file, even one no paper of the set accounts for
     if paper:
-        files = {n: d for n, d in files.items() if file_papers(n, paper_ids) == [paper]}
+        files = {n: d for n, d in files.items() if file_papers(n, paper_ids) == [paper] and not is_booklet(n)}
     folder = Path(tempfile.mkdtemp(prefix="qbank-audit-"))
     bar = Progress(len(wanted), "papers", enabled=show_progress and kind == "class")
     try:

@@ -19,7 +19,7 @@ __all__ = ["SHOWN_DIFFERENCES", "load_for_grading", "regenerate_data"]
 
 SHOWN_DIFFERENCES = 40
 EXAM_FILES = ("paper.pdf", "key.pdf", "practice.pdf", "practice.html", "key.json")  # qbank.output.exam_set.FILES
-CLASS_FILES = ("key-booklet.pdf", "answers.csv")  # qbank.output.booklet.BOOKLET, qbank.output.class_set.GRADEBOOK
+GRADEBOOK = "answers.csv"  # qbank.output.class_set.GRADEBOOK
 TRUSTED = "keys: taken from the manifest as recorded, not verified against a regeneration (--trust-manifest)"
 VERIFIED = "keys: regenerated from the exam and bank; the manifest's papers, answers and declarations match them"
 
@@ -50,8 +50,11 @@ def expected_files(manifest: Mapping[str, Any]) -> list[str]:
     """The files an exam or class set's build writes besides its manifest (a paper and key per student)."""
     if manifest["kind"] == "exam":
         return sorted(EXAM_FILES)
+    from qbank.output.booklet_files import booklet_files
+
     ids = [p["id"] for p in manifest["recipe"]["papers"]]
-    return sorted([*CLASS_FILES, *(f"{folder}/{i}.pdf" for i in ids for folder in ("papers", "keys"))])
+    booklets = [name for name, _, _ in booklet_files(len(ids), manifest["recipe"].get("booklet_students"))]
+    return sorted([*booklets, GRADEBOOK, *(f"{folder}/{i}.pdf" for i in ids for folder in ("papers", "keys"))])
 
 
 def file_list_problems(loaded: ManifestFile) -> list[Problem]:

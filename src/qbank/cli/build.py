@@ -48,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
     parser.add_argument("--no-bom", action="store_true", help="write answers.csv without the UTF-8 byte-order mark")
+    parser.add_argument("--booklet-students", type=positive_int, default=None, metavar="N",
+                        help="a class set's key booklet holds at most N students a file; more are split into "
+                        "key-booklet-001-100.pdf, ... (default 100)")  # fmt: skip
     parser.add_argument(
         "--templates", type=Path, action="append", default=[], help="a folder of templates overriding the defaults"
     )
@@ -62,19 +65,30 @@ def print_notes(notes: Sequence[object]) -> None:
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Build the set and print where it went."""
     if args.roster is not None or args.forms is not None:
+        from qbank.output.booklet_files import BOOKLET_STUDENTS
         from qbank.sets.classset import build_class  # imports WeasyPrint: only the verbs that write PDFs pay for it
 
         result = build_class(args.exam, args.seed, args.out, roster=args.roster, forms=args.forms,
                              canonical=args.canonical, key_style=args.key or "compact", force=args.force,
                              template_dirs=args.templates, jobs=args.jobs, command=command,
-                             csv_bom=not args.no_bom, cluster=args.cluster)  # fmt: skip
+                             csv_bom=not args.no_bom, cluster=args.cluster,
+                             booklet_students=args.booklet_students or BOOKLET_STUDENTS)  # fmt: skip
         print_notes(result.notes)
         papers = sum(1 for name in result.files if name.startswith("papers/"))
         made = f"{papers} paper{'s' if papers != 1 else ''} and key{'s' if papers != 1 else ''}"
-        print(f"{args.out}: {made}, {args.out / 'key-booklet.pdf'}, {args.out / 'answers.csv'}")
+        booklets = sorted(name for name in result.files if name.startswith("key-booklet"))
+        shown = str(args.out / booklets[0]) + (
+            f" … {booklets[-1]} ({len(booklets)} files)" if len(booklets) > 1 else ""
+        )
+        print(f"{args.out}: {made}, {shown}, {args.out / 'answers.csv'}")
         print(f"{args.out / 'manifest.json'}")
         print(SET_DIGEST_LINE.format(digest=result.set_sha256, out=args.out))
         return 0
+    if args.booklet_students is not None:
+        from qbank.core.errors import Problem, UserError
+
+        message = "a key booklet is made only for a class set (--roster or --forms)"
+        raise UserError([Problem("<command line>", 0, "--booklet-students", message)])
     from qbank.core.progress import Progress
     from qbank.sets.build import build_exam
 

@@ -25,9 +25,10 @@ from typing import Any, BinaryIO
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Object, Stream, String
 
+from qbank.output.booklet_files import BOOKLET
 from qbank.output.writer import durable_stream
 
-BOOKLET = "key-booklet.pdf"
+__all__ = ["BOOKLET", "booklet_label", "merge_pdfs"]
 TITLE = "Answer key booklet"
 PRODUCER = "qbank"
 CATALOG, PAGES, OUTLINES, INFO = 1, 2, 3, 4  # the booklet's own objects; each key's objects follow

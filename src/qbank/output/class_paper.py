@@ -156,8 +156,8 @@ def run_jobs(spec: JobSpec, papers: Sequence[tuple[str, Mapping[str, str]]], job
     """Render every (paper id, student) in `jobs` recycled worker processes (in this process when jobs is 1,
     with `exam` when the build has loaded it), or take the results `finished` another scheduler yields
     (qbank.output.class_cluster); call `done` with each result as it finishes; return the results in order.
-    With a `spool`, each record goes to it as its paper arrives, and the results returned hold none (nor fonts:
-    `done` sees them)."""
+    With a `spool`, each record goes to it as its paper arrives, and the results returned hold none (nor fonts
+    or answers: `done` sees them)."""
     if finished is None and (jobs <= 1 or len(papers) <= 1):
         init_worker(spec, loaded=exam)
         finished = (run_job(paper_id, student) for paper_id, student in papers)
@@ -170,7 +170,7 @@ def run_jobs(spec: JobSpec, papers: Sequence[tuple[str, Mapping[str, str]]], job
             done(result)
         if spool is not None and result.record_json is not None:
             spool.add(result.paper_id, result.record_json)
-            result = dataclasses.replace(result, record_json=None, fonts=())
+            result = dataclasses.replace(result, record_json=None, fonts=(), answers={})
         results[result.paper_id] = result
     problems = [Problem(*p) for pid, _ in papers for p in results[pid].problems]
     if problems:

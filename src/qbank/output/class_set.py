@@ -7,13 +7,16 @@ only on (exam, seed, roll), not on the roster's size or order.
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from pathlib import Path
 
 from qbank.core.csvfiles import csv_bytes
 from qbank.core.lifetime import guard_worker
 from qbank.output.booklet import BOOKLET, booklet_label, merge_pdfs
+from qbank.output.booklet_files import booklet_files
 from qbank.output.class_paper import JobSpec, PaperResult, run_jobs
 from qbank.output.documents import template_folders
 from qbank.output.fontrecord import merge_records
@@ -43,31 +46,45 @@ def asked_answers(part: Part) -> tuple[str, ...]:
     return tuple(part.question.spec.answers)
 
 
-def gradebook(exam: Exam, papers: Sequence[ClassPaper], results: Sequence[PaperResult], identity: Sequence[str],
-              bom: bool = True) -> bytes:  # fmt: skip
-    """answers.csv: one row per student (or form), its identity columns, then its formatted answers."""
-    identity = list(identity)
-    columns = answer_header(exam)
-    rows = [
-        [paper.student.get(k, "") for k in identity] + [result.answers.get(c, "") for c in columns]
-        for paper, result in zip(papers, results, strict=True)
-    ]
-    return csv_bytes([identity + columns, *rows], bom)
+def gradebook_row(student: Mapping[str, str], answers: Mapping[str, str], identity: Sequence[str],
+                  columns: Sequence[str]) -> bytes:  # fmt: skip
+    """One student's (or form's) gradebook row as CSV bytes: its identity columns, then its formatted answers."""
+    return csv_bytes([[student.get(k, "") for k in identity] + [answers.get(c, "") for c in columns]], bom=False)
 
 
-def key_booklet(folder: StagedFolder, papers: Sequence[ClassPaper]) -> tuple[str, float]:
-    """Write every paper's key, in roster order, as one PDF with a bookmark per student (or form); return its
-    digest and this process's peak memory."""
+def write_gradebook(folder: StagedFolder, header: Sequence[str], rows: Iterable[bytes], bom: bool) -> str:
+    """answers.csv: the header row, then every paper's row (as spooled, in roster order), streamed into the
+    staging folder; return its digest (the bytes are those of the whole table written at once)."""
+    digest = hashlib.sha256()
+    with folder.stream(GRADEBOOK) as handle:
+        for chunk in chain([csv_bytes([list(header)], bom)], rows):
+            handle.write(chunk)
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def key_booklet(folder: StagedFolder, papers: Sequence[ClassPaper], name: str = BOOKLET) -> tuple[str, float]:
+    """Write every paper's key, in roster order, as one PDF `name` with a bookmark per student (or form);
+    return its digest and this process's peak memory."""
     parts = [(folder.file(f"keys/{paper.id}.pdf"), booklet_label(paper.id, paper.student)) for paper in papers]
-    return merge_pdfs(parts, folder.file(BOOKLET)), max_rss_mb()
+    return merge_pdfs(parts, folder.file(name)), max_rss_mb()
 
 
-def merge_booklet(folder: StagedFolder, papers: Sequence[ClassPaper], jobs: int) -> tuple[str, float]:
-    """The key booklet, merged in a short-lived worker process when building in parallel (its peak memory is
-    then the merge's own)."""
+def key_booklets(folder: StagedFolder, papers: Sequence[ClassPaper], per: int | None) -> tuple[dict[str, str], float]:
+    """The key booklet, split into files of at most `per` students (qbank.output.booklet_files); return each
+    file's digest and this process's peak memory."""
+    digests = {name: key_booklet(folder, papers[first - 1 : last], name)[0]
+               for name, first, last in booklet_files(len(papers), per)}  # fmt: skip
+    return digests, max_rss_mb()
+
+
+def merge_booklet(folder: StagedFolder, papers: Sequence[ClassPaper], jobs: int,
+                  per: int | None = None) -> tuple[dict[str, str], float]:  # fmt: skip
+    """The key booklet's files, merged in a short-lived worker process when building in parallel (its peak
+    memory is then the merge's own)."""
     if jobs <= 1 or len(papers) <= 1:
-        return key_booklet(folder, papers)
-    return next(pool_results(key_booklet, [(folder, list(papers))], 1, guard_worker))
+        return key_booklets(folder, papers, per)
+    return next(pool_results(key_booklets, [(folder, list(papers), per)], 1, guard_worker))
 
 
 def produce_class_set(recipe: ClassSetRecipe, run: Run) -> tuple[Manifest, RunStats]:
@@ -91,20 +108,24 @@ def produce_class_set(recipe: ClassSetRecipe, run: Run) -> tuple[Manifest, RunSt
         run.message(f"{made} in {workers} worker process{'es' if workers != 1 else ''}")
     fonts: list = []  # the fonts of the papers so far, each once (qbank.output.fontrecord.merge_records)
 
+    identity, columns = list(recipe.columns), answer_header(exam)
+    students = {paper.id: paper.student for paper in papers}
+
     def arrived(result: PaperResult) -> None:
         fonts[:] = merge_records([fonts, result.fonts])
+        spool.add_row(result.paper_id, gradebook_row(students[result.paper_id], result.answers, identity, columns))
         run.advance(result.paper_id)
 
-    spool = RecordSpool(run.folder, [paper.id for paper in papers])  # records leave memory on arrival
+    spool = RecordSpool(run.folder, [paper.id for paper in papers])  # records and rows leave memory on arrival
     results = run_jobs(spec, jobs, run.jobs, arrived, finished, exam, spool)
     digests = {name: digest for result in results for name, digest in result.files.items()}
     merger_rss = merger_seconds = 0.0
     if run.only is None:
         started = time.perf_counter()
-        digests[BOOKLET], merger_rss = merge_booklet(run.folder, papers, run.jobs)
+        booklets, merger_rss = merge_booklet(run.folder, papers, run.jobs, recipe.booklet_students)
+        digests.update(booklets)
         merger_seconds = time.perf_counter() - started
-        data = gradebook(exam, papers, results, recipe.columns, bool(recipe.csv_bom))
-        digests[GRADEBOOK] = run.folder.write(GRADEBOOK, data)
+        digests[GRADEBOOK] = write_gradebook(run.folder, identity + columns, spool.rows(), bool(recipe.csv_bom))
     record = set_record(exam.bank, exam, [], recipe.seed, recipe.canonical)  # the papers' records: in the spool
     manifest = Manifest("class", recipe, record, run.command, tuple(fonts), digests,  # the booklet: keys' fonts only
                         inputs_record(template_folders(recipe.templates)), spool=spool)  # fmt: skip

@@ -48,6 +48,7 @@ ANY: Check = lambda value, path, out: None  # noqa: E731
 STRING = _kind(lambda v: isinstance(v, str), "a string")
 BOOL = _kind(lambda v: isinstance(v, bool), "true or false")
 COUNT = _kind(lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a whole number >= 0")
+POSITIVE = _kind(lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1, "a whole number >= 1")
 MARKS = _kind(lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v >= 0, "a number >= 0")
 SHA256 = _kind(lambda v: isinstance(v, str) and HEX64.match(v) is not None, "a hex SHA-256 (64 digits)")
 SEED128 = _kind(lambda v: isinstance(v, str) and HEX32.match(v) is not None, "a 32-digit hex seed")
@@ -163,7 +164,8 @@ RECIPES = {
     "class": obj({"kind": one_of("class"), "exam": STRING, "seed": COUNT, "canonical": BOOL, "templates": TEMPLATES,
                   "roster": nullable(obj({"file": STRING, "sha256": SHA256, "students": COUNT})),
                   "forms": nullable(COUNT), "columns": list_of(STRING),
-                  "papers": list_of(obj({"id": PAPER_ID, "student": map_of(STRING)}))}, {"key": one_of(*KEY_STYLES)}),
+                  "papers": list_of(obj({"id": PAPER_ID, "student": map_of(STRING)}))},
+                 {"key": one_of(*KEY_STYLES), "booklet_students": POSITIVE}),
     "practice": obj({"kind": one_of("practice"), "bank": STRING, "topics": list_of(STRING), "count": COUNT,
                      "seed": COUNT, "inline_solutions": BOOL, "templates": TEMPLATES}),
     "export": obj({"kind": one_of("export"), "format": one_of("moodle", "qti21", "canvas"), "seed": COUNT,

@@ -65,45 +65,62 @@ class RecordList:
 
 
 class RecordSpool:
-    """Records of papers `ids` appended to a file in the staging folder as they arrive (any order); read back in
-    paper order. Kept in memory: where each record is (three 8-byte numbers a paper)."""
+    """Records (and gradebook rows) of papers `ids` appended to a file in the staging folder as they arrive, in
+    any order; read back in paper order. Kept in memory: where each is (five 8-byte numbers a paper)."""
 
     def __init__(self, folder: StagedFolder, ids: Sequence[str]) -> None:
         self.path = folder.file(SPOOL)
         self.index = {paper_id: i for i, paper_id in enumerate(ids)}
-        self.places = array("q", [-1] * (3 * len(ids)))  # per paper: offset, pretty length, compact length
+        # per paper: record offset, pretty length, compact length, row offset, row length
+        self.places = array("q", [-1, 0, 0, -1, 0] * len(ids))
         self.handle: BinaryIO = folder.scratch(SPOOL)  # closed by `remove`, or removed with the staging folder
 
     def __len__(self) -> int:
         return len(self.index)
 
-    def add(self, paper_id: str, record: RecordBytes) -> None:
-        """Append one paper's record (its two serialisations) to the spool."""
-        pretty, compact = record
-        slot = 3 * self.index[paper_id]
+    def _append(self, *chunks: bytes) -> int:
+        """Write `chunks` at the end of the spool; return where they start."""
         self.handle.seek(0, os.SEEK_END)
-        self.places[slot : slot + 3] = array("q", [self.handle.tell(), len(pretty), len(compact)])
-        self.handle.write(pretty)
-        self.handle.write(compact)
+        start = self.handle.tell()
+        for chunk in chunks:
+            self.handle.write(chunk)
+        return start
+
+    def add(self, paper_id: str, record: RecordBytes) -> None:
+        """Append one paper's record (its two serialisations)."""
+        pretty, compact = record
+        slot = 5 * self.index[paper_id]
+        self.places[slot : slot + 3] = array("q", [self._append(pretty, compact), len(pretty), len(compact)])
+
+    def add_row(self, paper_id: str, row: bytes) -> None:
+        """Append one paper's gradebook row (CSV bytes)."""
+        slot = 5 * self.index[paper_id]
+        self.places[slot + 3 : slot + 5] = array("q", [self._append(row), len(row)])
 
     def missing(self) -> list[str]:
         """The papers whose record has not arrived."""
-        return [paper_id for paper_id, i in self.index.items() if self.places[3 * i] < 0]
+        return [paper_id for paper_id, i in self.index.items() if self.places[5 * i] < 0]
 
-    def _read(self, compact: bool) -> Iterator[bytes]:
+    def _read(self, which: int) -> Iterator[bytes]:
+        """Each paper's pretty record (0), compact record (1) or gradebook row (2), in paper order."""
         self.handle.flush()
         for i in range(len(self.index)):
-            offset, pretty, size = self.places[3 * i : 3 * i + 3]
-            self.handle.seek(offset + (pretty if compact else 0))
-            yield self.handle.read(size if compact else pretty)
+            record, pretty, compact, row, length = self.places[5 * i : 5 * i + 5]
+            start, size = ((record, pretty), (record + pretty, compact), (row, length))[which]
+            self.handle.seek(start)
+            yield self.handle.read(size) if start >= 0 else b""
 
     def pretty(self) -> Iterator[bytes]:
         """Each record as manifest.json holds it, in paper order."""
-        return self._read(compact=False)
+        return self._read(0)
 
     def compact(self) -> Iterator[bytes]:
         """Each record as the set digest reads it, in paper order."""
-        return self._read(compact=True)
+        return self._read(1)
+
+    def rows(self) -> Iterator[bytes]:
+        """Each paper's gradebook row, in paper order."""
+        return self._read(2)
 
     def remove(self) -> None:
         """Close and delete the spool (it is never part of the set)."""

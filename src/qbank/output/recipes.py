@@ -74,6 +74,7 @@ class ClassSetRecipe(_FromAnExam):
     roster: Mapping[str, Any] | None = None
     forms: int | None = None
     csv_bom: bool | None = True  # None: a set built before the option existed (no byte-order mark)
+    booklet_students: int | None = None  # students per key booklet file; None: one booklet (as built before)
     kind = "class"
 
     def to_json(self) -> dict[str, Any]:
@@ -83,6 +84,8 @@ class ClassSetRecipe(_FromAnExam):
                     forms=self.forms)  # fmt: skip
         if self.csv_bom is not None:
             data["csv_bom"] = self.csv_bom
+        if self.booklet_students is not None:
+            data["booklet_students"] = self.booklet_students
         data["columns"] = list(self.columns)
         data["papers"] = [{"id": paper.id, "student": dict(paper.student)} for paper in self.papers]
         return data
@@ -93,7 +96,7 @@ class ClassSetRecipe(_FromAnExam):
         papers = tuple(ClassPaper(p["id"], dict(p["student"])) for p in data["papers"])
         return cls(data["exam"], data["seed"], papers, tuple(data["columns"]), data["canonical"], data.get("key"),
                    tuple(data.get("templates", [])), data.get("roster"), data.get("forms"),
-                   data.get("csv_bom"))  # fmt: skip
+                   data.get("csv_bom"), data.get("booklet_students"))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 from qbank.check.exam_sweep import require_distinct_forms
 from qbank.core.progress import Progress
+from qbank.output.booklet_files import BOOKLET_STUDENTS
 from qbank.output.outdir import check_output
 from qbank.output.produce import produce
 from qbank.output.recipes import ClassPaper, ClassSetRecipe
@@ -51,9 +52,10 @@ def build_class(
     progress: bool = True,
     csv_bom: bool = True,
     cluster: str | None = None,
+    booklet_students: int = BOOKLET_STUDENTS,
 ) -> BuildResult:
     """Validate the roster and the exam, then build the whole class set atomically into `out_dir` (its papers on
-    the Dask cluster `cluster` when given)."""
+    the Dask cluster `cluster` when given; its key booklet split into files of `booklet_students` students)."""
     given = [exam_path, *([roster] if roster is not None else []), *template_dirs]
     check_output(out_dir, force, given, template_dirs)
     exam, inputs, students = checked_inputs(exam_path, out_dir, force, given, roster)  # before any render
@@ -63,7 +65,7 @@ def build_class(
     recipe = ClassSetRecipe(
         str(exam_path.resolve()), seed, tuple(papers), tuple(dict.fromkeys(k for p in papers for k in p.student)),
         canonical, key_style, tuple(str(Path(d).resolve()) for d in template_dirs), roster_record,
-        forms if roster is None else None, csv_bom,
+        forms if roster is None else None, csv_bom, booklet_students,
     )  # fmt: skip
     with Progress(len(papers), "papers", enabled=progress) as bar:
         made = produce(recipe, out_dir, force=force, inputs=inputs, command=command or [],
