@@ -4,6 +4,7 @@ files; nonsense values are located errors."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pikepdf
@@ -42,6 +43,27 @@ def test_grading_expects_the_split_booklet_files_the_recipe_records():
     assert [f for f in files if is_booklet(f)] == ["key-booklet-001-002.pdf", "key-booklet-003-004.pdf",
                                                    "key-booklet-005-005.pdf"]  # fmt: skip
     assert "key-booklet.pdf" in expected_files({"kind": "class", "recipe": {**recipe, "booklet_students": None}})
+
+
+def test_a_split_booklet_merged_in_a_worker_process_is_the_one_merged_here(tmp_path):
+    from qbank.output.class_set import merge_booklet
+    from qbank.output.recipes import ClassPaper
+    from qbank.output.writer import StagedFolder
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    papers = [ClassPaper(f"S{i}", {"roll": f"S{i}"}) for i in range(1, 6)]
+    made = {}
+    for jobs in (1, 2):
+        (tmp_path / str(jobs) / "keys").mkdir(parents=True)
+        for paper in papers:
+            pdf.save(tmp_path / str(jobs) / "keys" / f"{paper.id}.pdf", deterministic_id=True)
+        made[jobs], _ = merge_booklet(StagedFolder(tmp_path / str(jobs)), papers, jobs, 2)
+    assert made[1] == made[2] and sorted(made[1]) == ["key-booklet-001-002.pdf", "key-booklet-003-004.pdf",
+                                                      "key-booklet-005-005.pdf"]  # fmt: skip
+    for name, digest in made[2].items():
+        assert hashlib.sha256((tmp_path / "2" / name).read_bytes()).hexdigest() == digest
+    assert page_count(tmp_path / "2" / "key-booklet-005-005.pdf") == 1
 
 
 @pytest.mark.slow  # renders PDFs

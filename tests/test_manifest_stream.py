@@ -77,11 +77,11 @@ def test_records_spooled_out_of_order_are_written_in_paper_order(tmp_path):
     papers = records(5)
     ids = [p["paper_id"] for p in papers]
     spool = RecordSpool(StagedFolder(tmp_path), ids)
-    for paper in [papers[i] for i in (3, 0, 4, 2)]:
+    for paper in [papers[i] for i in (3, 0, 4, 2, 1)]:
         spool.add(paper["paper_id"], record_bytes(paper))
-    assert spool.missing() == ["S1"]
-    spool.add("S1", record_bytes(papers[1]))
+        spool.add_row(paper["paper_id"], f"{paper['paper_id']},row\n".encode())
     write_manifest(StagedFolder(tmp_path), HEAD, spool)
+    assert list(spool.rows()) == [f"S{i},row\n".encode() for i in range(5)]
     spool.remove()
     assert (tmp_path / "manifest.json").read_bytes() == one_object(HEAD, papers)
     assert not (tmp_path / SPOOL).exists()

@@ -97,10 +97,6 @@ class RecordSpool:
         slot = 5 * self.index[paper_id]
         self.places[slot + 3 : slot + 5] = array("q", [self._append(row), len(row)])
 
-    def missing(self) -> list[str]:
-        """The papers whose record has not arrived."""
-        return [paper_id for paper_id, i in self.index.items() if self.places[5 * i] < 0]
-
     def _read(self, which: int) -> Iterator[bytes]:
         """Each paper's pretty record (0), compact record (1) or gradebook row (2), in paper order."""
         self.handle.flush()
