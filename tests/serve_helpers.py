@@ -12,10 +12,10 @@ from qbank.serve.app import create_app
 from qbank.serve.catalog import Catalog, load_catalog
 from qbank.serve.guard import RateLimit
 
-from .conftest import ROOT
+from .mc_bank import BANK, QUIZ
 
-MC_BANK = ROOT / "tests" / "data" / "mc-quiz" / "bank"
-MC_QUIZ = ROOT / "tests" / "data" / "mc-quiz" / "quiz.yaml"
+MC_BANK = BANK
+MC_QUIZ = QUIZ
 UNLIMITED = RateLimit(burst=1e9, per_second=1e9)
 
 

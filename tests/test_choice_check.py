@@ -15,15 +15,15 @@ from qbank.draw.params import draw_params
 from qbank.solve.honesty import Distractors, honest_distractors
 from qbank.spec.bank import load_bank
 
-from .choice_bank import QUESTION, edited, write_bank
+from .mc_bank import DENSE, edited, write_bank
 
 LISTED = "misconceptions: [lin.no_bias, lin.bias_in, lin.sum]"
 REPRO = re.compile(r"— reproduce: (qbank check \S+ --seed (\d+) --seeds 1)$")
 
 
 def drawn(root: Path, seeds: range, paper: str = "main") -> list[dict]:
-    """The parameters question `lin` draws for each seed (computed apart from the sweep)."""
-    question = load_bank(root / "bank").questions["lin"]
+    """The parameters question `dense` draws for each seed (computed apart from the sweep)."""
+    question = load_bank(root / "bank").questions["dense"]
     return [dict(draw_params(question, seed, paper).params) for seed in seeds]
 
 
@@ -42,7 +42,7 @@ def test_a_bank_with_written_choices_and_misconceptions_checks_clean(tmp_path, r
     write_bank(tmp_path, edited("{text: none, correct: true}", "{text: none of its 128 units, correct: true}"))
     status, out, err = run_cli("check", "bank", "--seeds", "50", "--jobs", "1")
     assert status == 0, out + err
-    assert "ok   lin: 50/50 seeds passed" in out and "0 question(s) failed" in out
+    assert "ok   dense: 50/50 seeds passed" in out and "0 question(s) failed" in out
 
 
 def test_the_rates_of_dropped_misconceptions_are_reported_per_question_and_summed_up(tmp_path, run_cli, monkeypatch):
@@ -61,21 +61,21 @@ def test_the_rates_of_dropped_misconceptions_are_reported_per_question_and_summe
     assert f"misconception lin.sum (answer total): dropped in {twos}/300 seeds (coincides with another option)" in lines
     assert not any(line.startswith("misconception lin.no_bias") for line in lines)
     assert (f"choices: 2 answer(s) built as multiple choice in 600 option sets; 2 of 3 misconception(s) dropped in "
-            f"some seeds, most often lin.bias_in (lin: {equal}/300 seeds)") in lines  # fmt: skip
+            f"some seeds, most often lin.bias_in (dense: {equal}/300 seeds)") in lines  # fmt: skip
 
 
 def test_a_count_that_cannot_be_reached_fails_those_seeds_with_their_replay(tmp_path, run_cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_bank(tmp_path, edited(LISTED, LISTED + "\n    choices: {count: 4}"))
     equal = {seed for seed, p in enumerate(drawn(tmp_path, range(100))) if p["i"] == p["o"]}
-    status, out, err = run_cli("check", "bank/questions/lin.yaml", "--seeds", "100", "--jobs", "1")
+    status, out, err = run_cli("check", "bank/questions/dense.yaml", "--seeds", "100", "--jobs", "1")
     assert status == 1, out + err
-    assert f"FAIL lin: {100 - len(equal)}/100 seeds passed, {len(equal)} failing" in out
+    assert f"FAIL dense: {100 - len(equal)}/100 seeds passed, {len(equal)} failing" in out
     found = failures(out)
     assert found and {seed for _, _, seed in found} <= equal
     problem, command, seed = found[0]
     expected = (
-        r"bank/questions/lin\.yaml:14: answers\.total\.choices: answer 'total' cannot make 4 options: 2 "
+        r"bank/questions/dense\.yaml:14: answers\.total\.choices: answer 'total' cannot make 4 options: 2 "
         r"honest distractor\(s\) remain \(lin\.bias_in: coincides with the key"
     )
     assert re.match(expected, problem), problem
@@ -103,7 +103,7 @@ def test_a_misbehaving_misconception_fails_every_seed_with_its_replay(tmp_path, 
     write_bank(tmp_path, edited(LISTED, f"misconceptions: [lin.no_bias, {name}]"))
     status, out, err = run_cli("check", "bank", "--seeds", "20", "--jobs", "1")
     assert status == 1, out + err
-    assert re.search(r"^FAIL lin: 0/20 seeds passed, 20 failing", out, flags=re.M) and "Traceback" not in err
+    assert re.search(r"^FAIL dense: 0/20 seeds passed, 20 failing", out, flags=re.M) and "Traceback" not in err
     problem, command, _ = failures(out)[0]
     assert re.search(expected, problem), problem
     status, replay, _ = run_cli(*command.split()[1:])
@@ -113,12 +113,12 @@ def test_a_misbehaving_misconception_fails_every_seed_with_its_replay(tmp_path, 
 def test_a_distractor_that_cannot_be_printed_exactly_fails_its_seeds(tmp_path, run_cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_bank(tmp_path, edited(LISTED, "misconceptions: [lin.no_bias, lin.huge]"))
-    status, out, err = run_cli("check", "bank/questions/lin.yaml", "--seeds", "20", "--jobs", "1")
+    status, out, err = run_cli("check", "bank/questions/dense.yaml", "--seeds", "20", "--jobs", "1")
     assert status == 1, out + err
-    assert "FAIL lin: 0/20 seeds passed, 20 failing" in out
+    assert "FAIL dense: 0/20 seeds passed, 20 failing" in out
     problem, command, seed = failures(out)[0]
     value = f"{10**16 + drawn(tmp_path, range(seed, seed + 1))[0]['i']:,}"  # ints print with thousands separators
-    expected = rf"bank/questions/lin\.yaml:10: answers\.total: option [A-C] \({value}\): {value} has 17 significant "
+    expected = rf"bank/questions/dense\.yaml:10: answers\.total: option [A-C] \({value}\): {value} has 17 significant "
     assert re.fullmatch(expected + r"digits \(at most 15 print exactly\)", problem), problem
 
 
@@ -168,12 +168,12 @@ def test_the_sweep_checks_the_honesty_rules_again_apart_from_the_builder(
     monkeypatch.chdir(tmp_path)
     write_bank(tmp_path, edited(LISTED, LISTED + settings))
     monkeypatch.setattr(choices_module, "honest_distractors", broken)
-    status, out, err = run_cli("check", "bank/questions/lin.yaml", "--seeds", "40", "--jobs", "1")
+    status, out, err = run_cli("check", "bank/questions/dense.yaml", "--seeds", "40", "--jobs", "1")
     assert status == 1, out + err
     assert any(re.search(expected, problem) for problem, _, _ in failures(out)), out
     monkeypatch.undo()
     monkeypatch.chdir(tmp_path)
-    status, out, err = run_cli("check", "bank/questions/lin.yaml", "--seeds", "40", "--jobs", "1")
+    status, out, err = run_cli("check", "bank/questions/dense.yaml", "--seeds", "40", "--jobs", "1")
     assert status == 0, out  # the real builder keeps the rules
 
 
@@ -182,11 +182,11 @@ def test_the_exam_sweep_builds_the_choices_a_paper_asks_and_replays_a_failure(tm
     write_bank(tmp_path, edited(LISTED, LISTED + "\n    choices: {count: 4}"))
     status, out, err = run_cli("check", "exam.yaml", "--seeds", "60", "--jobs", "1")
     assert status == 1, out + err
-    assert re.search(r"^FAIL lin: on 60 papers, \d+ failing", out, flags=re.M)
-    assert re.search(r"^ok   lin#2: on 60 papers", out, flags=re.M)  # asked as free response: no options to make
+    assert re.search(r"^FAIL dense: on 60 papers, \d+ failing", out, flags=re.M)
+    assert re.search(r"^ok   dense#2: on 60 papers", out, flags=re.M)  # asked as free response: no options to make
     lines = [line for line in out.splitlines() if "cannot make 4 options" in line]
     assert lines, out
-    match = re.search(r"\(question 1, lin, seed (\d+), paper 'main'\) — reproduce: (qbank check exam\.yaml --seed "
+    match = re.search(r"\(question 1, dense, seed (\d+), paper 'main'\) — reproduce: (qbank check exam\.yaml --seed "
                       r"(\d+) --seeds 1)$", lines[0])  # fmt: skip
     assert match and match.group(1) == match.group(3), lines[0]
     status, replay, _ = run_cli(*match.group(2).split()[1:])
@@ -195,6 +195,6 @@ def test_the_exam_sweep_builds_the_choices_a_paper_asks_and_replays_a_failure(tm
 
 def test_a_question_sweep_with_no_choosable_answer_prints_no_choice_lines(tmp_path, run_cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write_bank(tmp_path, QUESTION)
+    write_bank(tmp_path, DENSE)
     status, out, _ = run_cli("check", "bank/questions/plain.yaml", "--seeds", "20", "--jobs", "1")
     assert status == 0 and "choice" not in out and "misconception" not in out

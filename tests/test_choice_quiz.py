@@ -17,10 +17,11 @@ import pytest
 from qbank.cli import main
 
 from .classsets import manifest, papers_by_id, pdf_text, roster_rows, write_roster
+from .mc_bank import DATA
 
 pytestmark = pytest.mark.slow
 
-QUIZ_DIR = Path(__file__).parent / "data" / "mc-quiz"
+
 MATH = {"$\\sigma$": "σ", "$\\gamma$": "γ", "$\\beta$": "β"}  # the fixture's formulas as pdftotext reads them
 STUDENTS = 4
 
@@ -40,7 +41,7 @@ def one_line(text: str) -> str:
 @pytest.fixture(scope="module")
 def quiz_set(tmp_path_factory):
     root = tmp_path_factory.mktemp("quiz")
-    shutil.copytree(QUIZ_DIR, root / "quiz")
+    shutil.copytree(DATA, root / "quiz")
     roster = write_roster(root / "students.csv", roster_rows(STUDENTS))
     out = root / "out"
     exam = root / "quiz" / "quiz.yaml"
@@ -153,7 +154,7 @@ def test_exam_set_paper_and_practice_read_back(quiz_set, tmp_path):
 
 
 def test_bad_math_in_a_written_option_is_a_located_error(tmp_path, run_cli):
-    shutil.copytree(QUIZ_DIR, tmp_path / "quiz")
+    shutil.copytree(DATA, tmp_path / "quiz")
     question = tmp_path / "quiz" / "bank" / "questions" / "norms.yaml"
     source = question.read_text()
     question.write_text(source.replace("a shift $\\beta$", "a shift $\\frac{\\beta$"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .choice_bank import EXAM, QUESTION, edited, line_of, write_bank
+from .mc_bank import CHOICE_EXAM, DENSE, edited, line_of, write_bank
 
 LISTED = "misconceptions: [lin.no_bias, lin.bias_in, lin.sum]"
 WRITTEN = ("      - {text: none, correct: true}\n      - {text: ReLU, why: assumed every layer has one}\n"
@@ -142,10 +142,10 @@ def test_a_bad_declaration_is_a_located_error(tmp_path, run_cli, monkeypatch, ca
     line = line_of(text, needle, int(nth or 1))
     status, out, err = run_cli("check", "bank", "--seeds", "3", "--jobs", "1")
     assert status == 2, out + err
-    assert re.search(rf"^bank/questions/lin\.yaml:{line}: {expected}", err, flags=re.M), err
+    assert re.search(rf"^bank/questions/dense\.yaml:{line}: {expected}", err, flags=re.M), err
     assert "Traceback" not in err and out == ""
     status, out, err = run_cli("build", "exam.yaml", "--seed", "1", "--out", "out")
-    assert status == 2 and re.search(rf"lin\.yaml:{line}: {expected}", err), err
+    assert status == 2 and re.search(rf"dense\.yaml:{line}: {expected}", err), err
     assert not Path("out").exists()
 
 
@@ -162,8 +162,8 @@ def test_all_problems_of_a_question_are_reported_together(tmp_path, run_cli, mon
 
 
 PLAIN_ENTRY = "  - questions:\n      - id: plain\n        ask: choice\n"
-PLAIN_PART = "  - questions:\n      - parts:\n          - {id: lin}\n          - {id: plain, ask: choice}\n"
-PLAIN_POOL = "  - questions:\n      - pool: [lin, plain]\n        pick: 1\n        marks: 2\n        ask: choice\n"
+PLAIN_PART = "  - questions:\n      - parts:\n          - {id: dense}\n          - {id: plain, ask: choice}\n"
+PLAIN_POOL = "  - questions:\n      - pool: [dense, plain]\n        pick: 1\n        marks: 2\n        ask: choice\n"
 
 
 @pytest.mark.parametrize(
@@ -179,8 +179,8 @@ def test_ask_choice_on_a_question_with_nothing_choosable_is_located_in_the_exam(
     tmp_path, run_cli, monkeypatch, extra, marker, key
 ):
     monkeypatch.chdir(tmp_path)
-    exam = EXAM + extra
-    write_bank(tmp_path, QUESTION, exam)
+    exam = CHOICE_EXAM + extra
+    write_bank(tmp_path, DENSE, exam)
     line = line_of(exam, marker, 2 if extra is not PLAIN_PART else 1)
     for command in (("check", "exam.yaml", "--seeds", "2"), ("build", "exam.yaml", "--seed", "1", "--out", "out")):
         status, _, err = run_cli(*command)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .choice_bank import write_bank
 from .conftest import SAMPLE_BANK
+from .mc_bank import write_bank
 
 
 def test_variants_json_shows_misconception_values_and_the_options_a_build_prints(tmp_path, run_cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_bank(tmp_path)
-    status, out, err = run_cli("variants", "bank/questions/lin.yaml", "--seed", "5", "--json")
+    status, out, err = run_cli("variants", "bank/questions/dense.yaml", "--seed", "5", "--json")
     assert status == 0, err
     data = json.loads(out)
     i, o = data["params"]["i"], data["params"]["o"]
@@ -26,7 +26,7 @@ def test_variants_json_shows_misconception_values_and_the_options_a_build_prints
     record = json.loads(Path("out", "manifest.json").read_text())["papers"][0]["questions"][0]
     shown = {name: {k: v for k, v in choice.items() if k != "dropped"} for name, choice in data["choices"].items()}
     assert shown == record["choices"]
-    status, text, _ = run_cli("variants", "bank/questions/lin.yaml", "--seed", "5")
+    status, text, _ = run_cli("variants", "bank/questions/dense.yaml", "--seed", "5")
     letters = {option["letter"]: option for option in record["choices"]["total"]["options"]}
     for letter, option in letters.items():
         assert f"  option total {letter} = {option['text']}  (" in text

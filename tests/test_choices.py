@@ -15,15 +15,15 @@ from qbank.solve.choices import ChoiceError, build_choices, option_stream
 from qbank.solve.variant import make_variant
 from qbank.spec.bank import load_bank
 
-from .choice_bank import QUESTION, edited, line_of, write_bank
+from .mc_bank import DENSE, edited, line_of, write_bank
 
 LISTED = "misconceptions: [lin.no_bias, lin.bias_in, lin.sum]"
 
 
-def lin(root: Path, text: str = QUESTION):
-    """The question `lin` of a fresh bank under `root`."""
+def dense(root: Path, text: str = DENSE):
+    """The question `dense` of a fresh bank under `root`."""
     write_bank(root, text)
-    return load_bank(root / "bank").questions["lin"]
+    return load_bank(root / "bank").questions["dense"]
 
 
 def seeds_where(question, holds, seeds=range(300)) -> list[int]:
@@ -60,14 +60,14 @@ def test_a_misbehaving_misconception_stops_the_build_located_and_nothing_is_writ
     status, out, err = run_cli("build", "exam.yaml", "--seed", "4", "--out", "out")
     assert status == 2, out + err
     line = line_of(text, name)
-    assert re.search(rf"^bank/questions/lin\.yaml:{line}: answers\.total\.misconceptions\[1\]: {expected} "
-                     r"\(question 'lin', seed 4, paper 'main', params \{", err, flags=re.M), err  # fmt: skip
+    assert re.search(rf"^bank/questions/dense\.yaml:{line}: answers\.total\.misconceptions\[1\]: {expected} "
+                     r"\(question 'dense', seed 4, paper 'main', params \{", err, flags=re.M), err  # fmt: skip
     assert "Traceback" not in err
     assert not Path("out").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["bank", "exam.yaml"]
 
 
 def test_a_misconception_that_coincides_with_the_key_is_dropped_for_that_seed(tmp_path):
-    question = lin(tmp_path)
+    question = dense(tmp_path)
     equal = seeds_where(question, lambda p: p["i"] == p["o"] != 2)  # i*o + i == i*o + o: bias_in is the key
     other = seeds_where(question, lambda p: p["i"] != p["o"])
     assert equal and other
@@ -84,7 +84,7 @@ def test_a_misconception_that_coincides_with_the_key_is_dropped_for_that_seed(tm
 
 
 def test_a_misconception_that_coincides_with_another_option_is_dropped(tmp_path):
-    question = lin(tmp_path)
+    question = dense(tmp_path)
     seed = seeds_where(question, lambda p: p["i"] == p["o"] == 2)[0]  # no_bias 4 == sum 4; bias_in 6 == key 6
     choice = choices_of(question, seed)["total"]
     assert sorted(option.text for option in choice.options) == ["4", "6"]
@@ -95,7 +95,7 @@ def test_a_misconception_that_coincides_with_another_option_is_dropped(tmp_path)
 def test_a_count_that_coinciding_misconceptions_leave_unreachable_fails_that_seed(tmp_path, run_cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
     text = edited(LISTED, LISTED + "\n    choices: {count: 4}")
-    question = lin(tmp_path, text)
+    question = dense(tmp_path, text)
     equal = seeds_where(question, lambda p: p["i"] == p["o"])
     fine = seeds_where(question, lambda p: p["i"] != p["o"])
     assert len(choices_of(question, fine[0])["total"].options) == 4
@@ -105,7 +105,7 @@ def test_a_count_that_coinciding_misconceptions_leave_unreachable_fails_that_see
     assert "answer 'total' cannot make 4 options: 2 honest distractor(s) remain (lin.bias_in: coincides with the key" \
         in caught.value.message  # fmt: skip
     status, _, err = run_cli("build", "exam.yaml", "--seed", str(equal[0]), "--out", "out")
-    assert status == 2 and f"lin.yaml:{line_of(text, 'count: 4')}: answers.total.choices: answer 'total'" in err, err
+    assert status == 2 and f"dense.yaml:{line_of(text, 'count: 4')}: answers.total.choices: answer 'total'" in err, err
     assert not Path("out").exists()
     status, out, err = run_cli("build", "exam.yaml", "--seed", str(fine[0]), "--out", "out")
     assert status == 0, err
@@ -113,7 +113,7 @@ def test_a_count_that_coinciding_misconceptions_leave_unreachable_fails_that_see
 
 def test_the_same_inputs_give_the_same_order(tmp_path, run_cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    question = lin(tmp_path)
+    question = dense(tmp_path)
     assert choices_of(question, 7) == choices_of(question, 7)
     manifests = []
     for out in ("one", "two"):
@@ -124,7 +124,7 @@ def test_the_same_inputs_give_the_same_order(tmp_path, run_cli, monkeypatch):
 
 
 def test_different_papers_order_the_same_options_differently_for_some_seed(tmp_path):
-    question = lin(tmp_path)
+    question = dense(tmp_path)
     differ = {name: False for name in ("total", "act")}
     for seed in range(20):
         a, b = choices_of(question, seed, "A"), choices_of(question, seed, "A", order_paper="B")
@@ -138,7 +138,7 @@ def test_different_papers_order_the_same_options_differently_for_some_seed(tmp_p
 
 
 def test_a_canonical_paper_keeps_generated_options_ascending_and_written_ones_in_order(tmp_path):
-    question = lin(tmp_path, edited("text: A linear", "canonical: {i: 5, o: 3}\ntext: A linear"))
+    question = dense(tmp_path, edited("text: A linear", "canonical: {i: 5, o: 3}\ntext: A linear"))
     choices = choices_of(question, 0, canonical=True)
     assert [o.text for o in choices["total"].options] == ["8", "15", "18", "20"]  # sum, no_bias, key, bias_in
     assert [o.letter for o in choices["total"].options] == ["A", "B", "C", "D"] and choices["total"].key == "C"
@@ -148,7 +148,7 @@ def test_a_canonical_paper_keeps_generated_options_ascending_and_written_ones_in
 
 def test_fill_is_used_only_to_reach_count(tmp_path):
     text = edited(LISTED, LISTED + "\n    choices: {count: 4, fill: [key * 2, key * 3]}")
-    question = lin(tmp_path, text)
+    question = dense(tmp_path, text)
     fine = seeds_where(question, lambda p: p["i"] != p["o"])[0]
     equal = seeds_where(question, lambda p: p["i"] == p["o"] != 2)[0]
     assert {o.source for o in choices_of(question, fine)["total"].options} == {"key", "misconception"}
@@ -161,8 +161,8 @@ def test_fill_is_used_only_to_reach_count(tmp_path):
 
 def test_count_takes_the_first_honest_misconceptions_and_without_it_every_one(tmp_path):
     text = edited(LISTED, LISTED + "\n    choices: {count: 3, fill: [key * 2]}")
-    question = lin(tmp_path, text)
+    question = dense(tmp_path, text)
     fine = seeds_where(question, lambda p: p["i"] != p["o"])[0]
     options = choices_of(question, fine)["total"].options
     assert {o.misconception for o in options if o.source != "key"} == {"lin.no_bias", "lin.bias_in"}
-    assert len(choices_of(lin(tmp_path / "free"), fine)["total"].options) == 4
+    assert len(choices_of(dense(tmp_path / "free"), fine)["total"].options) == 4

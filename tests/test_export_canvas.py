@@ -13,7 +13,7 @@ from lxml import etree
 
 from qbank.solve.formats import check
 from qbank.spec.bank import load_bank
-from tests.lms_bank import write_lms_bank
+from tests.mc_bank import write_lms_bank
 from tests.test_export_moodle import K, probes, variants
 
 NS = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"

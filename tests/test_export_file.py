@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.lms_bank import write_lms_bank
+from tests.mc_bank import write_lms_bank
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from lxml import etree
 
 from qbank.solve.formats import accepted_radius, check, tolerance_of
 from qbank.spec.bank import load_bank
-from tests.lms_bank import write_lms_bank
+from tests.mc_bank import write_lms_bank
 
 # Moodle's fraction_options_full() (question/engine/bank.php): the only grades its forms accept.
 MOODLE_FRACTIONS = {"100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40", "33.33333", "30", "25",
@@ -302,7 +302,7 @@ def test_existing_output_needs_force_and_force_replaces_only_an_export(run_cli, 
 
 def test_a_question_showing_its_answer_is_refused(run_cli, bank, tmp_path):
     source = (bank / "questions" / "lin.yaml").read_text()
-    leak = source.replace("min: 2, max: 9", "min: 20, max: 40").replace("How many parameters?", "({{ i * o + o }})")
+    leak = source.replace("min: 2, max: 9", "min: 20, max: 40").replace("How many", "({{ i * o + o }}) How many")
     (bank / "questions" / "lin.yaml").write_text(leak)
     status, _, err = run_cli("export", bank / "questions" / "lin.yaml", "--format", "moodle", "--variants", 2,
                              "--seed", 1, "--out", tmp_path / "out")  # fmt: skip

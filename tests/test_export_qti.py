@@ -18,7 +18,7 @@ from lxml import etree
 from qbank.solve.formats import check
 from qbank.spec.bank import load_bank
 from tests.conftest import ROOT
-from tests.lms_bank import write_lms_bank
+from tests.mc_bank import write_lms_bank
 from tests.test_export_moodle import K, elements, probes, variants
 
 QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"

@@ -26,9 +26,10 @@ from qbank.render.question import PageRenderer
 from qbank.spec.exam import load_exam
 
 from .conftest import DL_EXAM, SAMPLE_EXAM
+from .mc_bank import QUIZ
 
 GOLDEN_DIR = Path(__file__).parent / "goldens" / "html"
-MC_QUIZ = Path(__file__).parent / "data" / "mc-quiz" / "quiz.yaml"
+MC_QUIZ = QUIZ
 CASES = {  # name -> (exam, seed, canonical)
     "sample-seed1": (SAMPLE_EXAM, 1, False),
     "sample-seed2026": (SAMPLE_EXAM, 2026, False),

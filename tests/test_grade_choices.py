@@ -9,8 +9,8 @@ from collections import Counter
 
 import pytest
 
-from .choice_set import letter_of, papers, read_csv, write_choice_bank, write_csv
 from .classsets import pdf_text
+from .mc_bank import letter_of, papers, read_csv, write_choice_bank, write_csv
 
 pytestmark = pytest.mark.slow  # builds a set (renders its PDFs)
 
@@ -40,9 +40,9 @@ def row(form, name, **cells):
 def test_report_names_each_mistake_with_its_count_across_papers(built, tmp_path, run_cli):
     records = papers(built)
     lines, expected, diagnoses = [], Counter(), {}
-    plan_total = ["gmc.no_bias", "gmc.no_bias", "gmc.bias_in", "gmc.sum", None]  # None: the key
+    plan_total = ["lin.no_bias", "lin.no_bias", "lin.bias_in", "lin.sum", None]  # None: the key
     plan_act = ["ReLU", "none", "$\\sigma$", "typed none", ""]
-    plan_free = ["gmc.no_bias", "gmc.sum", "gmc.bias_in", None, "other"]
+    plan_free = ["lin.no_bias", "lin.sum", "lin.bias_in", None, "other"]
     for form, questions in records.items():
         asked, free = questions["layer"], questions["layer#2"]
         for index in range(5):
@@ -75,11 +75,11 @@ def test_report_names_each_mistake_with_its_count_across_papers(built, tmp_path,
     planned = {("layer", "total"), ("layer", "act"), ("layer#2", "total")}
     assert {k: v for k, v in found.items() if v and k[:2] in planned} == dict(expected)
     described = {r["misconception"]: r["mistake"] for r in report if r["misconception"]}
-    assert described == {"gmc.no_bias": NO_BIAS, "gmc.bias_in": "counted one bias per input instead of per output",
-                         "gmc.sum": "added the sizes instead of multiplying them"}  # fmt: skip
+    assert described == {"lin.no_bias": NO_BIAS, "lin.bias_in": "counted one bias per input instead of per output",
+                         "lin.sum": "added the sizes instead of multiplying them"}  # fmt: skip
     assert {r["mistake"] for r in report if r["chosen"] == "ReLU"} == {"assumed every layer has one"}
     group = [r for r in report if (r["question"], r["answer"]) == ("layer", "total")]
-    assert group[0]["correct"] == "yes" and group[1]["misconception"] == "gmc.no_bias"  # the most common first
+    assert group[0]["correct"] == "yes" and group[1]["misconception"] == "lin.no_bias"  # the most common first
 
     detail = {(r["name"], r["column"]): r for r in read_csv(tmp_path / "m-detail.csv")}
     for name, (mistake, act, picked) in diagnoses.items():
