@@ -186,8 +186,8 @@ def test_text_answers_match_case_insensitively_the_key_or_a_synonym(run_cli, ban
         assert {m.get("caseSensitive") for m in matches} == {"false"}
     notes = (tmp_path / "out" / "notes.txt").read_text().splitlines()
     assert notes == ["Q7 word: text answer 'winner' becomes a stringMatch, which compares the whole response ignoring "
-                     "case (no trimming); qbank also collapses spaces inside the response and reads the hyphen and "
-                     "minus variants as '-'"]  # fmt: skip
+                     "case (no trimming); qbank also collapses spaces inside the response, reads the hyphen and "
+                     "minus variants as '-' and ignores the sentence punctuation it ends with ('ReLU.')"]  # fmt: skip
 
 
 def test_marks_are_shared_equally_and_the_solution_is_feedback(run_cli, bank, tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qbank.core.responses import Unreadable, read_matrix, read_number, read_response, read_vector
+from qbank.sets.verdicts import grade_cell
 from qbank.solve.formats import check
 from qbank.spec.models import AnswerSpec
 
@@ -140,3 +141,21 @@ def test_bad_accept_and_percent_declarations(case, file, old, new, pattern, samp
     monkeypatch.chdir(sample_copy)
     status, _, err = run_cli("check", "banks/sample", "--seeds", "3")
     _assert_user_error(status, err, pattern)
+
+
+@pytest.mark.parametrize(
+    "typed", ["ReLU.", "relu. ", "  ReLU !", "ReLU?", "ReLU;", "ReLU:", "ReLU,", "ReLU…", "ReLU.."]
+)
+def test_a_text_answer_may_end_with_sentence_punctuation(typed):
+    activation = spec(format="text")
+    assert check(activation, "ReLU", typed)
+    cell = grade_cell(activation, "ReLU", "ReLU", typed, 2, "q1:act", 1.0)
+    assert (cell.verdict, cell.read_as) == ("right", "relu")
+
+
+def test_only_the_ending_punctuation_of_a_text_answer_is_ignored():
+    assert check(spec(format="text"), "i.i.d", "I.I.D.")
+    assert check(spec(format="text", accept=ACCEPT), "do not reject", "Fail to reject.")
+    assert not check(spec(format="text"), "ReLU", "Re.LU")
+    assert not check(spec(format="text"), "ReLU", ".ReLU")
+    assert not check(spec(format="text"), "top-k", "top-k-")

@@ -130,6 +130,16 @@ def normal_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).translate(_HYPHENS).split()).casefold()
 
 
+#: Sentence punctuation a typed text answer may end with: ignored there, with the white space around it.
+SENTENCE_END = ".,;:!?\u2026\u3002\uff01\uff1f"
+
+
+def normal_answer(text: str) -> str:
+    """A text answer as graded: `normal_text` without the sentence punctuation it ends with ('ReLU.' is 'relu');
+    punctuation inside ('e.g. relu', 'i.i.d') is kept."""
+    return normal_text(text).rstrip(SENTENCE_END).rstrip()
+
+
 def accepted_texts(answer: str, accept: Mapping[str, Sequence[str]] | None) -> list[str]:
     """The key of a text answer and the synonyms its spec declares for that key, as written."""
     key = normal_text(answer)
@@ -151,7 +161,7 @@ def read_response(spec: Any, typed: str, decimal_comma: bool = False) -> Any:
         raise Unreadable(f"contains the control character(s) {', '.join(bad)}")
     options = {"percent": bool(getattr(spec, "percent", None)), "decimal_comma": decimal_comma}
     if spec.format == "text":
-        return normal_text(typed)
+        return normal_answer(typed)
     if spec.format == "vector":
         return read_vector(typed, **options)
     if spec.format == "matrix":

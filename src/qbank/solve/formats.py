@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from qbank.core.responses import accepted_texts, normal_text, read_matrix, read_number, read_response, read_vector
+from qbank.core.responses import accepted_texts, normal_answer, read_matrix, read_number, read_response, read_vector
 from qbank.spec.models import AnswerSpec
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -158,7 +158,7 @@ def check(spec: AnswerSpec, answer: Any, given: Any, decimal_comma: bool = False
 def matches(spec: AnswerSpec, answer: Any, value: Any) -> bool:
     """Whether a response already read (a number, a list, or normalised text) matches the true answer."""
     if spec.format == "text":
-        return normal_text(value) in {normal_text(t) for t in accepted_texts(str(answer), spec.accept)}
+        return normal_answer(value) in {normal_answer(t) for t in accepted_texts(str(answer), spec.accept)}
     if spec.format in ("int", "fixed", "sig"):
         return _close(spec, float(answer), parse_number(value))
     if spec.format == "vector":

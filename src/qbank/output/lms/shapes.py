@@ -103,7 +103,8 @@ def text_notes(placement: str, solved: SolvedPart, becomes: str, rule: str) -> l
     """A note per text answer asked free: what it becomes and how the LMS's matching differs from qbank's."""
     spec = solved.part.question.spec.answers
     return [Note(placement, f"text answer {name!r} becomes {becomes}, which {rule}; qbank also collapses spaces "
-                            "inside the response and reads the hyphen and minus variants as '-'")
+                            "inside the response, reads the hyphen and minus variants as '-' and ignores the sentence "
+                            "punctuation it ends with ('ReLU.')")
             for name in solved.graded if name not in solved.choices and spec[name].format == "text"]  # fmt: skip
 
 
