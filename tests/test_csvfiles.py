@@ -109,3 +109,23 @@ def test_hostile_roster_is_refused_before_anything_is_written(case, content, pat
 def test_right_to_left_marks_in_names_are_fine(tmp_path):
     text = "roll,name\n24CS1001,\u200fמרים\u200e Levi\n24CS1002,\u0645\u0631\u064a\u0645\n"
     assert [s.name for s in read_roster(write(tmp_path / "s.csv", text))] == ["\u200fמרים\u200e Levi", "مريم"]
+
+
+@pytest.mark.parametrize(
+    ("text", "vectors", "hint"),
+    [
+        ("roll,name,q:v\n24CS1001,Asha,1,5; 2,5\n", True,
+         "5 fields, but the header has 3 (a ',' typed inside a cell splits it: put that cell in double quotes, as "
+         '"1,5; 2,5" for a vector with decimal commas, or type its numbers as 1.5; 2.5)'),
+        ("roll;name;q:v\n24CS1001;Asha;1,5; 2,5\n", True,
+         "4 fields, but the header has 3 (a ';' typed inside a cell splits it: put that cell in double quotes, as "
+         '"1,5; 2,5" for a vector, or put spaces between its numbers: 1,5 2,5)'),
+        ("roll,name\n24CS1001,Rao, Asha\n", False,
+         "3 fields, but the header has 2 (a ',' typed inside a cell splits it: put that cell in double quotes)"),
+    ],
+)  # fmt: skip
+def test_a_row_split_by_a_separator_inside_a_cell_says_what_to_do(tmp_path, monkeypatch, text, vectors, hint):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UserError) as caught:
+        read_table(write(Path("r.csv"), text), vectors=vectors)
+    assert [str(p) for p in caught.value.problems] == [f"r.csv:2: {hint}"]

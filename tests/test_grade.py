@@ -154,6 +154,9 @@ GRADE_CASES = [
      r"responses\.csv:1: basics/softmax: 'basics/softmax' is a question id: marks\.csv has a column of its marks"),
     ("bidi-override-in-name", "roll,name,basics/dense-params:total\n24CS1001,A\u202eB,1\n",
      r"responses\.csv:2: name: contains the bidirectional override or isolate U\+202E"),
+    ("vector-split-by-a-decimal-comma", "roll,basics/softmax:probs,basics/softmax:loss\n24CS1001,1,5; 2,5,0.5\n",
+     r"responses\.csv:2: 5 fields, but the header has 3 \(a ',' typed inside a cell splits it: put that cell in "
+     r"double quotes, as \"1,5; 2,5\" for a vector with decimal commas, or type its numbers as 1\.5; 2\.5\)"),
     ("semicolon-and-comma-header", "roll;name,basics/dense-params:total\n24CS1001;A,1\n",
      r"responses\.csv:1: the header has both ',' and ';'"),
 ]  # fmt: skip
@@ -274,6 +277,18 @@ def test_a_european_semicolon_file_with_decimal_commas_grades_in_full(built, tmp
     assert [float(m["total"]) for m in marks] == [13, 13, 13]
     status, _, err = run_cli("grade", out, tmp_path / "antworten.csv", "--out", marks_file, "--force")
     assert status == 1 and "a decimal comma? grade with --decimal-comma" in err  # never guessed
+
+
+def test_a_vector_with_decimal_commas_graded_without_the_flag_is_a_located_unreadable_cell(built, tmp_path, run_cli):
+    out, _ = built
+    responses = tmp_path / "responses.csv"
+    responses.write_text('roll,basics/softmax:probs,basics/softmax:loss\n24CS1001,"1,5; 2,5",0.5\n', encoding="utf-8")
+    status, _, err = run_cli("grade", out, responses, "--out", tmp_path / "marks.csv")
+    assert status == 1
+    assert (
+        "responses.csv:2: basics/softmax:probs: cannot read '1,5; 2,5' as a vector: commas inside the numbers "
+        "and ';' between them (decimal commas? grade with --decimal-comma)"
+    ) in err, err
 
 
 def test_csv_files_carry_a_bom_unless_asked_not_to(built, tmp_path, run_cli):

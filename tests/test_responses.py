@@ -159,3 +159,14 @@ def test_only_the_ending_punctuation_of_a_text_answer_is_ignored():
     assert not check(spec(format="text"), "ReLU", "Re.LU")
     assert not check(spec(format="text"), "ReLU", ".ReLU")
     assert not check(spec(format="text"), "top-k", "top-k-")
+
+
+def test_a_vector_typed_with_decimal_commas_says_what_to_do():
+    with pytest.raises(Unreadable, match=r"^commas inside the numbers and ';' between them \(decimal commas\? grade "
+                                         r"with --decimal-comma\)$"):  # fmt: skip
+        read_vector("1,5; 2,5")
+    with pytest.raises(Unreadable, match=r"^element 1 '1,5,': not a number \(with --decimal-comma, put ';' or spaces "
+                                         r"between the numbers\)$"):  # fmt: skip
+        read_vector("1,5, 2,5", decimal_comma=True)
+    assert read_vector("1,5; 2,5", decimal_comma=True) == [1.5, 2.5]
+    assert read_vector("1, 2; 3") == [1.0, 2.0, 3.0]  # ';' between numbers written with points is still a vector

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     from qbank.spec.roster import read_table
 
     manifest, folder, keys_from = load_for_grading(args.manifest, trust=args.trust_manifest)
-    table = read_table(args.responses, "responses file")
+    table = read_table(args.responses, "responses file", vectors=True)
     graded = grade(manifest, table, args.decimal_comma)
     out = args.out or args.responses.with_name("marks.csv")
     detail = args.detail or out.with_name(f"{out.stem}-detail.csv")

@@ -90,6 +90,8 @@ def read_vector(text: str, *, percent: bool = False, decimal_comma: bool = False
     parts = _split(inner, decimal_comma)
     if not parts:
         raise Unreadable("no numbers")
+    if not decimal_comma and ";" in inner and re.search(r"\d,\d", inner):
+        raise Unreadable("commas inside the numbers and ';' between them (decimal commas? grade with --decimal-comma)")
     return [_element(p, str(i + 1), percent, decimal_comma) for i, p in enumerate(parts)]
 
 
@@ -118,7 +120,8 @@ def _element(part: str, where: str, percent: bool, decimal_comma: bool) -> float
     try:
         return read_number(part, percent=percent, decimal_comma=decimal_comma)
     except Unreadable as exc:
-        raise Unreadable(f"element {where} {part!r}: {exc}") from None
+        hint = " (with --decimal-comma, put ';' or spaces between the numbers)" if part.count(",") > 1 else ""
+        raise Unreadable(f"element {where} {part!r}: {exc}{hint}") from None
 
 
 _HYPHENS = str.maketrans(dict.fromkeys(MINUS_SIGNS, "-"))

@@ -48,8 +48,9 @@ class Student:
         return {"roll": self.roll, "name": self.name, **dict(self.extra)}
 
 
-def read_table(path: Path, what: str = "CSV file") -> Table:
-    """Read a UTF-8 CSV with a header row; every row must have as many fields as the header."""
+def read_table(path: Path, what: str = "CSV file", vectors: bool = False) -> Table:
+    """Read a UTF-8 CSV with a header row; every row must have as many fields as the header (a longer row's
+    problem says a separator inside a cell split it; with `vectors`, how to type a vector's numbers instead)."""
     name = display_name(path)
     text = decode_utf8(read_bytes(path, what, (MAX_CSV_BYTES, "MAX_CSV_BYTES")), name, what, "; save it as UTF-8 CSV")
     delimiter = header_delimiter(text.split("\n", 1)[0].rstrip("\r"))
@@ -74,7 +75,9 @@ def read_table(path: Path, what: str = "CSV file") -> Table:
             if not any(field.strip() for field in fields):
                 continue
             if len(fields) != len(header):
-                problems.append(Problem(name, line, "", f"{len(fields)} fields, but the header has {len(header)}"))
+                hint = split_hint(delimiter, vectors) if len(fields) > len(header) else ""
+                message = f"{len(fields)} fields, but the header has {len(header)}{hint}"
+                problems.append(Problem(name, line, "", message))
                 continue
             rows.append((line, {key: value.strip() for key, value in zip(header, fields, strict=True)}))
     except csv.Error as exc:
@@ -84,6 +87,17 @@ def read_table(path: Path, what: str = "CSV file") -> Table:
     if problems:
         raise UserError(problems)
     return Table(name, header, tuple(rows))
+
+
+def split_hint(delimiter: str, vectors: bool) -> str:
+    """What to do about a row with more fields than the header: a separator typed inside a cell split it."""
+    shown = {",": "','", ";": "';'"}.get(delimiter, "tab")
+    hint = f" (a {shown} typed inside a cell splits it: put that cell in double quotes"
+    if vectors and delimiter == ",":
+        hint += ', as "1,5; 2,5" for a vector with decimal commas, or type its numbers as 1.5; 2.5'
+    elif vectors and delimiter == ";":
+        hint += ', as "1,5; 2,5" for a vector, or put spaces between its numbers: 1,5 2,5'
+    return hint + ")"
 
 
 def _bound_problem(name: str, line: int, fields: Sequence[str], rows: int) -> Problem | None:
