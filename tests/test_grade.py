@@ -291,6 +291,21 @@ def test_a_vector_with_decimal_commas_graded_without_the_flag_is_a_located_unrea
     ) in err, err
 
 
+def test_a_name_that_is_not_the_rosters_for_its_roll_is_refused_with_its_line(built, tmp_path, run_cli):
+    out, rows = built
+    first, second = rows[0], rows[1]
+    responses = tmp_path / "responses.csv"
+    responses.write_text(f"roll,Name,basics/dense-params:total\n{first['roll']},{second['name']},1\n"
+                         f"{second['roll']},  {second['name'].upper()} ,1\n{rows[2]['roll']},,1\n",
+                         encoding="utf-8")  # fmt: skip
+    status, _, err = run_cli("grade", out, responses, "--out", tmp_path / "marks.csv")
+    assert status == 2 and "Traceback" not in err
+    problems = [line for line in err.splitlines() if line.startswith(str(responses))]
+    assert problems == [f"{responses}:2: Name: {second['name']!r} is not the roster's name for {first['roll']!r}: "
+                        f"{first['name']!r} (students.csv); correct the roll or the name"]  # fmt: skip
+    assert not (tmp_path / "marks.csv").exists()
+
+
 def test_csv_files_carry_a_bom_unless_asked_not_to(built, tmp_path, run_cli):
     out, rows = built
     assert (out / "answers.csv").read_bytes().startswith(b"\xef\xbb\xbfroll,name,section,")

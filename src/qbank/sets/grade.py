@@ -18,6 +18,7 @@ from typing import Any
 from qbank.core.csvfiles import csv_bytes
 from qbank.core.errors import Problem, UserError
 from qbank.sets.choice_cells import LetterError, grade_choice_cell
+from qbank.sets.roster_names import name_problems
 from qbank.sets.verdicts import Cell, detail_csv, grade_cell
 from qbank.spec.models import AnswerSpec
 from qbank.spec.roster import Table, field_problems, reserved_column
@@ -83,6 +84,7 @@ def grade(manifest: Mapping[str, Any], table: Table, decimal_comma: bool = False
         first_line[paper_id.lower()] = line
         identity = {c: v for c, v in row.items() if ":" not in c}
         problems.extend(field_problems(table.file, line, identity))
+        problems.extend(name_problems(manifest, table.file, line, identity, paper))
         graded.append(_grade_row(table, line, row, paper, known, reported_missing, problems, decimal_comma))
     if problems:
         raise UserError(problems)
