@@ -104,6 +104,26 @@ def test_report_names_each_mistake_with_its_count_across_papers(built, tmp_path,
     assert "Most common mistakes" in text and NO_BIAS in " ".join(text.split())
 
 
+def test_the_report_typesets_option_math_as_the_paper_does(built, tmp_path, run_cli):
+    from qbank.render.markup import inline_math_html
+
+    records = papers(built)
+    lines = []
+    for form, questions in records.items():
+        choices = questions["layer"]["choices"]
+        for index, act in enumerate(["$\\sigma$", "$\\sigma$", "ReLU"]):
+            lines.append(row(form, f"{form}{index}", layer_act=letter_of(choices["act"], text=act)))
+    status, _, err = run_cli("grade", built, write_csv(tmp_path / "r.csv", HEADER, lines), "--out", tmp_path / "m.csv")
+    assert status == 0, err
+    page = (tmp_path / "m-misconceptions.html").read_text(encoding="utf-8")
+    assert "$" not in page  # no formula left as TeX source
+    sigma = inline_math_html("$\\sigma$", size_px=13.33)  # the paper's inline-math path (the key's table size)
+    assert f'<td>{sigma}</td><td>no</td><td class="n">6</td>' in page  # 6 of the 9 students chose it
+    assert f"<li><b>67%</b> (6 of 9) on layer act: chose {sigma}</li>" in page
+    text = pdf_text(tmp_path / "m-misconceptions.pdf")
+    assert "σ" in text and "\\sigma" not in text
+
+
 def multi_credit(ticked, correct, wrong):
     """README's per-option rule, written out: each correct option ticked earns 1/len(correct), each wrong one
     ticked costs 1/len(wrong), floored at 0."""

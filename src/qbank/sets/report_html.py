@@ -12,6 +12,7 @@ from pathlib import Path
 
 from qbank.core.errors import Problem, UserError
 from qbank.output.pdf import PdfError, write_pdf
+from qbank.render.markup import inline_math_html
 from qbank.sets.misconception_report import ReportRow, most_common
 
 GENERATOR = "qbank grade: misconception report"  # marks a page (and a PDF's Creator) qbank wrote, for --force
@@ -26,6 +27,29 @@ td:first-child,td:last-child{{overflow-wrap:anywhere}}}}
 @media screen and (max-width:30rem){{td,th{{padding:.2em .3em}}.bar{{font-size:50%;height:1.4em}}}}"""
 VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'  # a phone lays it out at its width
 
+MATH_PX = 13.33  # formulas in option texts and their `why`: 10pt, the page's size
+
+
+def _written(text: str) -> str:
+    """A written option's text or `why` as the paper and the key print it, $inline$ math typeset (escaped as it is
+    when its math cannot be typeset: a manifest edited by hand, graded with --trust-manifest)."""
+    try:
+        return inline_math_html(text, size_px=MATH_PX)
+    except ValueError:
+        return escape(text)
+
+
+def _chosen(r: ReportRow) -> str:
+    """What a row counts: a written option's text typeset, else the report's own words."""
+    return _written(r.chosen) if r.source == "written" else escape(r.chosen)
+
+
+def _mistake(r: ReportRow) -> str:
+    """The mistake behind a row: the misconception's name and description, or a written option's `why` typeset."""
+    if r.misconception:
+        return f"{escape(r.misconception)}: {escape(r.mistake)}"
+    return _written(r.mistake) if r.source == "written" else escape(r.mistake)
+
 
 def report_html(rows: Sequence[ReportRow], title: str) -> bytes:
     """The report page (UTF-8, no scripts, no outside resources)."""
@@ -38,8 +62,8 @@ def report_html(rows: Sequence[ReportRow], title: str) -> bytes:
     if top:
         parts.append("<ol>")
         for r in top:
-            what = f"{escape(r.mistake)} ({escape(r.misconception)})" if r.misconception else escape(r.mistake)
-            what = what or f"chose {escape(r.chosen)}"
+            what = f"{escape(r.mistake)} ({escape(r.misconception)})" if r.misconception else _mistake(r)
+            what = what or f"chose {_chosen(r)}"
             parts.append(f"<li><b>{r.percent:.0f}%</b> ({r.students} of {r.of}) on {escape(r.question)} "
                          f"{escape(r.answer)}: {what}</li>")  # fmt: skip
         parts.append("</ol>")
@@ -52,9 +76,9 @@ def report_html(rows: Sequence[ReportRow], title: str) -> bytes:
         worst = max((r.students for r in group if r.is_mistake), default=0)
         for r in group:
             css = "correct" if r.correct else "top" if r.is_mistake and worst and r.students == worst else ""
-            mistake = f"{escape(r.misconception)}: {escape(r.mistake)}" if r.misconception else escape(r.mistake)
+            mistake = _mistake(r)
             bar = f'<span class="bar" style="width:{r.percent / 20:.2f}em"></span>' if r.students else ""
-            parts.append(f'<tr class="{css}"><td>{escape(r.chosen)}</td><td>{"yes" if r.correct else "no"}</td>'
+            parts.append(f'<tr class="{css}"><td>{_chosen(r)}</td><td>{"yes" if r.correct else "no"}</td>'
                          f'<td class="n">{r.students}</td><td class="n">{bar}{r.percent:.0f}%</td>'
                          f"<td>{mistake}</td></tr>")  # fmt: skip
         parts.append("</table>")
