@@ -21,7 +21,7 @@ from .mc_bank import QUIZ, QUIZ_QUESTIONS, copy_bank
 MINUS = "\u2212"
 _CELL = re.compile(r'<td class="option"><span class="letter">\((\w)\)</span>&#160;<span class="box">&#9744;</span>'
                    r'&#160;<span class="otext">(.*?)</span></td>')  # fmt: skip
-_SECTION = re.compile(r'<section class="question" id="q(\d+)">(.*?)</section>', re.S)
+_SECTION = re.compile(r'<section class="question(?: whole)?" id="q(\d+)">(.*?)</section>', re.S)
 
 
 @lru_cache(maxsize=1)
