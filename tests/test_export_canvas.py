@@ -88,7 +88,7 @@ def test_choices_and_text_answers(run_cli, bank, tmp_path):
     for seed in range(5, 5 + K):
         parts = [lin[f"lin seed {seed} part {n} of 2"] for n in (1, 2)]
         written = {label.findtext(f".//{NS}mattext") for label in parts[1].iter(f"{NS}response_label")}
-        assert written == {"none", "ReLU", r"\(\\sigma\)"} and len(list(parts[0].iter(f"{NS}response_label"))) > 1
+        assert written == {"none", "ReLU", r"\(\sigma\)"} and len(list(parts[0].iter(f"{NS}response_label"))) > 1
         assert "Part 2 of 2</strong>: Activation" in parts[1].findtext(f".//{NS}mattext")
     files, _ = export(run_cli, bank, tmp_path / "out")
     pick = items(files)["pick seed 5"]
