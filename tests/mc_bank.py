@@ -51,7 +51,7 @@ def write_bank(root: Path, question: str = DENSE, exam: str = CHOICE_EXAM) -> Pa
     return bank / "questions" / "dense.yaml"
 
 
-def write_choice_bank(root: Path) -> Path:
+def write_grading_bank(root: Path) -> Path:
     """Question layer with its exam as root/exam.yaml; return the exam file."""
     copy_bank(root, GRADING_QUESTIONS)
     shutil.copyfile(DATA / "grading.yaml", root / "exam.yaml")

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from .classsets import pdf_text
-from .mc_bank import letter_of, papers, read_csv, write_choice_bank, write_csv
+from .mc_bank import letter_of, papers, read_csv, write_csv, write_grading_bank
 
 pytestmark = pytest.mark.slow  # builds a set (renders its PDFs)
 
@@ -25,7 +25,7 @@ def built(tmp_path_factory):
     from qbank.cli import main
 
     root = tmp_path_factory.mktemp("choices")
-    exam = write_choice_bank(root)
+    exam = write_grading_bank(root)
     assert main(["build", str(exam), "--forms", "3", "--seed", "5", "--out", str(root / "set")]) == 0
     return root / "set"
 
