@@ -259,4 +259,6 @@ def test_report_files_follow_the_marks_file_rules(built, tmp_path, run_cli):
     legacy = "line,paper,name,question,answer,column,typed,read_as,key,accepted,verdict,reason,marks,max\n"
     (tmp_path / "m-detail.csv").write_text(legacy)  # a detail file from before the diagnosis column
     assert run_cli("grade", built, built / "answers.csv", "--out", marks, "--force")[0] == 0
-    assert (tmp_path / "m-detail.csv").read_text(encoding="utf-8-sig").startswith(legacy.strip() + ",diagnosis\n")
+    assert (tmp_path / "m-detail.csv").read_text(encoding="utf-8-sig").startswith(legacy.strip() + ",diagnosis,note\n")
+    (tmp_path / "m-detail.csv").write_text(legacy.strip() + ",diagnosis\n")  # from before the note column
+    assert run_cli("grade", built, built / "answers.csv", "--out", marks, "--force")[0] == 0

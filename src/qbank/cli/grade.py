@@ -19,7 +19,8 @@ EXAMPLES = """example:
   qbank grade sets/class7 antworten.csv --decimal-comma
 The responses CSV is shaped like the set's answers.csv: a roll (or form) column, one column per answer;
 answers asked as multiple choice take the option letters (B, (b), "B, D" for select-all-that-apply).
-Exit status: 0 every cell read, 1 marks written but some cells could not be read (listed), 2 errors."""
+Exit status: 0 every cell read, 1 marks written but some cells could not be read or a wrong number like
+3,355 would be right with the other decimal mark (listed), 2 errors."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     inputs = [args.responses, folder / "manifest.json", *(folder / str(name) for name in listed)]
     files = [marks_file(out, marks_csv(manifest, graded, table, bom)),
              GradeFile(detail, grading_detail(graded, bom), "--detail", "grading detail",
-                       csv_kind(DETAIL_COLUMNS, LEGACY_DETAIL_COLUMNS))]  # fmt: skip
+                       csv_kind(DETAIL_COLUMNS, *LEGACY_DETAIL_COLUMNS))]  # fmt: skip
     rows = report_rows(manifest, graded)
     report = out.with_name(f"{out.stem}-misconceptions.csv")
     if rows:  # only a set with answers asked as choice or with recorded misconceptions has a report
@@ -91,11 +92,16 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     if keys_from:
         print(keys_from)
     unreadable = [cell for g in graded for cell in g.unreadable()]
-    for cell in unreadable:
-        print(Problem(table.file, cell.line, cell.column, cell.reason), file=sys.stderr)
+    noted = [cell for g in graded for cell in g.noted()]
+    for cell in (cell for g in graded for _, _, cell in g.cells if cell.verdict == "unreadable" or cell.note):
+        print(Problem(table.file, cell.line, cell.column, cell.note or cell.reason), file=sys.stderr)
     if unreadable:
         count = len(unreadable)
         print(f"qbank: {count} unreadable cell{'s' if count != 1 else ''} scored 0 (listed above and in {detail})",
               file=sys.stderr)  # fmt: skip
-        return 1
-    return 0
+    if noted:
+        count = len(noted)
+        print(f"qbank: {count} number{'s' if count != 1 else ''} read with a thousands separator scored 0 but "
+              f"would be right with the other decimal mark (listed above and in the note column of {detail})",
+              file=sys.stderr)  # fmt: skip
+    return 1 if unreadable or noted else 0

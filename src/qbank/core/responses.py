@@ -1,12 +1,15 @@
 """Reading typed responses as values of an answer's format, or saying why a cell cannot be read.
 
 Numbers may use typographic minus signs, `×10⁻⁵` or `e-5` exponents, a percent sign (only where the answer
-declares `percent: true`) and, with `decimal_comma`, a comma as the decimal mark and dots as thousands
-separators. Nothing is guessed: `0,2323` without `decimal_comma` is unreadable, not 2323 or 0.2323.
+declares `percent: true`), the answer's declared unit after them (`134 J`) and, with `decimal_comma`, a comma
+as the decimal mark and dots as thousands separators. Spaces between digits must group them in thousands as
+commas do (`12 345`, not `12 34`). Nothing is guessed: `0,2323` without `decimal_comma` is unreadable, not 2323
+or 0.2323, and a number too large for a float (`1e400`) is unreadable, not infinity.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -22,8 +25,12 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 #: Cell prefixes a spreadsheet runs as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-_PLAIN = str.maketrans({**dict.fromkeys(MINUS_SIGNS, "-"), **dict.fromkeys(DIGIT_SPACES, None),
+_PLAIN = str.maketrans({**dict.fromkeys(MINUS_SIGNS, "-"), **dict.fromkeys(DIGIT_SPACES, " "),
                         **dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", strict=True))})  # fmt: skip
+_SPACED_DIGITS = re.compile(r"(?<!\d)\d++(?: ++\d++)+")
+#: Characters a typed number is written with (after minus signs, spaces and superscripts are made plain).
+_NUMBER_CHARS = frozenset("0123456789 +-.,%×xX*·⋅eE^()")
+MAX_UNIT = 40  # characters of text after a number named as a unit in the reason
 _EXPONENT = re.compile(r"(.+?)(?:[×xX*·⋅]10\^?\(?([+-]?\d+)\)?|[eE]([+-]?\d+))?")
 _POINT = re.compile(r"[+-]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)?(?:\.\d*)?")
 _COMMA = re.compile(r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)?(?:,\d*)?")
@@ -47,10 +54,22 @@ def visible(text: str) -> str:
     return "".join(f"<U+{ord(c):04X}>" if unsafe_characters(c) else c for c in text)
 
 
-def read_number(text: str, *, percent: bool = False, decimal_comma: bool = False) -> float:
+def read_number(text: str, *, percent: bool = False, decimal_comma: bool = False, unit: str = "") -> float:
     """Read one typed number ('2,359,296', '–9.85', '4.04×10⁻⁵', '50.7%' with percent, '0,2323' with
-    decimal_comma); raise Unreadable with the reason."""
-    s = str(text).strip().translate(_PLAIN)
+    decimal_comma, '134 J' when `unit` is 'J'); raise Unreadable with the reason."""
+    s = without_unit(str(text).strip().translate(_PLAIN), unit)
+    _check_spaces(s, decimal_comma)
+    value = _value(s.replace(" ", ""), percent, decimal_comma)
+    if value is None:
+        raise Unreadable(
+            _trailing_text(str(text), percent, decimal_comma, unit) or _why(s.replace(" ", ""), decimal_comma)
+        )
+    return value
+
+
+def _value(s: str, percent: bool, decimal_comma: bool) -> float | None:
+    """The number a plain text (no spaces) writes, None when it is not one; Unreadable for a percentage the
+    answer does not declare and a number too large for a float."""
     scale = 0
     if s.endswith("%"):
         if not percent:
@@ -60,11 +79,75 @@ def read_number(text: str, *, percent: bool = False, decimal_comma: bool = False
     mantissa = match.group(1) if match else ""
     pattern = _COMMA if decimal_comma else _POINT
     if not match or not pattern.fullmatch(mantissa) or mantissa.strip("+-.,") == "":
-        raise Unreadable(_why(s, decimal_comma))
+        return None
     if decimal_comma:
         mantissa = mantissa.replace(".", "").replace(",", ".")
     exponent = int(match.group(2) or match.group(3) or "0") + scale
-    return float(f"{mantissa.replace(',', '')}e{exponent}")
+    value = float(f"{mantissa.replace(',', '')}e{exponent}")
+    if not math.isfinite(value):
+        raise Unreadable("too large to be a number")
+    return value
+
+
+def without_unit(s: str, unit: str) -> str:
+    """A typed number without the answer's declared unit after it ('134 J' -> '134' for unit 'J'; the unit as
+    declared, case-sensitive, with or without a space before it)."""
+    unit = unit.translate(_PLAIN).strip()
+    if unit and s.endswith(unit) and s[: -len(unit)].strip():
+        return s[: -len(unit)].rstrip()
+    return s
+
+
+def _check_spaces(s: str, decimal_comma: bool) -> None:
+    """Raise Unreadable when spaces between digits do not group them in thousands: before the decimal mark a
+    first group of 1-3 digits then groups of 3, after it groups of 3 and a last group of 1-3."""
+    mark = "," if decimal_comma else "."
+    for run in _SPACED_DIGITS.finditer(s):
+        groups = run.group().split()
+        if run.start() > 0 and s[run.start() - 1] == mark:
+            good = all(len(g) == 3 for g in groups[:-1]) and len(groups[-1]) <= 3
+        else:
+            good = len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+        if not good:
+            raise Unreadable(f"the spaces in {run.group()!r} do not group its digits in thousands (as 12 345)")
+
+
+def _trailing_text(text: str, percent: bool, decimal_comma: bool, unit: str) -> str:
+    """Why a number followed by a word is unreadable ("'kJ' is not the answer's unit J"), or '' when the text is
+    not a number followed by a short word (the word starts at the first character no number is written with)."""
+    s = str(text).strip().translate(_PLAIN)
+    end = next((i for i, char in enumerate(s) if char not in _NUMBER_CHARS), len(s))
+    start = next((i + 1 for i in range(end - 1, -1, -1) if s[i].isdigit()), 0)
+    suffix = s[start:].strip()
+    if start == 0 or end == len(s) or len(suffix) > MAX_UNIT or not any(c.isalpha() for c in suffix):
+        return ""
+    try:
+        readable = _value(s[:start].replace(" ", ""), percent, decimal_comma) is not None
+    except Unreadable:
+        return ""
+    return _unit_reason(suffix, unit) if readable else ""
+
+
+def _unit_reason(suffix: str, unit: str) -> str:
+    """Why text after a number is not accepted."""
+    if unit.strip():
+        return f"{suffix!r} is not the answer's unit {unit.strip()}"
+    return f"{suffix!r} after the number, but this answer declares no unit"
+
+
+def ambiguous_reading(text: str, *, percent: bool = False, decimal_comma: bool = False, unit: str = "") -> float | None:
+    """The other reading of a number whose only separator is one comma (with decimal_comma: one dot) followed by
+    exactly three digits ('3,355': 3355 read, 3.355 the other reading), or None when the text is not such a
+    number."""
+    s = without_unit(str(text).strip().translate(_PLAIN), unit).replace(" ", "").removesuffix("%")
+    match = _EXPONENT.fullmatch(s)
+    separator = r"\." if decimal_comma else ","
+    if not match or not re.fullmatch(rf"[+-]?[1-9]\d{{0,2}}{separator}\d{{3}}", match.group(1)):
+        return None
+    try:
+        return read_number(text, percent=percent, decimal_comma=not decimal_comma, unit=unit)
+    except Unreadable:
+        return None
 
 
 def _why(s: str, decimal_comma: bool) -> str:
@@ -84,9 +167,22 @@ def _split(inner: str, decimal_comma: bool) -> list[str]:
     return [p for p in re.split(r"[;\s]+" if decimal_comma else r"[,;\s]+", inner) if p]
 
 
-def read_vector(text: str, *, percent: bool = False, decimal_comma: bool = False) -> list[float]:
-    """Read '[0.1, 0.9]', '0.1 0.9' or, with decimal_comma, '[0,1; 0,9]'."""
-    inner = str(text).translate(_PLAIN_SPACES).strip().strip("[]()")
+def _without_bracket_unit(text: str, unit: str) -> str:
+    """A typed vector or matrix without the answer's declared unit after its closing bracket ('[3, 4] m/s');
+    raise Unreadable for any other text there."""
+    s = str(text).translate(_PLAIN_SPACES).strip()
+    end = max(s.rfind("]"), s.rfind(")"))
+    suffix = s[end + 1 :].strip() if end >= 0 else ""
+    if not suffix:
+        return s
+    if suffix.replace(" ", "") != unit.translate(_PLAIN_SPACES).replace(" ", ""):
+        raise Unreadable(_unit_reason(suffix, unit))
+    return s[: end + 1]
+
+
+def read_vector(text: str, *, percent: bool = False, decimal_comma: bool = False, unit: str = "") -> list[float]:
+    """Read '[0.1, 0.9]', '0.1 0.9' or, with decimal_comma, '[0,1; 0,9]' (with `unit`, '[0.1, 0.9] m/s')."""
+    inner = _without_bracket_unit(text, unit).strip("[]()")
     parts = _split(inner, decimal_comma)
     if not parts:
         raise Unreadable("no numbers")
@@ -95,9 +191,10 @@ def read_vector(text: str, *, percent: bool = False, decimal_comma: bool = False
     return [_element(p, str(i + 1), percent, decimal_comma) for i, p in enumerate(parts)]
 
 
-def read_matrix(text: str, *, percent: bool = False, decimal_comma: bool = False) -> list[list[float]]:
-    """Read '[1, 2; 3, 4]' or '[[1, 2], [3, 4]]' (with decimal_comma: '[1,5 2; 3 4]' or '[[1,5 2] [3 4]]')."""
-    inner = str(text).translate(_PLAIN_SPACES).strip()
+def read_matrix(text: str, *, percent: bool = False, decimal_comma: bool = False, unit: str = "") -> list[list[float]]:
+    """Read '[1, 2; 3, 4]' or '[[1, 2], [3, 4]]' (with decimal_comma: '[1,5 2; 3 4]' or '[[1,5 2] [3 4]]'; with
+    `unit`, '[1, 2; 3, 4] N')."""
+    inner = _without_bracket_unit(text, unit)
     if inner.startswith("[[") or inner.startswith("[ ["):
         rows = re.findall(r"\[([^\[\]]*)\]", inner)
     else:
@@ -162,7 +259,8 @@ def read_response(spec: Any, typed: str, decimal_comma: bool = False) -> Any:
     bad = unsafe_characters(typed.replace("\t", " ").replace("\n", " ").replace("\r", " "))
     if bad:
         raise Unreadable(f"contains the control character(s) {', '.join(bad)}")
-    options = {"percent": bool(getattr(spec, "percent", None)), "decimal_comma": decimal_comma}
+    unit = getattr(spec, "unit", "") or ""
+    options = {"percent": bool(getattr(spec, "percent", None)), "decimal_comma": decimal_comma, "unit": unit}
     if spec.format == "text":
         return normal_answer(typed)
     if spec.format == "vector":

@@ -41,6 +41,10 @@ class Graded:
         """Cells that could not be read as their answer's format."""
         return [cell for _, _, cell in self.cells if cell.verdict == "unreadable"]
 
+    def noted(self) -> list[Cell]:
+        """Wrong cells the other decimal mark would make right ('3,355' read as 3355 where 3.355 is the key)."""
+        return [cell for _, _, cell in self.cells if cell.note]
+
 
 def _id_column(manifest: Mapping[str, Any]) -> str | None:
     """The response column naming each row's paper: roll (roster sets), form (form sets), none (one paper)."""

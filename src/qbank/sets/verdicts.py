@@ -7,14 +7,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from qbank.core.csvfiles import csv_bytes
-from qbank.core.responses import Unreadable, accepted_texts, read_response, strip_text_marker, visible
+from qbank.core.responses import (
+    Unreadable,
+    accepted_texts,
+    ambiguous_reading,
+    read_response,
+    strip_text_marker,
+    visible,
+)
 from qbank.solve.formats import matches, tolerance_of
 from qbank.spec.models import AnswerSpec
 
 VERDICTS = ("right", "partial", "wrong", "blank", "unreadable")  # partial: some credit for a `multi`
 DETAIL_COLUMNS = ("line", "paper", "name", "question", "answer", "column", "typed", "read_as", "key", "accepted",
-                  "verdict", "reason", "marks", "max", "diagnosis")  # fmt: skip
-LEGACY_DETAIL_COLUMNS = DETAIL_COLUMNS[:-1]  # the detail files of qbank before the diagnosis column
+                  "verdict", "reason", "marks", "max", "diagnosis", "note")  # fmt: skip
+#: The headers of detail files older qbank versions wrote: before the note column, before the diagnosis column.
+LEGACY_DETAIL_COLUMNS = (DETAIL_COLUMNS[:-1], DETAIL_COLUMNS[:-2])
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class Cell:
     diagnosis: str = ""  # the named mistake a wrong response matches (a misconception, a distractor's `why`)
     credit: float = 0.0  # the share of the answer's marks earned (1 when right)
     counted: tuple[str, ...] = ()  # what the misconception report counts it under (`key`, `misconception:NAME`, …)
+    note: str = ""  # a wrong number the other decimal mark would make right ('3,355' read as 3355; 3.355 is right)
 
 
 def grade_cell(spec: AnswerSpec, answer: Any, key: str, typed: str, line: int, column: str, max_marks: float,
@@ -43,7 +52,7 @@ def grade_cell(spec: AnswerSpec, answer: Any, key: str, typed: str, line: int, c
     accepted = accepted_range(spec, answer)
     text = strip_text_marker(typed)
 
-    def cell(read_as: str, verdict: str, reason: str, found: Sequence[Mapping[str, Any]] = ()) -> Cell:
+    def cell(read_as: str, verdict: str, reason: str, found: Sequence[Mapping[str, Any]] = (), note: str = "") -> Cell:
         credit = 1.0 if verdict == "right" else 0.0
         diagnosis = " or ".join(f"{m['name']}: {m['description']}" for m in found)
         return Cell(
@@ -60,6 +69,7 @@ def grade_cell(spec: AnswerSpec, answer: Any, key: str, typed: str, line: int, c
             diagnosis,
             credit,
             ("key",) if credit else tuple(f"misconception:{m['name']}" for m in found),
+            note,
         )
 
     if not text.strip():
@@ -76,7 +86,22 @@ def grade_cell(spec: AnswerSpec, answer: Any, key: str, typed: str, line: int, c
     if spec.format == "text":
         return cell(shown, "wrong", "not an accepted text")
     found = [m for m in mistakes if matches(spec, m["value"], value)]
-    return cell(shown, "wrong", "outside the accepted range", found)
+    return cell(shown, "wrong", "outside the accepted range", found, other_mark_note(spec, answer, text, decimal_comma))
+
+
+def other_mark_note(spec: AnswerSpec, answer: Any, text: str, decimal_comma: bool) -> str:
+    """For a wrong number like '3,355' (one separator, three digits after it): what the other decimal mark would
+    read and that the key accepts it ('' when it is not such a number or that reading is wrong too)."""
+    if spec.format not in ("int", "fixed", "sig"):
+        return ""
+    other = ambiguous_reading(text, percent=bool(spec.percent), decimal_comma=decimal_comma, unit=spec.unit or "")
+    if other is None or not matches(spec, answer, other):
+        return ""
+    read = read_response(spec, text, decimal_comma)
+    mark, flag = ("point", "without") if decimal_comma else ("comma", "with")
+    return (f"{visible(text)!r} read as {_number(read)} (a thousands separator); as a decimal {mark} it would be "
+            f"{_number(other)}, which the key accepts: if this class writes decimal {mark}s, grade {flag} "
+            "--decimal-comma")  # fmt: skip
 
 
 def _format_name(spec: AnswerSpec) -> str:
@@ -136,7 +161,7 @@ def detail_csv(rows: Sequence[tuple[str, Mapping[str, str], str, str, Cell]], bo
     for paper, identity, question, name, c in rows:
         lines.append([c.line, paper, identity.get("name", ""), question, name, c.column, visible(c.typed), c.read_as,
                       c.key, c.accepted, c.verdict, c.reason, _marks(c.marks), _marks(c.max_marks),
-                      c.diagnosis])  # fmt: skip
+                      c.diagnosis, c.note])  # fmt: skip
     return csv_bytes(lines, bom)
 
 
