@@ -1,5 +1,5 @@
 """`qbank grade` on what a stranger's class typed: '3,355' that reads both ways is listed, the answer's unit after
-a number is read."""
+a number is read, and the students without responses are named and kept in marks.csv as absent."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import csv
 import io
 
 import pytest
+
+from qbank.sets.grade import absent_note
 
 from .classsets import manifest, roster_rows, write_roster
 from .conftest import SAMPLE_EXAM
@@ -21,6 +23,7 @@ TOTAL = "basics/dense-params:total"
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("numbers")
     rows = roster_rows(5)
+    rows[4]["name"] = "=HYPERLINK(1) Zed"  # absent below: the marks file must not carry a formula
     roster = write_roster(folder / "students.csv", rows)
     out = folder / "set"
     from qbank.cli import main
@@ -90,3 +93,34 @@ def test_the_answers_unit_after_the_number_is_read(built, tmp_path, run_cli):
     assert detail[rows[0]["roll"]]["verdict"] == "right"
     assert "'params' is not the answer's unit parameters" in detail[rows[1]["roll"]]["reason"]
     assert f"responses.csv:3: {TOTAL}: cannot read '{total:,} params' as a whole number: 'params' is not" in err
+
+
+def test_absent_students_are_named_and_kept_in_marks_as_absent(built, tmp_path, run_cli):
+    out, rows = built
+    key = {row["roll"]: row for row in read_csv(out / "answers.csv")}
+    header = ["roll", "name", "section", TOTAL]
+    responses = write_responses(tmp_path / "responses.csv", header, [
+        [rows[i][c] if c != TOTAL else key[rows[i]["roll"]][TOTAL] for c in header] for i in (0, 2)
+    ])  # fmt: skip
+    status, printed, err = run_cli("grade", out, responses, "--out", tmp_path / "marks.csv")
+    assert status == 0, err
+    absent = [rows[i] for i in (1, 3, 4)]
+    named = ", ".join(f"{r['roll']} {r['name']}" for r in absent)
+    assert f"qbank: note: 3 of 5 students have no responses row (status absent in the marks file): {named}" in err
+    assert "marks.csv: 5 rows (3 absent)" in printed
+    marks = read_csv(tmp_path / "marks.csv")
+    assert [m["roll"] for m in marks] == [rows[i]["roll"] for i in (0, 2, 1, 3, 4)]
+    assert [m["status"] for m in marks] == ["graded", "graded", "absent", "absent", "absent"]
+    for m, r in zip(marks[2:], absent, strict=True):
+        assert (m["paper"], m["section"], m["total"], m["auto_max"]) == (r["roll"], r["section"], "", "")
+        assert m["basics/dense-params"] == "" and m["paper_max"] == "13"
+    assert marks[1]["total"] != "" and marks[1]["basics/dense-params"] != ""
+    assert marks[3]["name"] == rows[3]["name"]
+    assert marks[4]["name"] == "'=HYPERLINK(1) Zed"  # CSV injection: a formula-like name is written as text
+
+
+def test_the_absent_note_names_twenty_then_counts_the_rest():
+    papers = [{"paper_id": f"R{i:02d}", "student": {"roll": f"R{i:02d}", "name": f"N{i}"}} for i in range(25)]
+    note = absent_note(papers, 30)
+    assert note.startswith("qbank: note: 25 of 30 students have no responses row")
+    assert "R19 N19" in note and "R20" not in note and note.endswith("R19 N19 and 5 more")

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     from qbank.audit.verify import load_for_grading
     from qbank.core.errors import Problem
     from qbank.output.single_files import GradeFile, csv_kind, marks_file, write_marks
-    from qbank.sets.grade import grade, grading_detail, marks_csv
+    from qbank.sets.grade import absent_note, absent_papers, grade, grading_detail, marks_csv
     from qbank.sets.misconception_report import REPORT_COLUMNS, report_csv, report_rows
     from qbank.sets.report_html import page_written_by_qbank, pdf_written_by_qbank, report_html, report_pdf
     from qbank.sets.verdicts import DETAIL_COLUMNS, LEGACY_DETAIL_COLUMNS
@@ -60,7 +60,8 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     bom = not args.no_bom
     listed = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
     inputs = [args.responses, folder / "manifest.json", *(folder / str(name) for name in listed)]
-    files = [marks_file(out, marks_csv(manifest, graded, table, bom)),
+    absent = absent_papers(manifest, graded)
+    files = [marks_file(out, marks_csv(manifest, graded, table, bom, absent)),
              GradeFile(detail, grading_detail(graded, bom), "--detail", "grading detail",
                        csv_kind(DETAIL_COLUMNS, *LEGACY_DETAIL_COLUMNS))]  # fmt: skip
     rows = report_rows(manifest, graded)
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         unread = f"; {len(g.unreadable())} unreadable" if g.unreadable() else ""
         print(f"{who}: {g.total:g} of {g.auto_max:g} auto-graded marks (paper total {g.paper_max:g})"
               f"{unread}")  # fmt: skip
-    print(f"{out}: {len(graded)} rows")
+    print(f"{out}: {len(graded) + len(absent)} rows" + (f" ({len(absent)} absent)" if absent else ""))
     print(f"{detail}: {sum(len(g.cells) for g in graded)} graded answers")
     if rows:
         made = sum(r.students for r in rows if r.is_mistake)
@@ -104,4 +105,6 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         print(f"qbank: {count} number{'s' if count != 1 else ''} read with a thousands separator scored 0 but "
               f"would be right with the other decimal mark (listed above and in the note column of {detail})",
               file=sys.stderr)  # fmt: skip
+    if absent:
+        print(absent_note(absent, len(manifest["papers"])), file=sys.stderr)
     return 1 if unreadable or noted else 0

@@ -164,18 +164,46 @@ def _grade_answer(question: Mapping[str, Any], name: str, spec: Mapping[str, Any
     return grade_cell(declared, question["answers"][name], key, typed, line, column, each, decimal_comma, mistakes)
 
 
-def marks_csv(manifest: Mapping[str, Any], graded: Sequence[Graded], table: Table, bom: bool = True) -> bytes:
-    """marks.csv: identity columns, paper id, marks per question (empty if not on the paper), totals."""
-    identity = list(dict.fromkeys(key for g in graded for key in g.identity))
+def absent_papers(manifest: Mapping[str, Any], graded: Sequence[Graded]) -> list[Mapping[str, Any]]:
+    """The papers of a roster set's students without a responses row, in roster order (none for a forms set or
+    one exam: a form not answered is no student missing)."""
+    if _id_column(manifest) != "roll":
+        return []
+    answered = {g.paper_id.lower() for g in graded}
+    return [p for p in manifest["papers"] if p["paper_id"].lower() not in answered]
+
+
+def marks_csv(manifest: Mapping[str, Any], graded: Sequence[Graded], table: Table, bom: bool = True,
+              absent: Sequence[Mapping[str, Any]] = ()) -> bytes:  # fmt: skip
+    """marks.csv: identity columns, paper id, marks per question (empty if not on the paper), `status` (graded
+    or absent), totals; an absent student's row has the roster's identity, blank marks and `paper_max`."""
+    identity = [column for column in table.header if ":" not in column]
     in_header = [column.split(":", 1)[0] for column in table.header if ":" in column]
     recorded = [q["id"] for p in manifest["papers"] for q in p["questions"] if q["answer_specs"]]
     question_ids = list(dict.fromkeys(in_header + recorded))
-    rows: list[list[str]] = [[*identity, "paper", *question_ids, "total", "auto_max", "paper_max"]]
+    rows: list[list[str]] = [[*identity, "paper", *question_ids, "status", "total", "auto_max", "paper_max"]]
     for g in graded:
         cells = [_number(g.marks[q]) if q in g.marks else "" for q in question_ids]
-        rows.append([*(g.identity.get(k, "") for k in identity), g.paper_id, *cells, _number(g.total),
+        rows.append([*(g.identity.get(k, "") for k in identity), g.paper_id, *cells, "graded", _number(g.total),
                      _number(g.auto_max), _number(g.paper_max)])  # fmt: skip
+    for paper in absent:
+        student = paper.get("student") if isinstance(paper.get("student"), dict) else {}
+        known = {str(k).lower(): str(v) for k, v in student.items()}
+        paper_max = sum(q["marks"] for q in paper["questions"])
+        rows.append([*(known.get(k.lower(), "") for k in identity), paper["paper_id"], *([""] * len(question_ids)),
+                     "absent", "", "", _number(paper_max)])  # fmt: skip
     return csv_bytes(rows, bom)
+
+
+def absent_note(absent: Sequence[Mapping[str, Any]], papers: int, shown: int = 20) -> str:
+    """One line naming the students without responses (the first `shown`, then how many more)."""
+    names = []
+    for paper in absent[:shown]:
+        student = paper.get("student") if isinstance(paper.get("student"), dict) else {}
+        names.append(" ".join(str(v) for v in (paper["paper_id"], student.get("name")) if v))
+    more = f" and {len(absent) - shown} more" if len(absent) > shown else ""
+    return (f"qbank: note: {len(absent)} of {papers} students have no responses row (status absent in the marks "
+            f"file): {', '.join(names)}{more}")  # fmt: skip
 
 
 def grading_detail(graded: Sequence[Graded], bom: bool = True) -> bytes:
