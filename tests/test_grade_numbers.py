@@ -10,7 +10,7 @@ import pytest
 
 from qbank.sets.grade import absent_note
 
-from .classsets import manifest, roster_rows, write_roster
+from .classsets import manifest, roster_rows
 from .conftest import SAMPLE_EXAM
 
 pytestmark = pytest.mark.slow  # builds and renders a class set
@@ -24,7 +24,13 @@ def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("numbers")
     rows = roster_rows(5)
     rows[4]["name"] = "=HYPERLINK(1) Zed"  # absent below: the marks file must not carry a formula
-    roster = write_roster(folder / "students.csv", rows)
+    for row in rows:  # a roster's own `status` column is the instructor's, not one qbank reserves
+        row["status"] = "enrolled"
+    roster = folder / "students.csv"
+    with open(roster, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
     out = folder / "set"
     from qbank.cli import main
 
@@ -106,11 +112,13 @@ def test_absent_students_are_named_and_kept_in_marks_as_absent(built, tmp_path, 
     assert status == 0, err
     absent = [rows[i] for i in (1, 3, 4)]
     named = ", ".join(f"{r['roll']} {r['name']}" for r in absent)
-    assert f"qbank: note: 3 of 5 students have no responses row (status absent in the marks file): {named}" in err
+    note = "qbank: note: 3 of 5 students have no responses row"
+    note += " (marked absent in the submission column of the marks file)"
+    assert f"{note}: {named}" in err
     assert "marks.csv: 5 rows (3 absent)" in printed
     marks = read_csv(tmp_path / "marks.csv")
     assert [m["roll"] for m in marks] == [rows[i]["roll"] for i in (0, 2, 1, 3, 4)]
-    assert [m["status"] for m in marks] == ["graded", "graded", "absent", "absent", "absent"]
+    assert [m["submission"] for m in marks] == ["graded", "graded", "absent", "absent", "absent"]
     for m, r in zip(marks[2:], absent, strict=True):
         assert (m["paper"], m["section"], m["total"], m["auto_max"]) == (r["roll"], r["section"], "", "")
         assert m["basics/dense-params"] == "" and m["paper_max"] == "13"

@@ -175,13 +175,13 @@ def absent_papers(manifest: Mapping[str, Any], graded: Sequence[Graded]) -> list
 
 def marks_csv(manifest: Mapping[str, Any], graded: Sequence[Graded], table: Table, bom: bool = True,
               absent: Sequence[Mapping[str, Any]] = ()) -> bytes:  # fmt: skip
-    """marks.csv: identity columns, paper id, marks per question (empty if not on the paper), `status` (graded
+    """marks.csv: identity columns, paper id, marks per question (empty if not on the paper), `submission` (graded
     or absent), totals; an absent student's row has the roster's identity, blank marks and `paper_max`."""
     identity = [column for column in table.header if ":" not in column]
     in_header = [column.split(":", 1)[0] for column in table.header if ":" in column]
     recorded = [q["id"] for p in manifest["papers"] for q in p["questions"] if q["answer_specs"]]
     question_ids = list(dict.fromkeys(in_header + recorded))
-    rows: list[list[str]] = [[*identity, "paper", *question_ids, "status", "total", "auto_max", "paper_max"]]
+    rows: list[list[str]] = [[*identity, "paper", *question_ids, "submission", "total", "auto_max", "paper_max"]]
     for g in graded:
         cells = [_number(g.marks[q]) if q in g.marks else "" for q in question_ids]
         rows.append([*(g.identity.get(k, "") for k in identity), g.paper_id, *cells, "graded", _number(g.total),
@@ -202,8 +202,8 @@ def absent_note(absent: Sequence[Mapping[str, Any]], papers: int, shown: int = 2
         student = paper.get("student") if isinstance(paper.get("student"), dict) else {}
         names.append(" ".join(str(v) for v in (paper["paper_id"], student.get("name")) if v))
     more = f" and {len(absent) - shown} more" if len(absent) > shown else ""
-    return (f"qbank: note: {len(absent)} of {papers} students have no responses row (status absent in the marks "
-            f"file): {', '.join(names)}{more}")  # fmt: skip
+    return (f"qbank: note: {len(absent)} of {papers} students have no responses row (marked absent in the "
+            f"submission column of the marks file): {', '.join(names)}{more}")  # fmt: skip
 
 
 def grading_detail(graded: Sequence[Graded], bom: bool = True) -> bytes:

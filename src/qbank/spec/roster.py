@@ -20,7 +20,7 @@ REQUIRED = ("roll", "name")
 #: Names Windows reserves for devices, whatever the extension (`CON.pdf` is the console too).
 WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{d}{i}" for d in ("COM", "LPT") for i in range(10))})
 #: Columns qbank computes in marks.csv; a roster or responses column may not take these names.
-COMPUTED_COLUMNS = ("paper", "status", "total", "auto_max", "paper_max")
+COMPUTED_COLUMNS = ("paper", "submission", "total", "auto_max", "paper_max")
 FORM_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MAX_FORMS = 26 + 26 * 26  # A..Z, then AA..ZZ
 
