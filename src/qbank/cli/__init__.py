@@ -89,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.print_help(sys.stderr)
                 raise ArgumentError(f"qbank: a COMMAND is required ({', '.join(VERBS)})")
             if args.speedups:  # verbs that draw or render; grade, new and schema load neither WeasyPrint nor ziamath
-                install_all()  # speed-ups each behind its version guard and off switch (QBANK_SPEEDUPS=off)
+                install_all(deferred=True)  # each behind its version guard and off switch (QBANK_SPEEDUPS=off),
+                # installed when its library is first imported: a command that renders nothing loads no WeasyPrint
             return int(args.run(args, ["qbank", *args_list]) or 0)
     except ArgumentError as exc:
         print_problems([Problem("<command line>", 0, "", str(exc))])

@@ -7,12 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from qbank.check.choice_report import choice_lines, choice_summary
-from qbank.check.sweep import load, sweep_all
-from qbank.check.sweep_report import coverage_lines, seed_counts
-from qbank.cli.check_exam import is_exam_file, run_exam
 from qbank.core.errors import Problem, UserError
-from qbank.solve.formats import format_number
 
 HELP = "validate a bank (or one question) and sweep K seeds per question, or an exam and sweep K seeds of papers"
 EXAMPLES = """example:
@@ -47,6 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Sweep every question and print a summary per question; the last line gives the time taken."""
+    from qbank.check.choice_report import choice_lines, choice_summary  # the sweep's modules: loaded to run it
+    from qbank.check.sweep import load, sweep_all
+    from qbank.check.sweep_report import coverage_lines, seed_counts
+    from qbank.cli.check_exam import is_exam_file, run_exam
+    from qbank.solve.formats import format_number
+
     if is_exam_file(args.path):
         if args.cluster is not None:
             message = "sweeps a bank or question on a cluster; an exam file is swept with --jobs"

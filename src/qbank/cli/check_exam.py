@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from qbank.check.exam_sweep import ExamReport, paper_ids, sweep_exam
 from qbank.cli.build import print_notes
 from qbank.core.errors import Problem, UserError
 from qbank.spec.load import load_yaml_bytes
+
+if TYPE_CHECKING:
+    from qbank.check.exam_sweep import ExamReport
 
 SHOWN_FAILURES = 10
 EXAM_KEYS = {"bank", "sections"}
@@ -28,6 +31,8 @@ def is_exam_file(path: Path) -> bool:
 
 def run_exam(args: argparse.Namespace) -> int:
     """Sweep the exam's papers; print one line per placement, every failure with its replay command, a summary."""
+    from qbank.check.exam_sweep import paper_ids, sweep_exam
+
     started = time.perf_counter()
     if args.canonical:
         raise UserError([Problem("<command line>", 0, "--canonical", "checks questions: give a bank, not an exam")])

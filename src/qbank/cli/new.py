@@ -6,12 +6,10 @@ import argparse
 import re
 from pathlib import Path
 
-from qbank.cli.scaffold import bank_files, question_file
 from qbank.core.errors import Problem, UserError
-from qbank.output.writer import write_files, write_set
-from qbank.spec.bank import BANK_FILE, find_bank_root
 from qbank.spec.load import display_name, load_yaml_file
-from qbank.spec.models import QUESTION_ID
+
+BANK_FILE = "bank.yaml"  # qbank.spec.bank.BANK_FILE (not imported: it loads the validators every command would pay)
 
 SPEEDUPS = False  # draws and renders nothing: no speed-up is installed (each would load its library)
 HELP = "make a new bank folder that passes `qbank check`, or add a question file to a bank"
@@ -43,6 +41,9 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
 
 def new_bank(args: argparse.Namespace) -> int:
     """Write a bank folder, all files at once (staged beside it, then renamed into place)."""
+    from qbank.cli.scaffold import bank_files
+    from qbank.output.writer import write_set
+
     target: Path = args.dir
     name = args.name if args.name is not None else re.sub(r"[\s_]+", "-", target.resolve().name.lower())
     problems = _folder_problems(target)
@@ -63,6 +64,10 @@ def new_bank(args: argparse.Namespace) -> int:
 
 def new_question(args: argparse.Namespace) -> int:
     """Write one question file under the bank's questions/ folder (refusing an id or file that exists)."""
+    from qbank.cli.scaffold import question_file
+    from qbank.output.writer import write_files
+    from qbank.spec.models import QUESTION_ID
+
     problems = []
     if not re.match(QUESTION_ID, args.id):
         problems.append(_problem("ID", f"{args.id!r} is not a question id ([a-z0-9-]+ segments joined by /)"))
@@ -102,6 +107,8 @@ def _folder_problems(target: Path) -> list[Problem]:
 
 def _bank_root(given: Path | None) -> Path:
     """The bank folder `--bank` names, or the one holding the current folder."""
+    from qbank.spec.bank import find_bank_root
+
     if given is not None:
         if not (given / BANK_FILE).is_file():
             raise UserError([_problem("--bank", f"no {BANK_FILE} in {display_name(given)}")])

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qbank.core.errors import UserError
-from qbank.draw.params import thaw
-from qbank.preflight.checks import checked_questions
-from qbank.render.question import formatted_answers
-from qbank.solve.choices import ChoiceSet, build_choices, option_stream
-from qbank.solve.variant import Variant, describe, make_variant
-from qbank.spec.choice_decl import choosable
-from qbank.spec.validate import Question
+
+if TYPE_CHECKING:
+    from qbank.solve.choices import ChoiceSet
+    from qbank.solve.variant import Variant
+    from qbank.spec.validate import Question
 
 HELP = "draw and solve K variants of a question (or every question of a bank) and print them"
 EXAMPLES = """example:
@@ -37,6 +36,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Print the variants."""
+    from qbank.preflight.checks import checked_questions  # loaded by the command, not by every command's start
+    from qbank.render.question import formatted_answers
+    from qbank.solve.variant import make_variant
+
     _, questions = checked_questions(args.path)
     problems = []
     seeds = [args.seed] if args.canonical else range(args.seed, args.seed + args.count)
@@ -67,6 +70,8 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
 
 def _print_variant(question_id: str, variant, formatted: dict[str, str]) -> None:
     """Human-readable listing of one variant."""
+    from qbank.draw.params import thaw
+
     which = "canonical" if variant.canonical else f"seed {variant.exam_seed}"
     print(f"{question_id}  [{which}, paper {variant.paper_id}]")
     for name, value in thaw(variant.params).items():
@@ -78,6 +83,10 @@ def _print_variant(question_id: str, variant, formatted: dict[str, str]) -> None
 def variant_choices(question: Question, variant: Variant) -> dict[str, ChoiceSet]:
     """The options of every answer an exam can ask as multiple choice, as the variant's paper orders them for the
     question's first placement (the canonical order for a canonical variant)."""
+    from qbank.solve.choices import build_choices, option_stream
+    from qbank.solve.variant import describe
+    from qbank.spec.choice_decl import choosable
+
     names = tuple(name for name, spec in question.spec.answers.items() if choosable(spec))
     if not names:
         return {}

@@ -8,7 +8,6 @@ from typing import Any
 
 from qbank.core.errors import UserError
 from qbank.draw.params import thaw
-from qbank.output.documents import Documents
 from qbank.output.fontrecord import embedded_fonts
 from qbank.output.manifest import Manifest, inputs_record, set_record
 from qbank.output.recipes import ExamSetRecipe
@@ -60,6 +59,8 @@ def refuse_leaks(paper: SolvedPaper) -> None:
 def produce_exam_set(recipe: ExamSetRecipe, run: Run) -> tuple[Manifest, RunStats]:
     """Draw, solve and render paper `main` of the exam, its key and its practice sheet into the staging
     folder; the practice sheet shows other variants of the exam's questions."""
+    from qbank.output.documents import Documents  # the PDF renderer: not loaded by an export (it uses refuse_leaks)
+
     exam = run.exam or checked_exam(Path(recipe.exam))
     paper = solve_paper(exam, recipe.seed, "main", recipe.canonical)
     refuse_leaks(paper)

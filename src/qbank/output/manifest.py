@@ -37,7 +37,7 @@ def sha256_bytes(data: bytes) -> str:
 def environment() -> dict[str, Any]:
     """Versions of Python, the packages and the rendering libraries (the fonts are recorded per set, read from
     its PDFs: see `Manifest.fonts`)."""
-    from qbank.output.pdf import pdf_environment
+    from qbank.output.render_env import pdf_environment
 
     packages = {}
     for name in PACKAGES:

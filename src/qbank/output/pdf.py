@@ -6,14 +6,11 @@ failed URL (and every image/stylesheet WeasyPrint failed to load) and raises Pdf
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import logging
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -21,6 +18,7 @@ import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from qbank.output import actualtext, svgtext
+from qbank.output.render_env import pdf_environment  # here since the PDF writer came first
 
 __all__ = ["PdfError", "RestrictedFetcher", "install_drawers", "pdf_environment", "write_pdf"]
 
@@ -143,47 +141,3 @@ def attachments(document: weasyprint.Document) -> list[str]:
 def _titled(title: str | None) -> str:
     """` title=...` for a message, when there is a title."""
     return f" title={title!r}" if title else ""
-
-
-def _c_version(library: str, function: str) -> str | None:
-    path = ctypes.util.find_library(library)
-    try:
-        lib = ctypes.CDLL(path or f"lib{library}.so.0")
-        func = getattr(lib, function)
-    except (OSError, AttributeError):
-        return None
-    if function == "FcGetVersion":  # an int like 21400
-        func.restype = ctypes.c_int
-        number = func()
-        return f"{number // 10000}.{number // 100 % 100}.{number % 100}"
-    func.restype = ctypes.c_char_p
-    return func().decode("ascii")
-
-
-def _dist_version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def pdf_environment() -> dict[str, str | None]:
-    """Versions of everything that changes PDF bytes (WeasyPrint, pydyf, Pango, HarfBuzz, ...; pikepdf and its
-    qpdf parse the keys and spell names and strings in the key booklet)."""
-    import pikepdf
-    from weasyprint.text.ffi import pango  # the Pango WeasyPrint renders with
-
-    number = pango.pango_version()  # 15008 for 1.50.8
-    return {
-        "weasyprint": weasyprint.__version__,
-        "pydyf": _dist_version("pydyf"),
-        "pango": f"{number // 10000}.{number // 100 % 100}.{number % 100}",
-        "harfbuzz": _c_version("harfbuzz", "hb_version_string"),
-        "fontconfig": _c_version("fontconfig", "FcGetVersion"),
-        "ziamath": _dist_version("ziamath"),
-        "ziafont": _dist_version("ziafont"),
-        "latex2mathml": _dist_version("latex2mathml"),
-        "markdown-it-py": _dist_version("markdown-it-py"),
-        "pikepdf": _dist_version("pikepdf"),
-        "qpdf": pikepdf.__libqpdf_version__,
-    }

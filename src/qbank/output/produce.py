@@ -9,6 +9,7 @@ An output kind is one function `(recipe, run) -> (manifest, stats)` registered i
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,25 +17,28 @@ from pathlib import Path
 from typing import Any
 
 from qbank.core.progress import Progress
-from qbank.output.class_set import produce_class_set
-from qbank.output.exam_set import produce_exam_set
-from qbank.output.lms.export_set import produce_export
 from qbank.output.manifest import Manifest
 from qbank.output.manifest_read import SET_DIGEST_KEY
 from qbank.output.manifest_stream import MANIFEST, RecordSpool, write_manifest
-from qbank.output.practice_sheet import produce_practice_sheet
 from qbank.output.recipes import Recipe
 from qbank.output.run import Run, RunStats
 from qbank.output.writer import Staging
 from qbank.spec.exam import Exam
 
 Producer = Callable[[Any, Run], tuple[Manifest, RunStats]]
-PRODUCERS: dict[str, Producer] = {
-    "exam": produce_exam_set,
-    "class": produce_class_set,
-    "practice": produce_practice_sheet,
-    "export": produce_export,
+# Each kind's producer, imported when a set of that kind is produced (an export loads no PDF renderer).
+PRODUCERS: dict[str, tuple[str, str]] = {
+    "exam": ("qbank.output.exam_set", "produce_exam_set"),
+    "class": ("qbank.output.class_set", "produce_class_set"),
+    "practice": ("qbank.output.practice_sheet", "produce_practice_sheet"),
+    "export": ("qbank.output.lms.export_set", "produce_export"),
 }
+
+
+def producer(kind: str) -> Producer:
+    """The function that produces a set of this kind."""
+    module, name = PRODUCERS[kind]
+    return getattr(importlib.import_module(module), name)
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def produce(
     with Staging(out_dir, force, inputs) as staging:
         run = Run(staging.folder, tuple(command), jobs, progress, tuple(only) if only is not None else None, exam,
                   cluster)  # fmt: skip
-        manifest, stats = PRODUCERS[recipe.kind](recipe, run)
+        manifest, stats = producer(recipe.kind)(recipe, run)
         manifest = dataclasses.replace(manifest, built_in=str(Path(built_in or out_dir).resolve()))
         records = manifest.records()
         head, manifest_sha256 = write_manifest(staging.folder, manifest.head_json(), records)

@@ -11,7 +11,6 @@ from html import escape
 from pathlib import Path
 
 from qbank.core.errors import Problem, UserError
-from qbank.output.pdf import PdfError, write_pdf
 from qbank.render.markup import inline_math_html
 from qbank.sets.misconception_report import ReportRow, most_common
 
@@ -96,6 +95,8 @@ def _groups(rows: Sequence[ReportRow]) -> list[tuple[tuple[str, str, str], list[
 
 def report_pdf(page: bytes, folder: Path) -> bytes:
     """The report page as PDF, through qbank's WeasyPrint path (deterministic, nothing fetched)."""
+    from qbank.output.pdf import PdfError, write_pdf  # WeasyPrint: loaded only when a report PDF is made
+
     try:
         return write_pdf(page.decode("utf-8"), base_dir=folder, allowed_roots=())
     except PdfError as exc:

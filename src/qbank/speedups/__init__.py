@@ -5,7 +5,9 @@ and earns its place with a measured end-to-end gain (`benchmarks/speedups.py`). 
 record: the library and the exact versions it was checked against (any other version: the guard refuses
 it and qbank takes the plain path), an off switch (`QBANK_SPEEDUPS=off` for all, `QBANK_SPEEDUP_<NAME>=off`
 for one), and `install`/`uninstall` in its module. Nothing is installed by importing qbank: the entry points
-(the CLI, class-set workers, the test session, the benchmarks) call `install_all()`.
+(the CLI, class-set workers, the test session, the benchmarks) call `install_all()`. The CLI calls it with
+`deferred=True`: a speed-up whose library is not loaded yet is installed when the library is first imported
+(`qbank.speedups.deferred`), so a command that never renders never imports WeasyPrint for a speed-up.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
+
+from qbank.speedups import deferred as on_import
 
 __all__ = ["SPEEDUPS", "Outcome", "SpeedUp", "install_all", "report", "uninstall_all", "version_refusal"]
 
@@ -32,6 +36,7 @@ class SpeedUp:
     checked: tuple[str, ...]  # exact versions the differential tests passed against
     module: str  # defines install() and uninstall() (both idempotent) and installed()
     summary: str
+    package: str = ""  # the library's top-level import name (default: `library`)
 
     @property
     def switch(self) -> str:
@@ -49,8 +54,14 @@ class SpeedUp:
         """Put the speed-up in place (no guard: `install_all` checks it first)."""
         importlib.import_module(self.module).install()
 
+    def install_when_loaded(self) -> bool:
+        """Install now if the library is loaded, else when it is first imported; whether it was installed now."""
+        on_import.arm(self.name, self.package or self.library, self.module, self.install)
+        return self.name not in on_import.armed()
+
     def uninstall(self) -> None:
         """Restore the plain path (nothing to do when its module was never imported: it was never installed)."""
+        on_import.disarm(self.name)
         if self.module in sys.modules:
             sys.modules[self.module].uninstall()
 
@@ -91,15 +102,20 @@ def version_refusal(library: str, checked: tuple[str, ...]) -> str | None:
     return f"guard refused: {library} {found or 'not installed'} is not a checked version ({', '.join(checked)})"
 
 
-def install_all(environ: Mapping[str, str] | None = None) -> tuple[Outcome, ...]:
-    """Install every speed-up its guard and off switch allow, uninstall the others; say what happened."""
+def install_all(environ: Mapping[str, str] | None = None, *, deferred: bool = False) -> tuple[Outcome, ...]:
+    """Install every speed-up its guard and off switch allow, uninstall the others; say what happened. With
+    `deferred`, a speed-up whose library is not loaded yet is installed when the library is first imported."""
     environ = os.environ if environ is None else environ
     outcomes = []
     for speedup in SPEEDUPS:
         refusal = speedup.refusal(environ)
         if refusal is None:
-            speedup.install()
             version = library_version(speedup.library)
+            if not deferred:
+                speedup.install()
+            elif not speedup.install_when_loaded():
+                outcomes.append(Outcome(speedup.name, True, f"installed when {speedup.library} {version} is loaded"))
+                continue
             outcomes.append(Outcome(speedup.name, True, f"installed ({speedup.library} {version})"))
         else:
             speedup.uninstall()
