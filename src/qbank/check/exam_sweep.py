@@ -246,7 +246,7 @@ def _task(path: str, start: int, stop: int, forms: int | None) -> ExamReport:
 
 def sweep_exam(path: Path, seeds: int, first_seed: int, forms: int | None, jobs: int) -> tuple[Exam, ExamReport]:
     """Load the exam (every spec error first) and sweep `seeds` seeds in `jobs` worker processes."""
-    exam = checked_exam(path)
+    exam = checked_exam(path, whole_bank=True)  # check is strict: every question file of the bank must load
     key = str(path)
     _EXAMS[key] = exam
     parts = max(1, min(jobs * 2, seeds // MIN_CHUNK)) if jobs > 1 else 1

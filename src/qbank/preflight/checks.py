@@ -7,6 +7,7 @@ for the questions an exam can put on a paper, `check` and `variants` for every q
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from qbank.preflight.scenarios import scenario_problems
 from qbank.preflight.templates import template_problems
 from qbank.spec.bank import Bank, bank_location, read_bank
 from qbank.spec.exam import Exam, read_exam
+from qbank.spec.load import display_name
 from qbank.spec.validate import Question
 
 
@@ -63,8 +65,12 @@ def checked_questions(path: Path) -> tuple[Bank, list[Question]]:
     return bank, list(bank.questions.values())
 
 
-def checked_exam(path: Path) -> Exam:
-    """Load an exam file and preflight what it uses (the path `build` takes)."""
-    exam, problems = read_exam(path)
+def checked_exam(path: Path, whole_bank: bool = False) -> Exam:
+    """Load an exam file and preflight what it uses (the path `build` takes): only the bank's questions it uses
+    are loaded unless `whole_bank`; each broken question file it does not use is named in a note on stderr."""
+    exam, problems = read_exam(path, whole_bank)
     preflight_exam(exam, problems)
+    for name in exam.skipped:
+        print(f"qbank: note: {name}: not loaded: it has errors and the exam does not use it "
+              f"(qbank check {display_name(exam.bank.root)} lists them)", file=sys.stderr)  # fmt: skip
     return exam

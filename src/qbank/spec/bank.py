@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -62,12 +62,41 @@ def load_bank(path: Path, only: Path | None = None) -> Bank:
     return bank
 
 
-def read_bank(path: Path, only: Path | None = None) -> tuple[Bank, list[Problem], list[Draft]]:
-    """A bank with the questions that validate, the problems of those that do not, and the drafts of those among
-    them whose keys parsed (problems of bank.yaml and its modules are raised)."""
+@dataclass(frozen=True)
+class Opened:
+    """A bank's folder, spec and module digests, its modules imported into `registries`: all but its questions."""
+
+    root: Path
+    spec: BankSpec
+    digests: dict[str, str]
+    registries: Registries
+
+    def bank(self, questions: Mapping[str, Question]) -> Bank:
+        """The bank holding these questions."""
+        return Bank(self.spec, self.root.resolve(), questions, self.digests, self.registries)
+
+    def question_files(self) -> list[Path]:
+        """Every question file, in name order (a bank without any is a UserError)."""
+        files = sorted((self.root / "questions").rglob("*.yaml"))
+        if not files:
+            raise UserError([Problem(display_name(self.root), 0, "", "bank has no question files under questions/")])
+        return files
+
+
+@dataclass(frozen=True)
+class QuestionFile:
+    """One question file as loaded: its question, or its problems (and its draft, when its keys parsed)."""
+
+    file: Path
+    question: Question | None
+    problems: list[Problem]
+    draft: Draft | None = None
+
+
+def open_bank(path: Path) -> Opened:
+    """Read bank.yaml and import the bank's modules (their problems, and those of bank.yaml, are raised)."""
     root = path if path.is_dir() else path.parent
-    bank_file = root / BANK_FILE
-    document = load_yaml_file(bank_file)
+    document = load_yaml_file(root / BANK_FILE)
     if not isinstance(document.data, dict):
         raise UserError([document.problem((), "bank.yaml must be a mapping of keys")])
     try:
@@ -80,33 +109,46 @@ def read_bank(path: Path, only: Path | None = None) -> tuple[Bank, list[Problem]
         digests = _import_modules(root, spec, document, problems)
     if problems:
         raise UserError(problems)
-    files = [only] if only is not None else sorted((root / "questions").rglob("*.yaml"))
-    if not files:
-        raise UserError([Problem(display_name(root), 0, "", "bank has no question files under questions/")])
+    return Opened(root, spec, digests, registries)
+
+
+def load_question_file(file: Path, registries: Registries, raw: bytes | None = None) -> QuestionFile:
+    """Read (unless its bytes are given), parse and validate one question file."""
+    try:
+        raw = read_bytes(file) if raw is None else raw
+        document = load_yaml_bytes(raw, display_name(file))
+        loaded = validate_question(document, raw, registries)
+    except UserError as exc:
+        return QuestionFile(file, None, list(exc.problems))
+    if isinstance(loaded, list):
+        return QuestionFile(file, None, loaded, draft_of(document))
+    return QuestionFile(file, loaded, [])
+
+
+def by_id(loaded: Iterable[QuestionFile]) -> tuple[dict[str, Question], list[Problem]]:
+    """The questions of the files that validated, by id, and a problem for each id declared a second time."""
     questions: dict[str, Question] = {}
-    drafts: list[Draft] = []
-    for file in files:
-        try:
-            raw = read_bytes(file)
-            document = load_yaml_bytes(raw, display_name(file))
-            loaded = validate_question(document, raw, registries)
-        except UserError as exc:
-            problems.extend(exc.problems)
-            continue
-        if isinstance(loaded, list):
-            problems.extend(loaded)
-            drafts.extend(filter(None, [draft_of(document)]))
-        elif loaded.id in questions:
-            first = questions[loaded.id]
+    problems: list[Problem] = []
+    for question in (entry.question for entry in loaded if entry.question is not None):
+        first = questions.setdefault(question.id, question)
+        if first is not question:
+            where = f"{first.file}:{first.document.line(('id',))}"
             problems.append(
-                loaded.document.problem(
-                    ("id",),
-                    f"duplicate question id {loaded.id!r} (first in {first.file}:{first.document.line(('id',))})",
-                )
+                question.document.problem(("id",), f"duplicate question id {question.id!r} (first in {where})")
             )
-        else:
-            questions[loaded.id] = loaded
-    return Bank(spec, root.resolve(), questions, digests, registries), problems, drafts
+    return questions, problems
+
+
+def read_bank(path: Path, only: Path | None = None) -> tuple[Bank, list[Problem], list[Draft]]:
+    """A bank with the questions that validate, the problems of those that do not, and the drafts of those among
+    them whose keys parsed (problems of bank.yaml and its modules are raised)."""
+    opened = open_bank(path)
+    files = [only] if only is not None else opened.question_files()
+    loaded = [load_question_file(file, opened.registries) for file in files]
+    questions, duplicates = by_id(loaded)
+    problems = [problem for entry in loaded for problem in entry.problems] + duplicates
+    drafts = [entry.draft for entry in loaded if entry.draft is not None]
+    return opened.bank(questions), problems, drafts
 
 
 def _import_modules(root: Path, spec: BankSpec, document, problems: list[Problem]) -> dict[str, str]:

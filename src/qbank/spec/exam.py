@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from qbank.core.errors import Problem, UserError
 from qbank.spec.bank import Bank, load_bank
 from qbank.spec.exam_plan import Binding, Entry, Item, Part, Pool, plan_sections
+from qbank.spec.exam_questions import exam_question_ids, read_exam_bank
 from qbank.spec.exam_refs import bank_folder, missing_bank, reference_problems
 from qbank.spec.exam_spec import (
     DEFAULT_FIELDS,
@@ -50,6 +51,7 @@ class Exam:
     lines: Mapping[tuple[str | int, ...], int] = field(default_factory=dict)  # line of each key path of the file
     bindings: tuple[Binding, ...] = ()  # each part soundly bound to a scenario, with where the binding is written
     notes: tuple[Problem, ...] = ()  # located remarks that are no error (`ask: choice` leaving answers unasked)
+    skipped: tuple[str, ...] = ()  # broken question files of the bank that the exam does not use (not loaded)
 
     @property
     def static(self) -> bool:
@@ -75,18 +77,21 @@ class Exam:
         return parts
 
 
-def load_exam(path: Path) -> Exam:
-    """Load and validate an exam file and its bank; report every problem located."""
-    exam, problems = read_exam(path)
+def load_exam(path: Path, whole_bank: bool = False) -> Exam:
+    """Load and validate an exam file and the questions of its bank it uses (all of them with `whole_bank`); report
+    every problem located."""
+    exam, problems = read_exam(path, whole_bank)
     if problems:
         raise UserError(problems)
     return exam
 
 
-def read_exam(path: Path) -> tuple[Exam, list[Problem]]:
+def read_exam(path: Path, whole_bank: bool = False) -> tuple[Exam, list[Problem]]:
     """An exam with the entries, scenarios and scenario bindings that validate, and the problems of the others
     (unknown ids, entries and scenarios: preflight can still check what did resolve); problems that leave no exam
-    to check (the file, its schema, its bank) are raised, with the ids the schema left standing checked too."""
+    to check (the file, its schema, its bank) are raised, with the ids the schema left standing checked too. Only
+    the bank's question files the exam may use are read unless `whole_bank` (see qbank.spec.exam_questions: a
+    broken file it does not use is skipped and named in `Exam.skipped`)."""
     raw = read_bytes(path)
     document = load_yaml_bytes(raw, display_name(path))
     if not isinstance(document.data, dict):
@@ -100,7 +105,13 @@ def read_exam(path: Path) -> tuple[Exam, list[Problem]]:
     bank_dir = bank_folder(path, spec.bank)
     if bank_dir is None:
         raise UserError([missing_bank(document, spec.bank)])
-    bank = load_bank(bank_dir)
+    if whole_bank:
+        bank, skipped = load_bank(bank_dir), ()
+    else:
+        loaded = read_exam_bank(bank_dir, exam_question_ids(spec))
+        if loaded.problems:
+            raise UserError(sorted(loaded.problems))
+        bank, skipped = loaded.bank, loaded.skipped
     planned = plan_sections(spec, bank, document)
     plan = planned.sections
     scenarios, sound, problems = compile_scenarios(spec.scenarios, planned.bindings, bank.registries, document,
@@ -114,7 +125,7 @@ def read_exam(path: Path) -> tuple[Exam, list[Problem]]:
     )
     digest = hashlib.sha256(raw).hexdigest()
     exam = Exam(spec, document.file, digest, bank, items, plan, scenarios, path.resolve(), document.lines,
-                tuple(sound), tuple(planned.notes))  # fmt: skip
+                tuple(sound), tuple(planned.notes), skipped)  # fmt: skip
     return exam, problems
 
 
