@@ -13,6 +13,8 @@ from qbank.spec.json_schema import KINDS
 
 from .conftest import ROOT
 
+NAMES = ["ziafast", "svgpath", "pcgfast"]
+
 # A fresh process: install deferred, then import the libraries in the order given; print what is installed at each
 # step (the lines are compared).
 SCRIPT = """
@@ -54,6 +56,20 @@ def test_an_off_switch_disarms_a_deferred_speedup() -> None:
     lines = _run("weasyprint", "ziamath", QBANK_SPEEDUP_SVGPATH="off")
     assert "svgpath: off: switched off (QBANK_SPEEDUP_SVGPATH=off)" in lines[0]
     assert lines[2:] == ["weasyprint []", "ziamath ['ziafast']"]
+
+
+def test_an_eager_install_after_a_deferred_one_installs_now_and_disarms() -> None:
+    script = """
+from qbank.speedups import SPEEDUPS, deferred, install_all
+install_all(deferred=True)
+armed = deferred.armed()
+install_all()
+print(list(armed), list(deferred.armed()), [s.name for s in SPEEDUPS if s.installed()])
+"""
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("QBANK_SPEEDUP")}
+    environ["PYTHONPATH"] = str(ROOT / "src")
+    done = subprocess.run([sys.executable, "-c", script], env=environ, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"{NAMES} [] {NAMES}"  # all were armed; now none is, and all are installed
 
 
 def test_the_rendering_versions_are_the_ones_weasyprint_renders_with() -> None:

@@ -32,11 +32,10 @@ class SpeedUp:
     """One speed-up: its name, the library it shortcuts and the versions checked, where its code lives."""
 
     name: str
-    library: str  # the distribution whose version is guarded
+    library: str  # the distribution whose version is guarded (also its top-level import name)
     checked: tuple[str, ...]  # exact versions the differential tests passed against
     module: str  # defines install() and uninstall() (both idempotent) and installed()
     summary: str
-    package: str = ""  # the library's top-level import name (default: `library`)
 
     @property
     def switch(self) -> str:
@@ -56,7 +55,7 @@ class SpeedUp:
 
     def install_when_loaded(self) -> bool:
         """Install now if the library is loaded, else when it is first imported; whether it was installed now."""
-        on_import.arm(self.name, self.package or self.library, self.module, self.install)
+        on_import.arm(self.name, self.library, self.module, self.install)
         return self.name not in on_import.armed()
 
     def uninstall(self) -> None:
@@ -112,6 +111,7 @@ def install_all(environ: Mapping[str, str] | None = None, *, deferred: bool = Fa
         if refusal is None:
             version = library_version(speedup.library)
             if not deferred:
+                on_import.disarm(speedup.name)  # an earlier deferred call armed it: installed now instead
                 speedup.install()
             elif not speedup.install_when_loaded():
                 outcomes.append(Outcome(speedup.name, True, f"installed when {speedup.library} {version} is loaded"))
