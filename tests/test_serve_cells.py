@@ -86,3 +86,50 @@ def test_forged_cell_names_are_refused_with_a_4xx():
     twice = web.post("/q/basics/matmul/2", content=b"a.product.0.0=1&a.product.0.0=2",
                      headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
     assert twice.status_code == 400 and "given twice" in twice.text
+
+
+def read_as(page: str, label: str) -> str:
+    """The "Read as" line of the answer whose legend is `label` ('' when there is none)."""
+    block = next(b for b in page.split('<div class="answer')[1:] if f"<legend>{label} " in b)
+    found = re.search(r"<dt>Read as</dt><dd>(.*?)</dd>", block)
+    return found.group(1) if found else ""
+
+
+def test_each_vector_cell_is_read_alone_a_comma_in_a_cell_is_unreadable_not_two_elements():
+    catalog, web = client(SAMPLE)
+    probs = catalog.solve("basics/softmax", 3).variant.answers["probs"]
+    form = {f"a.probs.{i}": f"{p:.3f}" for i, p in enumerate(probs)}
+    form["a.probs.0"] = "21,3"
+    page = web.post("/q/basics/softmax/3", data=form).text
+    assert verdict(page, "Probabilities") == (
+        "unreadable: cannot read element 1 &#39;21,3&#39;: a comma inside a number: use a decimal point: 21.3"
+    )
+    assert "elements, the key has" not in page
+    form["a.probs.0"] = f"{probs[0]:.3f} {probs[1]:.3f}"  # two numbers in one cell
+    page = web.post("/q/basics/softmax/3", data=form).text
+    assert verdict(page, "Probabilities").startswith("unreadable: cannot read element 1 ")
+    assert verdict(page, "Probabilities").endswith("one number per cell: type each element in its own cell")
+    form["a.probs.0"] = "0.1; 0.2"
+    assert verdict(web.post("/q/basics/softmax/3", data=form).text, "Probabilities").endswith(
+        "one number per cell: type each element in its own cell"
+    )
+
+
+def test_the_read_as_line_shows_the_vector_built_from_the_cells():
+    catalog, web = client(SAMPLE)
+    n = len(catalog.solve("basics/softmax", 3).variant.answers["probs"])
+    typed = ["21.3", "14.91", "−2", "1 000"][:n] + ["0.5"] * (n - 4)
+    page = web.post("/q/basics/softmax/3", data={f"a.probs.{i}": t for i, t in enumerate(typed)}).text
+    expected = ["21.3", "14.91", "-2", "1000"][:n] + ["0.5"] * (n - 4)
+    assert read_as(page, "Probabilities") == "[" + ", ".join(expected) + "]"
+    assert verdict(page, "Probabilities").startswith("wrong")
+
+
+def test_a_matrix_cell_with_a_comma_names_its_row_and_column():
+    catalog, web = client(SAMPLE)
+    key = catalog.solve("basics/matmul", 5).variant.answers["product"]
+    form = {f"a.product.{r}.{c}": str(key[r][c]) for r in range(2) for c in range(2)}
+    form["a.product.1.0"] = "4,5"
+    assert verdict(web.post("/q/basics/matmul/5", data=form).text, "AB") == (
+        "unreadable: cannot read row 2, column 1 &#39;4,5&#39;: a comma inside a number: use a decimal point: 4.5"
+    )

@@ -1,6 +1,6 @@
 """Vector and matrix answers typed cell by cell: the grid's shape from the variant's key, the form field of each
-cell (`a.<answer>.<i>` or `a.<answer>.<row>.<column>`, from 0), and the cells assembled into the text the grader
-reads."""
+cell (`a.<answer>.<i>` or `a.<answer>.<row>.<column>`, from 0), each cell read alone as one number, and the
+numbers read assembled into the text the grader reads (so its elements are exactly the cells)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ from collections.abc import Mapping, Sequence
 from itertools import product
 from typing import Any
 
+from qbank.core.responses import DIGIT_SPACES, Unreadable, read_number
+
 MAX_CELLS = 48  # beyond this a vector or matrix keeps one text box (the form is bounded to MAX_FIELDS fields)
 _INDEX = re.compile(r"0|[1-9][0-9]{0,3}")
+_SPACES = str.maketrans(dict.fromkeys(DIGIT_SPACES, " "))
+_DECIMAL_COMMA = re.compile(r"([+-]?\d*),(\d+)")  # `21,3`: one number written with a decimal comma
+_NUMBER_START = re.compile(r"[+\-\u2212\u2013]?\.?\d")  # a token that starts a number
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?: \d{3})+(?:\.\d*)?")  # `12 345.6`: spaces grouping thousands
 
 Index = tuple[int, ...]
 
@@ -65,3 +71,39 @@ def assemble(values: Mapping[Index, str], shape: Index) -> tuple[str, int]:
         return ", ".join(typed[(i,)] for i in range(shape[0])), empty
     rows = (", ".join(typed[(r, c)] for c in range(shape[1])) for r in range(shape[0]))
     return "; ".join(rows), empty
+
+
+def where(index: Index) -> str:
+    """How a message names one cell: `element 2`, `row 1, column 2`."""
+    if len(index) == 1:
+        return f"element {index[0] + 1}"
+    return f"row {index[0] + 1}, column {index[1] + 1}"
+
+
+def read_cell(typed: str, percent: bool = False) -> float:
+    """One cell read alone as one number (raise Unreadable, saying why to the student): a comma or a second number
+    inside a cell is unreadable, never split into more elements."""
+    text = typed.translate(_SPACES).strip()
+    comma = _DECIMAL_COMMA.fullmatch(text)
+    if comma:
+        raise Unreadable(f"a comma inside a number: use a decimal point: {comma.group(1)}.{comma.group(2)}")
+    numbers = [token for token in re.split(r"[\s;,]+", text) if _NUMBER_START.match(token)]
+    if "," in text or ";" in text or (len(numbers) > 1 and not _GROUPED.fullmatch(" ".join(numbers))):
+        raise Unreadable("one number per cell: type each element in its own cell")
+    return read_number(text, percent=percent)
+
+
+def read_cells(values: Mapping[Index, str], shape: Index, percent: bool = False) -> tuple[str, str]:
+    """The grader's text for a full grid, built from each cell read alone (`[21.3, 14.91]`), or '' and why the
+    first unreadable cell cannot be read."""
+    read: dict[Index, float] = {}
+    for index in cell_indices(shape):
+        typed = values.get(index, "")
+        try:
+            read[index] = read_cell(typed, percent)
+        except Unreadable as exc:
+            return "", f"{where(index)} {typed.strip()[:40]!r}: {exc}"
+    if len(shape) == 1:
+        return "[" + ", ".join(repr(read[(i,)]) for i in range(shape[0])) + "]", ""
+    rows = (", ".join(repr(read[(r, c)]) for c in range(shape[1])) for r in range(shape[0]))
+    return "[" + "; ".join(rows) + "]", ""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from qbank.render.paper import SolvedPart
-from qbank.serve.cells import Index, assemble, cell_indices, grid_shape, parse_cell
+from qbank.serve.cells import Index, assemble, cell_indices, grid_shape, parse_cell, read_cells
 from qbank.sets.choice_cells import LetterError, grade_choice_cell
 from qbank.sets.verdicts import Cell, grade_cell
 from qbank.solve.variant import mistakes_json
@@ -42,12 +42,14 @@ class Mark:
 
 @dataclass(frozen=True)
 class Attempt:
-    """A submitted form read: the text the grader reads per answer, the cells typed per grid answer, and how many
-    cells of a grid answer are left empty (an incomplete grid is marked blank)."""
+    """A submitted form read: the text the grader reads per answer (a grid's built from its cells, each read
+    alone), the cells typed per grid answer, how many cells of a grid answer are left empty (an incomplete grid is
+    marked blank), and why a grid's cell cannot be read (the grid is marked unreadable)."""
 
     typed: dict[str, str] = field(default_factory=dict)
     cells: dict[str, dict[Index, str]] = field(default_factory=dict)
     empty: dict[str, tuple[int, int]] = field(default_factory=dict)  # answer -> (cells empty, cells in all)
+    unreadable: dict[str, str] = field(default_factory=dict)  # answer -> which cell cannot be read, and why
 
 
 def grids(solved: SolvedPart) -> dict[str, Index]:
@@ -94,12 +96,17 @@ def responses(solved: SolvedPart, fields: Sequence[tuple[str, str]], prefix: str
             if outside:
                 raise FormError(f"{outside[0][:10]!r} is not one of the options of {answer!r}")
         out[answer] = ", ".join(values)
-    empty = {}
+    empty, unreadable = {}, {}
+    spec_of = solved.part.question.spec.answers
     for answer, values in cells.items():
         out[answer], missing = assemble(values, shapes[answer])
         if missing:
             empty[answer] = (missing, len(cell_indices(shapes[answer])))
-    return Attempt(out, cells, empty)
+            continue
+        out[answer], why = read_cells(values, shapes[answer], bool(spec_of[answer].percent))
+        if why:
+            unreadable[answer] = why
+    return Attempt(out, cells, empty, unreadable)
 
 
 def part_prefix(solved: SolvedPart) -> str:
@@ -150,6 +157,10 @@ def mark(solved: SolvedPart, attempt: Attempt) -> tuple[Mark, ...]:
                 empty, cells = attempt.empty[name]
                 reason = f"fill every cell: {empty} of {cells} {'is' if empty == 1 else 'are'} empty"
                 cell = replace(cell, read_as="", verdict="blank", reason=reason, marks=0.0, diagnosis="",
+                               credit=0.0, counted=())  # fmt: skip
+            elif name in attempt.unreadable:
+                reason = f"cannot read {attempt.unreadable[name]}"
+                cell = replace(cell, read_as="", verdict="unreadable", reason=reason, marks=0.0, diagnosis="",
                                credit=0.0, counted=())  # fmt: skip
         marks.append(Mark(name, cell))
     return tuple(marks)
