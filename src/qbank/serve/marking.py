@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from qbank.render.paper import SolvedPart
 from qbank.serve.cells import Index, assemble, cell_indices, grid_shape, parse_cell, read_cells
+from qbank.serve.student import for_student
 from qbank.sets.choice_cells import LetterError, grade_choice_cell
 from qbank.sets.verdicts import Cell, grade_cell
 from qbank.solve.variant import mistakes_json
@@ -38,6 +39,11 @@ class Mark:
         """What the grader accepts, as the page says it: `exactly 1000` for the interval [1000, 1000]."""
         exact = _EXACT.fullmatch(self.cell.accepted)
         return f"exactly {exact.group(1)}" if exact else self.cell.accepted
+
+    @property
+    def note(self) -> str:
+        """The grader's note on a number another decimal mark would make right, said to the student ('' if none)."""
+        return str(getattr(self.cell, "note", ""))
 
 
 @dataclass(frozen=True)
@@ -162,5 +168,5 @@ def mark(solved: SolvedPart, attempt: Attempt) -> tuple[Mark, ...]:
                 reason = f"cannot read {attempt.unreadable[name]}"
                 cell = replace(cell, read_as="", verdict="unreadable", reason=reason, marks=0.0, diagnosis="",
                                credit=0.0, counted=())  # fmt: skip
-        marks.append(Mark(name, cell))
+        marks.append(Mark(name, for_student(cell)))
     return tuple(marks)
