@@ -15,14 +15,12 @@ from qbank.render.question import PACKAGE_TEMPLATES
 from qbank.render.templating import make_environment
 from qbank.serve.catalog import Catalog, Entry, Multi
 from qbank.serve.cells import cell_field, cell_indices, cell_label
+from qbank.serve.hints import hint
 from qbank.serve.marking import FIELD_PREFIX, Attempt, Mark, grids, part_prefix
 from qbank.spec.exam import Part
 
 SERVE_TEMPLATES = PACKAGE_TEMPLATES / "serve"
 DIFFICULTIES = ("easy", "medium", "hard")
-HINTS = {"int": "a whole number (thousands separators allowed)", "fixed": "a number", "sig": "a number (e allowed)",
-         "vector": "numbers separated by commas, in brackets or not", "matrix": "rows separated by semicolons",
-         "text": "words"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -129,8 +127,8 @@ class Pages:
         unit = Markup(inline_math_html(spec.unit)) if spec.unit else Markup("")
         if choice is not None:
             options = tuple((o.letter, option_html(o)) for o in choice.options)
-            hint = "select all that apply" if choice.kind == "multi" else "pick one"
-            return Field(prefix + FIELD_PREFIX + name, name, label, unit, choice.kind, hint, options, typed, mark)
+            chose = "select all that apply" if choice.kind == "multi" else "pick one"
+            return Field(prefix + FIELD_PREFIX + name, name, label, unit, choice.kind, chose, options, typed, mark)
         shape = grids(solved).get(name)
         if shape is not None:
             cells = attempt.cells.get(name, {})
@@ -139,10 +137,10 @@ class Pages:
                       for i in cell_indices(shape)]  # fmt: skip
             width = shape[-1]
             grid = tuple(tuple(row_of[r : r + width]) for r in range(0, len(row_of), width))
-            hint = "one number per cell"
-            return Field(prefix + FIELD_PREFIX + name, name, label, unit, "grid", hint, (), typed, mark, grid)
+            return Field(prefix + FIELD_PREFIX + name, name, label, unit, "grid", hint(spec, grid=True), (), typed,
+                         mark, grid)  # fmt: skip
         kind = "text" if spec.format in ("text", "vector", "matrix") else "number"
-        return Field(prefix + FIELD_PREFIX + name, name, label, unit, kind, HINTS[spec.format], (), typed, mark)
+        return Field(prefix + FIELD_PREFIX + name, name, label, unit, kind, hint(spec), (), typed, mark)
 
     def error(self, status: int, message: str) -> str:
         """A page explaining a refused request."""
