@@ -83,3 +83,26 @@ def test_choice_messages_and_refused_choice_forms_talk_to_the_student():
         assert refused.status_code == 400
         message = html.unescape(re.sub(r"<[^>]+>", " ", refused.text.split("<main", 1)[-1]))
         assert not TEACHER_TALK.search(message), message
+
+
+LONG_BANK = {
+    "bank.yaml": "name: long\ntitle: Long vectors\nmodules: [solvers.py]\n",
+    "solvers.py": 'from qbank.registry import Solution, solver\n\n\n@solver("long.ramp")\ndef ramp(p):\n'
+    '    """A vector too long for a grid of cells."""\n'
+    '    return Solution(answers={"v": [round(p["a"] * i, 1) for i in range(60)]})\n',
+    "questions/ramp.yaml": "id: ramp\ntitle: Ramp\nmarks: 1\nsolver: long.ramp\n"
+    "params:\n  a: {type: float, min: 1.0, max: 2.0, decimals: 1}\n"
+    "text: Multiply 0 to 59 by {{ a }}.\nanswers:\n  v: {label: Ramp, format: vector, decimals: 1}\n",
+}
+
+
+def test_a_long_vector_typed_with_decimal_commas_in_one_box_says_to_type_dots(tmp_path):
+    for name, text in LONG_BANK.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    _, web = client(tmp_path)
+    assert 'name="a.v"' in web.get("/q/ramp/1").text  # one box, not 60 cells
+    verdict, whole = marking(web.post("/q/ramp/1", data={"a.v": "1,5; 2,5"}).text, "Ramp")
+    assert verdict == ("unreadable: cannot read '1,5; 2,5' as a vector: commas inside the numbers: write each "
+                       "decimal point as a dot (1.5; 2.5)")  # fmt: skip
+    assert not TEACHER_TALK.search(whole), whole

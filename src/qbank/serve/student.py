@@ -22,6 +22,9 @@ _UNREADABLE = (
      r"it contains invisible control characters (\1): type the answer again"),
     (re.compile(r"('[^']*') after the number, but this answer declares no unit"),
      r"\1 after the number: this answer has no unit, type the number alone"),
+    (re.compile(r"commas inside the numbers and ';' between them \(decimal commas\? grade with --decimal-comma\)"),
+     "commas inside the numbers: write each decimal point as a dot (1.5; 2.5)"),
+    (re.compile(r" \(with --decimal-comma, put ';' or spaces between the numbers\)"), ""),
 )  # fmt: skip
 _NOTE = re.compile(r"'.*' read as (\S+) \(a thousands separator\); as a decimal (point|comma) it would be (\S+),.*")
 
