@@ -133,3 +133,27 @@ def test_a_matrix_cell_with_a_comma_names_its_row_and_column():
     assert verdict(web.post("/q/basics/matmul/5", data=form).text, "AB") == (
         "unreadable: cannot read row 2, column 1 &#39;4,5&#39;: a comma inside a number: use a decimal point: 4.5"
     )
+
+
+def test_a_cell_may_carry_the_answers_unit_and_a_wrong_unit_is_said_to_the_student(tmp_path):
+    (tmp_path / "questions").mkdir()
+    (tmp_path / "bank.yaml").write_text("name: units\ntitle: Units\nmodules: [solvers.py]\n", encoding="utf-8")
+    (tmp_path / "solvers.py").write_text(
+        'from qbank.registry import Solution, solver\n\n\n@solver("vel.split")\ndef split(p):\n'
+        '    """Velocity components."""\n    return Solution(answers={"vel": [p["v"], 2.5]})\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "questions" / "vel.yaml").write_text(
+        "id: vel\ntitle: Velocity\nmarks: 1\nsolver: vel.split\nparams:\n  v: {type: float, min: 1.0, max: 2.0, "
+        "decimals: 1}\ntext: Split {{ v }}.\nanswers:\n  vel: {label: Velocity, format: vector, decimals: 1, "
+        "unit: m/s}\n",
+        encoding="utf-8",
+    )
+    catalog, web = client(tmp_path)
+    v = catalog.solve("vel", 1).variant.answers["vel"][0]
+    page = web.post("/q/vel/1", data={"a.vel.0": f"{v} m/s", "a.vel.1": "2.5"}).text
+    assert verdict(page, "Velocity") == "right"
+    page = web.post("/q/vel/1", data={"a.vel.0": f"{v} km", "a.vel.1": "2.5"}).text
+    assert verdict(page, "Velocity") == (
+        f"unreadable: cannot read element 1 &#39;{v} km&#39;: &#39;km&#39; is not the answer&#39;s unit m/s"
+    )

@@ -106,3 +106,25 @@ def test_a_long_vector_typed_with_decimal_commas_in_one_box_says_to_type_dots(tm
     assert verdict == ("unreadable: cannot read '1,5; 2,5' as a vector: commas inside the numbers: write each "
                        "decimal point as a dot (1.5; 2.5)")  # fmt: skip
     assert not TEACHER_TALK.search(whole), whole
+
+
+def test_the_graders_decimal_mark_note_and_unit_reasons_talk_to_the_student():
+    catalog, web = client(SAMPLE)
+    seed = next(s for s in range(1, 60) if catalog.solve("basics/softmax", s).variant.answers["loss"] >= 1)
+    key = f"{catalog.solve('basics/softmax', seed).variant.answers['loss']:.3f}"
+    comma = key.replace(".", ",")
+    page = web.post(f"/q/basics/softmax/{seed}", data={"a.loss": comma}).text
+    verdict, whole = marking(page, "Cross-entropy loss")
+    assert verdict == "wrong: outside the accepted range"
+    note = re.search(r'<dd class="note">([^<]*)</dd>', page)
+    assert note and note.group(1) == (
+        f"the comma was read as a thousands separator ({comma.replace(',', '')}); "
+        f"write the decimal point as a dot: {key}"
+    )
+    assert not TEACHER_TALK.search(whole), whole
+    verdict, whole = marking(web.post("/q/basics/softmax/2", data={"a.loss": "2 kJ"}).text, "Cross-entropy loss")
+    assert verdict == (
+        "unreadable: cannot read '2 kJ' as a number: 'kJ' after the number: this answer has no unit, type the "
+        "number alone"
+    )
+    assert not TEACHER_TALK.search(whole), whole

@@ -80,9 +80,9 @@ def where(index: Index) -> str:
     return f"row {index[0] + 1}, column {index[1] + 1}"
 
 
-def read_cell(typed: str, percent: bool = False) -> float:
+def read_cell(typed: str, percent: bool = False, unit: str = "") -> float:
     """One cell read alone as one number (raise Unreadable, saying why to the student): a comma or a second number
-    inside a cell is unreadable, never split into more elements."""
+    inside a cell is unreadable, never split into more elements; the answer's unit may follow the number."""
     text = typed.translate(_SPACES).strip()
     comma = _DECIMAL_COMMA.fullmatch(text)
     if comma:
@@ -90,17 +90,17 @@ def read_cell(typed: str, percent: bool = False) -> float:
     numbers = [token for token in re.split(r"[\s;,]+", text) if _NUMBER_START.match(token)]
     if "," in text or ";" in text or (len(numbers) > 1 and not _GROUPED.fullmatch(" ".join(numbers))):
         raise Unreadable("one number per cell: type each element in its own cell")
-    return read_number(text, percent=percent)
+    return read_number(text, percent=percent, unit=unit)
 
 
-def read_cells(values: Mapping[Index, str], shape: Index, percent: bool = False) -> tuple[str, str]:
+def read_cells(values: Mapping[Index, str], shape: Index, percent: bool = False, unit: str = "") -> tuple[str, str]:
     """The grader's text for a full grid, built from each cell read alone (`[21.3, 14.91]`), or '' and why the
     first unreadable cell cannot be read."""
     read: dict[Index, float] = {}
     for index in cell_indices(shape):
         typed = values.get(index, "")
         try:
-            read[index] = read_cell(typed, percent)
+            read[index] = read_cell(typed, percent, unit)
         except Unreadable as exc:
             return "", f"{where(index)} {typed.strip()[:40]!r}: {exc}"
     if len(shape) == 1:

@@ -109,7 +109,8 @@ def responses(solved: SolvedPart, fields: Sequence[tuple[str, str]], prefix: str
         if missing:
             empty[answer] = (missing, len(cell_indices(shapes[answer])))
             continue
-        out[answer], why = read_cells(values, shapes[answer], bool(spec_of[answer].percent))
+        spec = spec_of[answer]
+        out[answer], why = read_cells(values, shapes[answer], bool(spec.percent), spec.unit or "")
         if why:
             unreadable[answer] = why
     return Attempt(out, cells, empty, unreadable)
