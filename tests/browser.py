@@ -40,6 +40,20 @@ def free_port() -> int:
 
 
 @contextmanager
+def headless_chromium() -> Iterator[object]:
+    """Debian's chromium launched headless through Playwright; closed on exit."""
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@contextmanager
 def running(app) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 in a thread; yields its base URL, then shuts it down and waits for the thread."""
     import uvicorn

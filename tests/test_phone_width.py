@@ -9,7 +9,7 @@ import pytest
 from qbank.sets.misconception_report import ReportRow
 from qbank.sets.report_html import report_html
 
-from .browser import chromium_path
+from .browser import headless_chromium
 from .paper_bank import write_paper_bank
 
 pytestmark = pytest.mark.slow
@@ -22,16 +22,10 @@ OVERFLOWING = """() => [document.documentElement, ...document.querySelectorAll('
 
 def phone_view(path, script: str):
     """Evaluate `script` on the page at `path` in chromium at phone width."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox"])
+    with headless_chromium() as browser:
         page = browser.new_page(viewport={"width": WIDTH, "height": 844})
         page.goto(path.as_uri())
-        try:
-            return page.evaluate(script)
-        finally:
-            browser.close()
+        return page.evaluate(script)
 
 
 def test_practice_options_wrap_to_fewer_columns_on_a_phone(tmp_path):

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from .browser import chromium_path
+from .browser import headless_chromium
 from .classsets import pdf_text
 from .conftest import DL_BANK, ROOT
 
@@ -37,10 +37,7 @@ def test_each_solution_is_behind_a_closed_toggle_and_the_pdf_prints_them_in_full
 
 
 def test_the_phone_view_has_margins_no_overflow_and_toggles_open(sheet):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox"])
+    with headless_chromium() as browser:
         page = browser.new_page(viewport={"width": 390, "height": 844})
         page.goto((sheet / "practice.html").as_uri())
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -58,4 +55,3 @@ def test_the_phone_view_has_margins_no_overflow_and_toggles_open(sheet):
         assert first.locator(".worked").is_visible()
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "practice-phone.png"), full_page=True)
-        browser.close()

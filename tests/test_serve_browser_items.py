@@ -12,7 +12,7 @@ import pytest
 from qbank.serve.app import create_app
 from qbank.serve.catalog import load_catalog
 
-from .browser import chromium_path, running
+from .browser import headless_chromium, running
 from .conftest import DL_BANK, ROOT
 from .serve_helpers import UNLIMITED
 
@@ -28,13 +28,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
+    with headless_chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

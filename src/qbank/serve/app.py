@@ -56,9 +56,7 @@ def create_app(catalog: Catalog, rate: RateLimit | None = None) -> Starlette:
         if isinstance(entry, int):  # a part of a multi-part question: its whole question, same seed
             return RedirectResponse(f"/item/{entry}/{seed_text}", status_code=303)
         if seed_text == "new":
-            if request.method != "GET":
-                raise Refused(405, "open a variant before submitting answers")
-            return RedirectResponse(f"/q/{entry.id}/{secrets.randbelow(SEED_MAX + 1)}", status_code=303)
+            return _new_variant(request, f"/q/{entry.id}")
         seed = _seed(seed_text)
         try:
             solved = catalog.solve(entry.id, seed, solution=request.method != "GET")
@@ -78,9 +76,7 @@ def create_app(catalog: Catalog, rate: RateLimit | None = None) -> Starlette:
     async def item(request: Request) -> Response:
         multi, seed_text = _locate_item(catalog, request.path_params["rest"])
         if seed_text == "new":
-            if request.method != "GET":
-                raise Refused(405, "open a variant before submitting answers")
-            return RedirectResponse(f"/item/{multi.number}/{secrets.randbelow(SEED_MAX + 1)}", status_code=303)
+            return _new_variant(request, f"/item/{multi.number}")
         seed = _seed(seed_text)
         try:
             solved = catalog.solve_item(multi.number, seed, solution=request.method != "GET")
@@ -163,6 +159,13 @@ def _locate_item(catalog: Catalog, rest: str) -> tuple[Multi, str]:
     if multi is None:
         raise Refused(404, f"no multi-part question {number[:20]!r} in this exam")
     return multi, seed_text
+
+
+def _new_variant(request: Request, path: str) -> Response:
+    """A `…/new` link: a redirect to the variant at a random seed (GET only; raises Refused otherwise)."""
+    if request.method != "GET":
+        raise Refused(405, "open a variant before submitting answers")
+    return RedirectResponse(f"{path}/{secrets.randbelow(SEED_MAX + 1)}", status_code=303)
 
 
 def _seed(text: str) -> int:
