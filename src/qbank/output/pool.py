@@ -14,7 +14,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any, TypeVar
 
 TASKS_PER_CHILD = 25
-PRELOAD = ["qbank.output.class_paper"]  # what the fork server imports once for every worker (WeasyPrint too)
+# what the fork server imports once for every worker (WeasyPrint too), and its quiet hook for a worker stopped
+# before it started (qbank.output.unborn)
+PRELOAD = ["qbank.output.unborn", "qbank.output.class_paper"]
 Result = TypeVar("Result")
 
 
