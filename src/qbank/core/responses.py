@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from qbank.core.reasons import Kind, Reason
+
 #: Characters read as a minus sign: hyphen, non-breaking hyphen, figure dash, en dash, minus, small and
 #: full-width hyphen-minus (word processors and spreadsheets turn '-' into these).
 MINUS_SIGNS = "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"
@@ -37,7 +39,11 @@ _COMMA = re.compile(r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)?(?:,\d*)?")
 
 
 class Unreadable(ValueError):
-    """A typed response that cannot be read as the answer's format; the message says why."""
+    """A typed response that cannot be read as the answer's format: `why` says why (the message, to a teacher)."""
+
+    def __init__(self, why: Reason) -> None:
+        super().__init__(why.said())
+        self.why = why
 
 
 def unsafe_characters(text: str) -> list[str]:
@@ -73,7 +79,7 @@ def _value(s: str, percent: bool, decimal_comma: bool) -> float | None:
     scale = 0
     if s.endswith("%"):
         if not percent:
-            raise Unreadable("a percentage, but this answer does not declare `percent: true`")
+            raise Unreadable(Reason(Kind.UNDECLARED_PERCENT))
         s, scale = s[:-1], -2
     match = _EXPONENT.fullmatch(s)
     mantissa = match.group(1) if match else ""
@@ -85,7 +91,7 @@ def _value(s: str, percent: bool, decimal_comma: bool) -> float | None:
     exponent = int(match.group(2) or match.group(3) or "0") + scale
     value = float(f"{mantissa.replace(',', '')}e{exponent}")
     if not math.isfinite(value):
-        raise Unreadable("too large to be a number")
+        raise Unreadable(Reason(Kind.TOO_LARGE))
     return value
 
 
@@ -109,30 +115,30 @@ def _check_spaces(s: str, decimal_comma: bool) -> None:
         else:
             good = len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
         if not good:
-            raise Unreadable(f"the spaces in {run.group()!r} do not group its digits in thousands (as 12 345)")
+            raise Unreadable(Reason(Kind.DIGIT_SPACES, (run.group(),)))
 
 
-def _trailing_text(text: str, percent: bool, decimal_comma: bool, unit: str) -> str:
-    """Why a number followed by a word is unreadable ("'kJ' is not the answer's unit J"), or '' when the text is
+def _trailing_text(text: str, percent: bool, decimal_comma: bool, unit: str) -> Reason | None:
+    """Why a number followed by a word is unreadable ("'kJ' is not the answer's unit J"), or None when the text is
     not a number followed by a short word (the word starts at the first character no number is written with)."""
     s = str(text).strip().translate(_PLAIN)
     end = next((i for i, char in enumerate(s) if char not in _NUMBER_CHARS), len(s))
     start = next((i + 1 for i in range(end - 1, -1, -1) if s[i].isdigit()), 0)
     suffix = s[start:].strip()
     if start == 0 or end == len(s) or len(suffix) > MAX_UNIT or not any(c.isalpha() for c in suffix):
-        return ""
+        return None
     try:
         readable = _value(s[:start].replace(" ", ""), percent, decimal_comma) is not None
     except Unreadable:
-        return ""
-    return _unit_reason(suffix, unit) if readable else ""
+        return None
+    return _unit_reason(suffix, unit) if readable else None
 
 
-def _unit_reason(suffix: str, unit: str) -> str:
+def _unit_reason(suffix: str, unit: str) -> Reason:
     """Why text after a number is not accepted."""
     if unit.strip():
-        return f"{suffix!r} is not the answer's unit {unit.strip()}"
-    return f"{suffix!r} after the number, but this answer declares no unit"
+        return Reason(Kind.OTHER_UNIT, (suffix, unit.strip()))
+    return Reason(Kind.NO_UNIT, (suffix,))
 
 
 def ambiguous_reading(text: str, *, percent: bool = False, decimal_comma: bool = False, unit: str = "") -> float | None:
@@ -150,15 +156,15 @@ def ambiguous_reading(text: str, *, percent: bool = False, decimal_comma: bool =
         return None
 
 
-def _why(s: str, decimal_comma: bool) -> str:
+def _why(s: str, decimal_comma: bool) -> Reason:
     """Why a text is not a number, with a hint at the likely cause."""
     if not s:
-        return "empty"
+        return Reason(Kind.EMPTY)
     if not decimal_comma and re.fullmatch(r"[+-]?\d*,\d+", s):
-        return "not a number (a decimal comma? grade with --decimal-comma)"
+        return Reason(Kind.DECIMAL_COMMA, (s,))
     if decimal_comma and re.fullmatch(r"[+-]?\d*\.\d+", s):
-        return "not a number (a decimal point, but grading with --decimal-comma)"
-    return "not a number"
+        return Reason(Kind.DECIMAL_POINT)
+    return Reason(Kind.NOT_A_NUMBER)
 
 
 def _split(inner: str, decimal_comma: bool) -> list[str]:
@@ -185,9 +191,9 @@ def read_vector(text: str, *, percent: bool = False, decimal_comma: bool = False
     inner = _without_bracket_unit(text, unit).strip("[]()")
     parts = _split(inner, decimal_comma)
     if not parts:
-        raise Unreadable("no numbers")
+        raise Unreadable(Reason(Kind.NO_NUMBERS))
     if not decimal_comma and ";" in inner and re.search(r"\d,\d", inner):
-        raise Unreadable("commas inside the numbers and ';' between them (decimal commas? grade with --decimal-comma)")
+        raise Unreadable(Reason(Kind.DECIMAL_COMMAS_IN_LIST))
     return [_element(p, str(i + 1), percent, decimal_comma) for i, p in enumerate(parts)]
 
 
@@ -201,7 +207,7 @@ def read_matrix(text: str, *, percent: bool = False, decimal_comma: bool = False
         rows = inner.strip("[]").split(";")
     rows = [row for row in rows if row.strip()]
     if not rows:
-        raise Unreadable("no numbers")
+        raise Unreadable(Reason(Kind.NO_NUMBERS))
     matrix = []
     for r, row in enumerate(rows):
         parts = _split(row, decimal_comma)
@@ -217,8 +223,7 @@ def _element(part: str, where: str, percent: bool, decimal_comma: bool) -> float
     try:
         return read_number(part, percent=percent, decimal_comma=decimal_comma)
     except Unreadable as exc:
-        hint = " (with --decimal-comma, put ';' or spaces between the numbers)" if part.count(",") > 1 else ""
-        raise Unreadable(f"element {where} {part!r}: {exc}{hint}") from None
+        raise Unreadable(Reason(Kind.ELEMENT, (where, part, exc.why))) from None
 
 
 _HYPHENS = str.maketrans(dict.fromkeys(MINUS_SIGNS, "-"))
@@ -258,7 +263,7 @@ def read_response(spec: Any, typed: str, decimal_comma: bool = False) -> Any:
     """A typed response as a value of the answer's format (text: normalised); raise Unreadable."""
     bad = unsafe_characters(typed.replace("\t", " ").replace("\n", " ").replace("\r", " "))
     if bad:
-        raise Unreadable(f"contains the control character(s) {', '.join(bad)}")
+        raise Unreadable(Reason(Kind.CONTROL_CHARACTERS, (tuple(bad),)))
     unit = getattr(spec, "unit", "") or ""
     options = {"percent": bool(getattr(spec, "percent", None)), "decimal_comma": decimal_comma, "unit": unit}
     if spec.format == "text":

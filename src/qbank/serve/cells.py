@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from itertools import product
 from typing import Any
 
+from qbank.core.reasons import Kind, Reason
 from qbank.core.responses import DIGIT_SPACES, Unreadable, read_number
 
 MAX_CELLS = 48  # beyond this a vector or matrix keeps one text box (the form is bounded to MAX_FIELDS fields)
@@ -86,14 +87,15 @@ def read_cell(typed: str, percent: bool = False, unit: str = "") -> float:
     text = typed.translate(_SPACES).strip()
     comma = _DECIMAL_COMMA.fullmatch(text)
     if comma:
-        raise Unreadable(f"a comma inside a number: use a decimal point: {comma.group(1)}.{comma.group(2)}")
+        raise Unreadable(Reason(Kind.CELL_COMMA, (text,)))
     numbers = [token for token in re.split(r"[\s;,]+", text) if _NUMBER_START.match(token)]
     if "," in text or ";" in text or (len(numbers) > 1 and not _GROUPED.fullmatch(" ".join(numbers))):
-        raise Unreadable("one number per cell: type each element in its own cell")
+        raise Unreadable(Reason(Kind.CELL_NUMBERS))
     return read_number(text, percent=percent, unit=unit)
 
 
-def read_cells(values: Mapping[Index, str], shape: Index, percent: bool = False, unit: str = "") -> tuple[str, str]:
+def read_cells(values: Mapping[Index, str], shape: Index, percent: bool = False,
+               unit: str = "") -> tuple[str, Reason | None]:  # fmt: skip
     """The grader's text for a full grid, built from each cell read alone (`[21.3, 14.91]`), or '' and why the
     first unreadable cell cannot be read."""
     read: dict[Index, float] = {}
@@ -102,8 +104,8 @@ def read_cells(values: Mapping[Index, str], shape: Index, percent: bool = False,
         try:
             read[index] = read_cell(typed, percent, unit)
         except Unreadable as exc:
-            return "", f"{where(index)} {typed.strip()[:40]!r}: {exc}"
+            return "", Reason(Kind.GRID_CELL, (where(index), typed.strip()[:40], exc.why))
     if len(shape) == 1:
-        return "[" + ", ".join(repr(read[(i,)]) for i in range(shape[0])) + "]", ""
+        return "[" + ", ".join(repr(read[(i,)]) for i in range(shape[0])) + "]", None
     rows = (", ".join(repr(read[(r, c)]) for c in range(shape[1])) for r in range(shape[0]))
-    return "[" + "; ".join(rows) + "]", ""
+    return "[" + "; ".join(rows) + "]", None

@@ -7,9 +7,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from qbank.core.reasons import Kind, Reason
 from qbank.render.paper import SolvedPart
 from qbank.serve.cells import Index, assemble, cell_indices, grid_shape, parse_cell, read_cells
-from qbank.serve.student import for_student
 from qbank.sets.choice_cells import LetterError, grade_choice_cell
 from qbank.sets.verdicts import Cell, grade_cell
 from qbank.solve.variant import mistakes_json
@@ -24,7 +24,8 @@ class FormError(ValueError):
 
 @dataclass(frozen=True)
 class Mark:
-    """One answer of an attempt, graded: its name and the grader's cell (typed, read as, key, verdict, why)."""
+    """One answer of an attempt, graded: its name and the grader's cell (typed, read as, key, verdict, why), its
+    reason and note said to the student."""
 
     answer: str
     cell: Cell
@@ -43,7 +44,7 @@ class Mark:
     @property
     def note(self) -> str:
         """The grader's note on a number another decimal mark would make right, said to the student ('' if none)."""
-        return str(getattr(self.cell, "note", ""))
+        return self.cell.note
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Attempt:
     typed: dict[str, str] = field(default_factory=dict)
     cells: dict[str, dict[Index, str]] = field(default_factory=dict)
     empty: dict[str, tuple[int, int]] = field(default_factory=dict)  # answer -> (cells empty, cells in all)
-    unreadable: dict[str, str] = field(default_factory=dict)  # answer -> which cell cannot be read, and why
+    unreadable: dict[str, Reason] = field(default_factory=dict)  # answer -> which cell cannot be read, and why
 
 
 def grids(solved: SolvedPart) -> dict[str, Index]:
@@ -162,12 +163,11 @@ def mark(solved: SolvedPart, attempt: Attempt) -> tuple[Mark, ...]:
                               1.0, mistakes=mistakes.get(name, []))  # fmt: skip
             if name in attempt.empty:
                 empty, cells = attempt.empty[name]
-                reason = f"fill every cell: {empty} of {cells} {'is' if empty == 1 else 'are'} empty"
-                cell = replace(cell, read_as="", verdict="blank", reason=reason, marks=0.0, diagnosis="",
-                               credit=0.0, counted=())  # fmt: skip
+                why = Reason(Kind.GRID_INCOMPLETE, (empty, cells))
+                cell = replace(cell, read_as="", verdict="blank", why=why, marks=0.0, diagnosis="", credit=0.0,
+                               counted=(), remark=None)  # fmt: skip
             elif name in attempt.unreadable:
-                reason = f"cannot read {attempt.unreadable[name]}"
-                cell = replace(cell, read_as="", verdict="unreadable", reason=reason, marks=0.0, diagnosis="",
-                               credit=0.0, counted=())  # fmt: skip
-        marks.append(Mark(name, for_student(cell)))
+                cell = replace(cell, read_as="", verdict="unreadable", why=attempt.unreadable[name], marks=0.0,
+                               diagnosis="", credit=0.0, counted=(), remark=None)  # fmt: skip
+        marks.append(Mark(name, cell.for_student()))
     return tuple(marks)

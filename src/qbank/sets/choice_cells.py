@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from qbank.core.reasons import Kind, Reason
 from qbank.core.responses import Unreadable, normal_text, read_response, strip_text_marker, visible
 from qbank.sets.verdicts import Cell
 from qbank.solve.formats import matches
@@ -57,7 +58,7 @@ def read_letters(typed: str, choice: Mapping[str, Any], spec: AnswerSpec, decima
         shown = ", ".join(outside)
         raise LetterError(f"{visible(typed)!r}: {shown} {'is' if len(outside) == 1 else 'are'} not among this "
                           f"paper's options {letters[0]}-{letters[-1]}")  # fmt: skip
-    raise Unreadable(f"not letters of this paper's options ({letters[0]}-{letters[-1]}) nor one option's text")
+    raise Unreadable(Reason(Kind.NOT_LETTERS, (letters[0], letters[-1])))
 
 
 def _one_if_choice(typed: str, picked: Sequence[str], choice: Mapping[str, Any]) -> tuple[str, ...]:
@@ -128,21 +129,21 @@ def grade_choice_cell(spec: AnswerSpec, choice: Mapping[str, Any], typed: str, l
     key = str(choice["key"])
     rule = "per-option credit" if choice["kind"] == "multi" and choice["scoring"] == "per-option" else "exactly"
 
-    def cell(read_as: str, verdict: str, reason: str, credit: float = 0.0, picked: Sequence[str] = ()) -> Cell:
+    def cell(read_as: str, verdict: str, why: Reason | None, credit: float = 0.0, picked: Sequence[str] = ()) -> Cell:
         options = {o["letter"]: o for o in choice["options"]}
-        return Cell(line, column, typed, read_as, key, f"{key} ({rule})", verdict, reason, max_marks * credit,
+        return Cell(line, column, typed, read_as, key, f"{key} ({rule})", verdict, why, max_marks * credit,
                     max_marks, choice_diagnosis(picked, choice), credit,
                     tuple(option_id(options[letter]) for letter in picked))  # fmt: skip
 
     try:
         picked = read_letters(typed, choice, spec, decimal_comma)
     except Unreadable as exc:
-        return cell("", "unreadable", f"cannot read {visible(typed)!r} as option letters: {exc}")
+        return cell("", "unreadable", Reason(Kind.CANNOT_READ, (visible(typed), "option letters", exc.why)))
     if not picked:
-        return cell("", "blank", "no answer")
+        return cell("", "blank", Reason(Kind.NO_ANSWER))
     credit = choice_credit(picked, choice)
     verdict = "right" if credit == 1 else "partial" if credit > 0 else "wrong"
-    reason = "" if verdict == "right" else f"the key is {key}"
+    why = None if verdict == "right" else Reason(Kind.KEY_IS, (key,))
     if verdict == "partial":
-        reason = f"{reason}; per-option credit {credit:.4g}"
-    return cell(", ".join(picked), verdict, reason, credit, picked)
+        why = Reason(Kind.PARTIAL_CREDIT, (key, credit))
+    return cell(", ".join(picked), verdict, why, credit, picked)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from qbank.core.csvfiles import csv_bytes
+from qbank.core.reasons import Audience, Kind, Reason
 from qbank.core.responses import (
     Unreadable,
     accepted_texts,
@@ -27,7 +28,8 @@ LEGACY_DETAIL_COLUMNS = (DETAIL_COLUMNS[:-1], DETAIL_COLUMNS[:-2])
 
 @dataclass(frozen=True)
 class Cell:
-    """One student's response to one answer, graded."""
+    """One student's response to one answer, graded; its reason and note said to a teacher unless said_to says
+    otherwise."""
 
     line: int
     column: str
@@ -36,13 +38,28 @@ class Cell:
     key: str
     accepted: str
     verdict: str  # one of VERDICTS
-    reason: str
+    why: Reason | None  # None when right
     marks: float
     max_marks: float
     diagnosis: str = ""  # the named mistake a wrong response matches (a misconception, a distractor's `why`)
     credit: float = 0.0  # the share of the answer's marks earned (1 when right)
     counted: tuple[str, ...] = ()  # what the misconception report counts it under (`key`, `misconception:NAME`, …)
-    note: str = ""  # a wrong number the other decimal mark would make right ('3,355' read as 3355; 3.355 is right)
+    remark: Reason | None = None  # a wrong number the other decimal mark makes right ('3,355' read as 3355; 3.355 is)
+    said_to: Audience = Audience.TEACHER
+
+    @property
+    def reason(self) -> str:
+        """Why the cell scored what it did ('' when right), in its reader's words."""
+        return self.why.said(self.said_to) if self.why else ""
+
+    @property
+    def note(self) -> str:
+        """The remark on a number the other decimal mark would make right ('' if none), in its reader's words."""
+        return self.remark.said(self.said_to) if self.remark else ""
+
+    def for_student(self) -> Cell:
+        """The same cell, its reason and note said to a student."""
+        return replace(self, said_to=Audience.STUDENT)
 
 
 def grade_cell(spec: AnswerSpec, answer: Any, key: str, typed: str, line: int, column: str, max_marks: float,
@@ -52,7 +69,8 @@ def grade_cell(spec: AnswerSpec, answer: Any, key: str, typed: str, line: int, c
     accepted = accepted_range(spec, answer)
     text = strip_text_marker(typed)
 
-    def cell(read_as: str, verdict: str, reason: str, found: Sequence[Mapping[str, Any]] = (), note: str = "") -> Cell:
+    def cell(read_as: str, verdict: str, why: Reason | None, found: Sequence[Mapping[str, Any]] = (),
+             remark: Reason | None = None) -> Cell:  # fmt: skip
         credit = 1.0 if verdict == "right" else 0.0
         diagnosis = " or ".join(f"{m['name']}: {m['description']}" for m in found)
         return Cell(
@@ -63,45 +81,45 @@ def grade_cell(spec: AnswerSpec, answer: Any, key: str, typed: str, line: int, c
             key,
             accepted,
             verdict,
-            reason,
+            why,
             max_marks * credit,
             max_marks,
             diagnosis,
             credit,
             ("key",) if credit else tuple(f"misconception:{m['name']}" for m in found),
-            note,
+            remark,
         )
 
     if not text.strip():
-        return cell("", "blank", "no answer")
+        return cell("", "blank", Reason(Kind.NO_ANSWER))
     try:
         value = read_response(spec, text, decimal_comma)
     except Unreadable as exc:
-        return cell("", "unreadable", f"cannot read {visible(typed)!r} as {_format_name(spec)}: {exc}")
+        return cell("", "unreadable", Reason(Kind.CANNOT_READ, (visible(typed), _format_name(spec), exc.why)))
     shown = shown_value(spec, value)
-    if _shape_problem(spec, answer, value):
-        return cell(shown, "wrong", _shape_problem(spec, answer, value))
+    shape = _shape_problem(spec, answer, value)
+    if shape:
+        return cell(shown, "wrong", shape)
     if matches(spec, answer, value):
-        return cell(shown, "right", "")
+        return cell(shown, "right", None)
     if spec.format == "text":
-        return cell(shown, "wrong", "not an accepted text")
+        return cell(shown, "wrong", Reason(Kind.NOT_ACCEPTED_TEXT))
     found = [m for m in mistakes if matches(spec, m["value"], value)]
-    return cell(shown, "wrong", "outside the accepted range", found, other_mark_note(spec, answer, text, decimal_comma))
+    remark = other_mark_note(spec, answer, text, decimal_comma)
+    return cell(shown, "wrong", Reason(Kind.OUTSIDE_RANGE), found, remark)
 
 
-def other_mark_note(spec: AnswerSpec, answer: Any, text: str, decimal_comma: bool) -> str:
+def other_mark_note(spec: AnswerSpec, answer: Any, text: str, decimal_comma: bool) -> Reason | None:
     """For a wrong number like '3,355' (one separator, three digits after it): what the other decimal mark would
-    read and that the key accepts it ('' when it is not such a number or that reading is wrong too)."""
+    read and that the key accepts it (None when it is not such a number or that reading is wrong too)."""
     if spec.format not in ("int", "fixed", "sig"):
-        return ""
+        return None
     other = ambiguous_reading(text, percent=bool(spec.percent), decimal_comma=decimal_comma, unit=spec.unit or "")
     if other is None or not matches(spec, answer, other):
-        return ""
-    read = read_response(spec, text, decimal_comma)
-    mark, flag = ("point", "without") if decimal_comma else ("comma", "with")
-    return (f"{visible(text)!r} read as {_number(read)} (a thousands separator); as a decimal {mark} it would be "
-            f"{_number(other)}, which the key accepts: if this class writes decimal {mark}s, grade {flag} "
-            "--decimal-comma")  # fmt: skip
+        return None
+    read = float(read_response(spec, text, decimal_comma))
+    kind = Kind.POINT_AS_THOUSANDS if decimal_comma else Kind.COMMA_AS_THOUSANDS
+    return Reason(kind, (visible(text), read, float(other)))
 
 
 def _format_name(spec: AnswerSpec) -> str:
@@ -111,16 +129,16 @@ def _format_name(spec: AnswerSpec) -> str:
     return names[spec.format] + (" or a percentage" if spec.percent and spec.format != "text" else "")
 
 
-def _shape_problem(spec: AnswerSpec, answer: Any, value: Any) -> str:
-    """Why a vector or matrix response has the wrong shape ('' when it has the key's shape)."""
+def _shape_problem(spec: AnswerSpec, answer: Any, value: Any) -> Reason | None:
+    """Why a vector or matrix response has the wrong shape (None when it has the key's shape)."""
     if spec.format == "vector" and len(value) != len(answer):
-        return f"{len(value)} elements, the key has {len(answer)}"
+        return Reason(Kind.WRONG_LENGTH, (len(value), len(answer)))
     if spec.format == "matrix":
-        given = [len(row) for row in value]
-        wanted = [len(row) for row in answer]
+        given = tuple(len(row) for row in value)
+        wanted = tuple(len(row) for row in answer)
         if given != wanted:
-            return f"row lengths {given}, the key has {wanted}"
-    return ""
+            return Reason(Kind.WRONG_ROW_LENGTHS, (given, wanted))
+    return None
 
 
 def _number(x: float) -> str:
