@@ -15,7 +15,7 @@ from qbank.sets.verdicts import DETAIL_COLUMNS, grade_cell
 from qbank.spec.models import AnswerSpec
 
 from .conftest import ROOT
-from .serve_helpers import client
+from .serve_helpers import MC_BANK, client
 
 NESTED = Reason(Kind.NOT_A_NUMBER)
 #: Parameters of the shape each kind takes, for every kind (a kind added without an entry fails the test below).
@@ -170,11 +170,18 @@ def test_unreadable_carries_its_reason_and_says_it_to_a_teacher():
 def test_the_student_never_reads_the_teachers_words_whatever_they_say(monkeypatch):
     for kind in Kind:  # reword every teacher message: the practice page must not change
         monkeypatch.setitem(reasons.TEACHER, kind, "REWORDED FOR TEACHERS")
-    _, web = client(ROOT / "banks" / "sample")
-    posts = [("/q/basics/softmax/2", {"a.loss": typed}) for typed in ("19,8", "50%", "2 kJ", "1\u202e2", "", "1e6")]
+    catalog, web = client(ROOT / "banks" / "sample")
+    seed = next(s for s in range(1, 60) if catalog.solve("basics/softmax", s).variant.answers["loss"] >= 1)
+    comma = f"{catalog.solve('basics/softmax', seed).variant.answers['loss']:.3f}".replace(".", ",")  # '3,355'
+    posts = [(f"/q/basics/softmax/{seed}", {"a.loss": typed}) for typed in ("19,8", "50%", "2 kJ", "1\u202e2", "",
+                                                                              "1e6", comma)]  # fmt: skip
     posts.append(("/q/basics/matmul/2", {"a.trace": "three", "a.product.0.0": "1", "a.product.0.1": "1 2"}))
+    posts.append(("/q/basics/matmul/2", {f"a.product.{r}.{c}": "1,5" for r in range(2) for c in range(2)}))
     for url, data in posts:
         page = web.post(url, data=data).text
         assert 'class="verdict"' in page and "REWORDED" not in page, (data, page)
-    page = web.post("/q/basics/softmax/2", data={"a.loss": "19,8"}).text
-    assert "write the decimal point as a dot: 19.8" in page
+    page = web.post(f"/q/basics/softmax/{seed}", data={"a.loss": comma}).text
+    assert '<dd class="note">the comma was read as a thousands separator' in page
+    _, web = client(MC_BANK)
+    page = web.post("/q/norms/4", data={"a.statements": list("ABCD")}).text
+    assert "the key is" in page and "REWORDED" not in page
