@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from qbank.render.options import OptionList, option_list
+from qbank.render.precision import SENTENCE_ENDS, after_label, needed
 from qbank.solve.choices import ChoiceSet
 from qbank.spec.models import QuestionSpec
 
-SENTENCE_ENDS = (".", "?", "!", ":")  # a label ending so reads as a sentence: the instruction follows a space
 TEXT_LINES = 2  # ruled lines for a text answer (a word or a phrase) beside multiple-choice answers
 
 
@@ -30,12 +30,13 @@ class AnswerName:
 @dataclass(frozen=True)
 class AnswerLines:
     """A free-response answer's ruled lines on the paper, in a part that also asks multiple choice: its label (and
-    unit) and how many lines."""
+    unit), how many lines, and the precision the grader needs."""
 
     answer: str
     label: Markup
     lines: int
     kind: str = "lines"
+    needs: str = ""  # the precision the grader needs, as it follows the label (', to 2 decimal places')
 
 
 def answer_name(source: str, label: Markup, unit: Markup) -> AnswerName:
@@ -71,8 +72,8 @@ def free_lines(spec: QuestionSpec, free: Sequence[str], marks: float, asked: int
 
 def paper_blocks(spec: QuestionSpec, graded: Sequence[str], choices: Mapping[str, ChoiceSet],
                  names: Mapping[str, AnswerName], marks: float) -> tuple[OptionList | AnswerLines, ...]:  # fmt: skip
-    """The asked answers of a part with multiple choice, in declared order: options, or a free answer's lines.
-    Every block names its answer when the question declares more than one."""
+    """The asked answers of a part with multiple choice, in declared order: options, or a free answer's lines (with
+    the precision it needs). Every block names its answer when the question declares more than one."""
     labelled = len(spec.answers) > 1
     free = [name for name in graded if name not in choices]
     lines = free_lines(spec, free, marks, len(graded))
@@ -81,7 +82,8 @@ def paper_blocks(spec: QuestionSpec, graded: Sequence[str], choices: Mapping[str
         if name in choices:
             blocks.append(option_list(choices[name], names[name].label, names[name].joiner, labelled))
         elif lines.get(name):
-            blocks.append(AnswerLines(name, names[name].label, lines[name]))
+            needs = after_label(spec.answers[name].label, needed(spec.answers[name]))
+            blocks.append(AnswerLines(name, names[name].label, lines[name], needs=needs))
     return tuple(blocks)
 
 

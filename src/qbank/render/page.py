@@ -21,8 +21,10 @@ from qbank.render.options import (
     mistake_line,
 )
 from qbank.render.paper import EXAM_PRACTICE_PAPER, SolvedPaper, SolvedPart
+from qbank.render.precision import WHOLE, needed, needs_line
 from qbank.render.question import AnswerLine
 from qbank.spec.exam import FrontLabels
+from qbank.spec.models import AnswerSpec
 
 PAPER_FIELD_VALUES = {"subject number": "code", "subject name": "name", "course code": "code", "course": "name"}
 
@@ -30,13 +32,14 @@ PAPER_FIELD_VALUES = {"subject number": "code", "subject name": "name", "course 
 @dataclass(frozen=True)
 class AnswerContext:
     """One answer as the key prints it: `display` is the value with true minus signs (for an answer asked as
-    multiple choice: the correct letters, then the values)."""
+    multiple choice: the correct letters, then the values), `needs` the precision the paper asked for."""
 
     name: str
     label: Markup
     value: str
     display: str | Markup
     unit: Markup
+    needs: str = ""  # the precision the grader needs ('to 2 decimal places'); '' for text or options
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class PartContext:
     mistakes: tuple[MistakeLine, ...] | None = None
     blocks: tuple[OptionList | AnswerLines, ...] = ()  # a part with options: its asked answers in declared order
     scoring: Markup | None = None  # the key of a placement asked with `ask: choice`: scored by its options
+    needs: Markup | None = None  # a part without options: the precision each answer needs, under its text
 
     @property
     def blocks_with_text(self) -> tuple[OptionList | AnswerLines, ...]:
@@ -166,13 +170,16 @@ def part_context(solved: SolvedPart, with_solution: bool) -> PartContext:
     space = spec.answer_space if spec.answer_space is not None else default_lines(solved.part.marks)
     blocks = paper_blocks(spec, solved.graded, solved.choices, names, solved.part.marks) if solved.choices else ()
     options = tuple(block for block in blocks if isinstance(block, OptionList))
+    named = [(names[a.name].label, needed(spec.answers[a.name])) for a in rendered.answers]
+    needs = None if solved.choices else needs_line(named, len(rendered.answers)) or None
     context = PartContext(solved.part.label, solved.part.marks, spec.title, rendered.text, rendered.figure,
-                          0 if solved.choices else space, options=options, blocks=blocks)  # fmt: skip
+                          0 if solved.choices else space, options=options, blocks=blocks, needs=needs)  # fmt: skip
     if not with_solution:
         return context
     described = {m.name: m.description for found in solved.variant.mistakes.values() for m in found}
     keys = {name: choice_key(choice, labels[name], described) for name, choice in solved.choices.items()}
-    answers = tuple(_answer(a, keys.get(a.name)) for a in rendered.answers if a.name in solved.graded)
+    answers = tuple(_answer(a, keys.get(a.name), _key_needs(spec.answers[a.name])) for a in rendered.answers
+                    if a.name in solved.graded)  # fmt: skip
     mistakes = tuple(
         mistake_line(spec.answers[name], labels[name], solved.formatted[name],
                      [(m.description, m.value) for m in solved.variant.mistakes[name]])
@@ -185,10 +192,18 @@ def part_context(solved: SolvedPart, with_solution: bool) -> PartContext:
                                mistakes=tuple(line for line in mistakes if line.mistakes), scoring=scoring)  # fmt: skip
 
 
-def _answer(line: AnswerLine, key: ChoiceKey | None) -> AnswerContext:
-    """One answer as the key's tables print it: the value, or the correct letters and their values."""
+def _key_needs(spec: AnswerSpec) -> str:
+    """The precision the key prints after an answer's value: as the paper says it, except for a whole number graded
+    exactly (its value says it)."""
+    words = needed(spec)
+    return "" if words == WHOLE else words
+
+
+def _answer(line: AnswerLine, key: ChoiceKey | None, needs: str) -> AnswerContext:
+    """One answer as the key's tables print it: the value (with the precision the paper asked for), or the correct
+    letters and their values."""
     if key is None:
-        return AnswerContext(line.name, line.label, line.value, display_minus(line.value), line.unit)
+        return AnswerContext(line.name, line.label, line.value, display_minus(line.value), line.unit, needs)
     if line.unit:  # the unit goes with the values: `A (2.86 s)`
         display = Markup('{}\u2002({} <span class="unit">{}</span>)').format(key.letters, key.values, line.unit)
         return AnswerContext(line.name, line.label, key.letters, display, Markup(""))
