@@ -105,8 +105,9 @@ def test_labels_and_what_to_tick():
                         '<span class="olabel">Activation</span> — Tick one.']  # fmt: skip
     assert heads[2] == ['<span class="olabel">Change</span> — Tick one.']  # one of two declared answers asked: named
     assert heads[3] == ["Select all that apply."]  # the question's only answer: no label
-    # free `total` beside it: its labelled lines first, as declared
-    assert heads[4] == ['<span class="olabel">Parameters</span>', '<span class="olabel">Activation</span> — Tick one.']
+    # free `total` beside it: its labelled lines first, as declared, with the precision it needs (an int)
+    assert heads[4] == ['<span class="olabel">Parameters</span><span class="needs">, a whole number</span>',
+                        '<span class="olabel">Activation</span> — Tick one.']  # fmt: skip
 
 
 def test_a_part_asked_wholly_as_choice_has_no_answer_lines():
