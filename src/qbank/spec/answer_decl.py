@@ -1,9 +1,11 @@
-"""Validate each answer's own keys: the format's rounding keys, the tolerance, percentages and text synonyms."""
+"""Validate each answer's own keys: the format's rounding keys, the tolerance, percentages, text synonyms and
+`breakdown`."""
 
 from __future__ import annotations
 
 from qbank.core.errors import Problem
 from qbank.core.responses import normal_text
+from qbank.spec.choice_decl import choosable
 from qbank.spec.load import Document
 from qbank.spec.models import QuestionSpec
 
@@ -37,3 +39,6 @@ def check_answers(spec: QuestionSpec, doc: Document, problems: list[Problem]) ->
                     problems.append(doc.problem(("answers", name, "accept", key), message))
         if answer.percent is not None and answer.format == "text":
             problems.append(doc.problem(("answers", name, "percent"), "not used by format 'text'"))
+        if answer.breakdown and choosable(answer):
+            message = "not used by an answer `ask: choice` asks (it has options, misconceptions or `choices: {fill}`)"
+            problems.append(doc.problem(("answers", name, "breakdown"), message))

@@ -180,10 +180,11 @@ def _part(ref: QuestionRef, path: tuple[str | int, ...], scenario: str | None, l
 
 def _unasked_note(question: Question) -> str:
     """What `ask: choice` leaves out of a question that declares answers it cannot ask as choice ('' if none): the
-    text, written for the question asked free, may still ask for them, and the paper neither asks nor grades them."""
+    text, written for the question asked free, may still ask for them, and the paper neither asks nor grades them.
+    An answer declared a `breakdown` (a step the text does not ask for by itself) needs no word."""
     answers = question.spec.answers
     asked = [spec.label for spec in answers.values() if choosable(spec)]
-    unasked = [spec.label for spec in answers.values() if not choosable(spec)]
+    unasked = [spec.label for spec in answers.values() if not choosable(spec) and not spec.breakdown]
     if not unasked:
         return ""
     them = "it" if len(unasked) == 1 else "them"

@@ -79,6 +79,8 @@ FIELD_DOCS: dict[str, dict[str, str]] = {
         "choices": "numbers asked as multiple choice: {count, min_gap, fill}",
         "options": "choice and multi answers: the written options, {text, correct, why}",
         "scoring": "multi answers: per-option (default) or all-or-nothing",
+        "breakdown": "true: an intermediate result the text does not ask for by itself (no note when `ask: choice` "
+        "leaves it unasked)",
     },
     "OptionSpec": {
         "text": "the option as printed: plain text and $math$",

@@ -143,6 +143,8 @@ class AnswerSpec(Strict):
     # written options of a `choice` (exactly one correct) or `multi` (select all that apply) answer
     options: Annotated[list[OptionSpec], Field(min_length=2, max_length=MAX_CHOICE_OPTIONS)] | None = None
     scoring: Scoring | None = None
+    # an intermediate result the text does not ask for by itself: `ask: choice` leaves it unasked without a note
+    breakdown: bool = False
 
 
 STEP_KINDS = ("number", "int", "text", "bool", "vector", "matrix", "list", "mapping", "any")
