@@ -162,7 +162,9 @@ class PageContext:
 def part_context(solved: SolvedPart, with_solution: bool) -> PartContext:
     """What a page template sees of one part; the paper never receives answers, solutions or which option is
     correct. A part with options prints its asked answers in declared order, each named when the question declares
-    several; a placement asked with `ask: choice` is keyed as scored by its options, not by the rubric."""
+    several; a placement asked with `ask: choice` is keyed as scored by its options, not by the rubric. The
+    precision each free numeric answer needs (from its spec) goes under a part's text, after a free answer's label
+    beside options, and after the key's values."""
     spec = solved.part.question.spec
     rendered = solved.rendered
     labels = {a.name: a.label for a in rendered.answers}
