@@ -21,6 +21,7 @@ SPEED_DECIMALS = 2
 GROWTH_SIG = 3
 PROBS_DECIMALS, PROBS_ABS = 3, 0.01
 RATIO_DECIMALS, RATIO_REL = 1, 0.02
+GRID_DECIMALS = 2
 SHARE_DECIMALS = 4
 
 SOLVERS = '''
@@ -32,7 +33,8 @@ def kinds(p):
     """One answer of every kind."""
     x = p["x"]
     return Solution(answers={"speed": x * 1.2345, "growth": x ** 0.5 * 1000, "count": x * 7,
-                             "probs": [1 / x, 1 - 1 / x], "ratio": x / 3, "word": "even" if x % 2 == 0 else "odd"})
+                             "probs": [1 / x, 1 - 1 / x], "ratio": x / 3, "word": "even" if x % 2 == 0 else "odd",
+                             "grid": [[x / 4, 1.0], [2.0, x / 8]]})
 
 
 @solver("prec.one")
@@ -82,6 +84,7 @@ answers:
   probs: {{label: Probabilities, format: vector, decimals: {PROBS_DECIMALS}, tolerance: {{abs: {PROBS_ABS}}}}}
   ratio: {{label: Ratio, format: fixed, decimals: {RATIO_DECIMALS}, tolerance: {{rel: {RATIO_REL}}}}}
   word: {{label: Word, format: text}}
+  grid: {{label: Grid, format: matrix, decimals: {GRID_DECIMALS}}}
 """
 
 ONE = f"""id: one
@@ -191,6 +194,7 @@ EXPECTED = {  # label -> the words the paper and the web page both print for it
     "Count": "a whole number",
     "Probabilities": f"each to {PROBS_DECIMALS} decimal places, within ±{PROBS_ABS}",
     "Ratio": f"to {RATIO_DECIMALS} decimal place, within {RATIO_REL * 100:g}% of the exact value",
+    "Grid": f"each to {GRID_DECIMALS} decimal places",
 }
 
 
@@ -231,7 +235,8 @@ def test_the_key_gives_the_precision_after_each_value_but_not_for_choices(tmp_pa
     key = PageRenderer().render("key", page_context(paper, "key"))
     cells = [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r'<td class="value">(.*?)</td>', key)]
     values = paper.parts[0].formatted
-    for name, label in (("speed", "Speed"), ("growth", "Growth"), ("probs", "Probabilities"), ("ratio", "Ratio")):
+    for name, label in (("speed", "Speed"), ("growth", "Growth"), ("probs", "Probabilities"), ("ratio", "Ratio"),
+                        ("grid", "Grid")):  # fmt: skip
         assert any(cell.endswith(f"({EXPECTED[label]})") and values[name].split(",")[0] in cell for cell in cells)
     assert not any("(a whole number)" in cell for cell in cells)  # a whole number graded exactly: its value says it
     guess = [cell for cell in cells if cell.startswith(("A", "B", "C", "D"))]
