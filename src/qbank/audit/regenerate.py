@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,23 +21,20 @@ from qbank.audit.compare import (
     file_sha,
     font_changes,
     input_changes,
-    paper_differences,
-    question_causes,
 )
-from qbank.audit.relocate import relocated_manifest, relocator
+from qbank.audit.records import Regenerated, paper_pass
+from qbank.audit.relocate import relocated_manifest
 from qbank.core.errors import Problem, UserError
 from qbank.core.progress import Progress
 from qbank.output.booklet_files import is_booklet
 from qbank.output.manifest import environment, inputs_record
-from qbank.output.manifest_diff import compare_manifests
-from qbank.output.manifest_read import ManifestFile, load_manifest, set_digest
+from qbank.output.manifest_read import StreamedManifest, load_streamed
 from qbank.output.recipes import recipe_from_json
 from qbank.render.question import PACKAGE_TEMPLATES
 from qbank.spec.bank import Bank, load_bank
 from qbank.spec.load import display_name
 
 KIND_NAMES = {"exam": "exam set", "class": "class set", "practice": "practice sheet", "export": "LMS export"}
-SHOWN_FIELDS = 60  # differing manifest fields listed one per line; the rest are counted
 
 
 @dataclass
@@ -58,15 +55,15 @@ class AuditReport:
 
 
 def regenerate(manifest: Mapping[str, Any], folder: Path, only: str | None, jobs: int, progress: Progress,
-               cluster: str | None = None) -> dict:  # fmt: skip
+               cluster: str | None = None) -> Path:  # fmt: skip
     """Produce the set (or one paper of a class set) again from the manifest's recipe, in `folder` (a class set's
-    papers on the Dask cluster `cluster` when given); return the new manifest (read whole, as the recorded one)."""
+    papers on the Dask cluster `cluster` when given); return the new manifest's file (read a record at a time)."""
     from qbank.output.produce import produce  # imports WeasyPrint: only an audit that regenerates pays for it
 
     recipe = recipe_from_json(manifest["kind"], manifest["recipe"])
     made = produce(recipe, folder / "set", jobs=jobs, progress=progress, only=[only] if only else None,
                    cluster=cluster)  # fmt: skip
-    return made.manifest
+    return made.out_dir / "manifest.json"
 
 
 def _bank(manifest: Mapping[str, Any]) -> tuple[Bank | None, list[str]]:
@@ -81,7 +78,7 @@ def _bank(manifest: Mapping[str, Any]) -> tuple[Bank | None, list[str]]:
     return bank, changes
 
 
-def _files_inside(loaded: ManifestFile) -> None:
+def _files_inside(loaded: StreamedManifest) -> None:
     """Refuse a set whose recorded files lead out of its folder (through a symbolic link)."""
     root = loaded.root.resolve()
     problems = []
@@ -93,9 +90,9 @@ def _files_inside(loaded: ManifestFile) -> None:
         raise UserError(problems)
 
 
-def _digest_checks(loaded: ManifestFile, expect: str | None, report: AuditReport) -> None:
+def _digest_checks(loaded: StreamedManifest, expect: str | None, report: AuditReport) -> None:
     """Check the recorded set digest against the manifest's content, and against `expect` when given."""
-    report.digest = set_digest(loaded.data)
+    report.digest = loaded.set_digest()
     recorded = loaded.data.get("set_sha256")
     if recorded is None:
         report.notes.append("this set predates the set digest (its manifest has no set_sha256); the digest of "
@@ -108,18 +105,10 @@ def _digest_checks(loaded: ManifestFile, expect: str | None, report: AuditReport
                                   f"sha256:{report.digest} (not the set whose digest you kept)")  # fmt: skip
 
 
-def _field_lines(loaded: ManifestFile, regenerated: Mapping[str, Any], wanted: list[str] | None) -> list[str]:
-    """One line per manifest field that differs from the regenerated manifest (the first SHOWN_FIELDS)."""
-    find, _ = relocator(loaded.data, loaded.root)
-    diffs = compare_manifests(loaded.data, regenerated, find, papers=wanted)
-    lines = [f"{loaded.name}: {d.shown}: {d.message} ({d.where + '; ' if d.where else ''}line {loaded.line(d.path)})"
-             for d in diffs[:SHOWN_FIELDS]]  # fmt: skip
-    if len(diffs) > SHOWN_FIELDS:
-        lines.append(f"{loaded.name}: {len(diffs) - SHOWN_FIELDS} more differing fields not shown")
-    names = loaded.data["files"]
-    lines += [f"{name}: regenerated, but not in the manifest's file list"
-              for name in sorted(set(regenerated.get("files", {})) - set(names))]  # fmt: skip
-    return lines
+def _extra_files(loaded: StreamedManifest, regenerated: Regenerated) -> list[str]:
+    """One line per file the regeneration wrote that the manifest does not list."""
+    names = set(regenerated.head.get("files", {})) - set(loaded.data["files"])
+    return [f"{name}: regenerated, but not in the manifest's file list" for name in sorted(names)]
 
 
 def export_manifest(target: Path) -> Path:
@@ -133,12 +122,12 @@ def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: 
     """Regenerate a set (or one student's paper) in a temporary folder and compare it with the manifest:
     every field of the manifest, every file, and the set digest (against `expect` too, when given); a class
     set's papers on the Dask cluster `cluster` when given."""
-    loaded = load_manifest(export_manifest(Path(target)))
+    loaded = load_streamed(export_manifest(Path(target)))
     _files_inside(loaded)
     manifest, moves = relocated_manifest(loaded.data, loaded.root)
     root = loaded.root
     kind = manifest.get("kind")
-    paper_ids = [p["paper_id"] for p in manifest["papers"]]
+    paper_ids = loaded.paper_ids
     if paper is not None and (kind != "class" or paper not in paper_ids):
         message = "--paper needs a class set" if kind != "class" else f"no paper {paper!r} in this set"
         raise UserError([Problem("<command line>", 0, "--paper", message)])
@@ -168,33 +157,30 @@ def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: 
     bar = Progress(len(wanted), "papers", enabled=show_progress and kind == "class")
     try:
         try:
-            regenerated = regenerate(manifest, folder, paper, jobs, bar, cluster)
-            report.differences.extend(_field_lines(loaded, regenerated, [paper] if paper else None))
-            fonts = font_changes(
-                manifest["environment"].get("fonts"), (regenerated.get("environment") or {}).get("fonts")
-            )
-            report.notes.extend(f"rendering environment changed: {line}" for line in fonts)
+            regenerated = Regenerated(regenerate(manifest, folder, paper, jobs, bar, cluster))
         except UserError as exc:
             report.differences.append("cannot regenerate the set: " + "; ".join(str(p) for p in exc.problems[:5]))
-            regenerated = {"papers": [], "files": {}}
+            regenerated = None
+        found = paper_pass(loaded, regenerated, set(wanted) if paper else None, bank)
+        if regenerated is not None:
+            report.differences.extend(found.field_lines() + _extra_files(loaded, regenerated))
+            fonts = font_changes(
+                manifest["environment"].get("fonts"), (regenerated.head.get("environment") or {}).get("fonts")
+            )
+            report.notes.extend(f"rendering environment changed: {line}" for line in fonts)
     finally:
         bar.close()
         shutil.rmtree(folder, ignore_errors=True)
-    new_papers = {p["paper_id"]: p for p in regenerated["papers"]}
-    context = Context(
-        diffs={p["paper_id"]: paper_differences(p, new_papers.get(p["paper_id"]))
-               for p in manifest["papers"] if p["paper_id"] in wanted},
-        causes={q["id"]: question_causes(q, bank) for p in manifest["papers"] for q in p["questions"]},
-        questions={p["paper_id"]: [q["id"] for q in p["questions"]] for p in manifest["papers"]},
-        other=module_changes + (["the exam file changed since the build"] if exam_changed else []),
-        environment=env_changes, code=code_changes,
-    )  # fmt: skip
+    new_files = regenerated.head.get("files", {}) if regenerated is not None else {}
+    context = Context(diffs=found.diffs, causes=found.causes, questions=found.questions,
+                      other=module_changes + (["the exam file changed since the build"] if exam_changed else []),
+                      environment=env_changes, code=code_changes)  # fmt: skip
     input_notes = _question_input_notes(context.causes)
     report.notes.extend(input_notes)
     report.inputs_changed = bool(input_notes or module_changes or exam_changed)
     for name, recorded in sorted(files.items()):
         report.checked += 1
-        line = explain(name, recorded, file_sha(root / name), regenerated["files"].get(name),
+        line = explain(name, recorded, file_sha(root / name), new_files.get(name),
                        file_papers(name, wanted), context)  # fmt: skip
         if line:
             report.differences.append(f"{name}: {line}")
@@ -217,7 +203,7 @@ class Context:
 
     diffs: Mapping[str, list[Difference]]
     causes: Mapping[str, list[Cause]]
-    questions: Mapping[str, list[str]]
+    questions: Mapping[str, Sequence[str]]
     other: list[str]
     environment: list[str]
     code: list[str]

@@ -71,5 +71,7 @@ MAX_CSV_COLUMNS = 1_000  # columns of one roster or response file
 MAX_CSV_CELL = 10_000  # characters of one cell of a roster or response file
 
 # --- manifests (audit and grade) ---
-MAX_MANIFEST_BYTES = 500_000_000  # size of a set's manifest.json
+MAX_MANIFEST_BYTES = 500_000_000  # size of a manifest.json grade reads; for audit, its fields besides `papers`
+MAX_MANIFEST_RECORD_BYTES = 16_000_000  # one paper record of a manifest audit reads (a deep-learning one: 55 KB)
+MAX_AUDIT_MANIFEST_BYTES = 100_000_000_000  # size of a manifest.json audit reads as a stream (100,000 DL: 6 GB)
 MANIFEST_MAX_DEPTH = 64  # nesting of objects and arrays in a manifest

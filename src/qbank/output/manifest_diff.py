@@ -23,7 +23,19 @@ from typing import Any
 from qbank.output.manifest_json import KeyPath
 from qbank.spec.roster import MAX_FORMS, form_ids
 
-__all__ = ["AUDITED_ELSEWHERE", "DATA_KEYS", "FieldDiff", "compare_manifests", "recipe_problems", "shown_path"]
+__all__ = [
+    "AUDITED_ELSEWHERE",
+    "DATA_KEYS",
+    "FieldDiff",
+    "audited_keys",
+    "compare_fields",
+    "compare_manifests",
+    "compare_paper",
+    "papers_diff",
+    "recipe_problems",
+    "record_shown",
+    "shown_path",
+]
 
 AUDITED_ELSEWHERE = frozenset({"command", "built_in", "set_sha256", "environment", "inputs", "qbank_version", "files"})
 DATA_KEYS = ("manifest_version", "seed_scheme", "kind", "seed", "canonical", "exam", "bank", "recipe", "papers")
@@ -106,6 +118,21 @@ def shown_path(manifest: Any, path: KeyPath) -> tuple[str, str]:
     return text, where
 
 
+def record_shown(record: Any, index: int, path: KeyPath) -> tuple[str, str]:
+    """A key path `papers[index]...` into paper record `record` as shown_path shows it in the whole manifest,
+    and the question's number on its paper (empty when the path is not a question's)."""
+    text, where = shown_path({"papers": [record]}, ("papers", 0, *path[2:]))
+    name = record.get("paper_id") if isinstance(record, dict) else None
+    if not (isinstance(name, str) and name):
+        text = f"papers[{index}]" + text[len("papers[0]") :]
+    return text, where
+
+
+def papers_diff(old: Any, new: Any, note: str) -> FieldDiff:
+    """A difference in the `papers` list as a whole (a paper missing from the record, their order)."""
+    return FieldDiff(("papers",), "papers", f"recorded {show(old)}, regenerated {show(new)}{note}")
+
+
 class _Comparison:
     """A walk over the recorded and regenerated manifests that collects differing fields."""
 
@@ -156,6 +183,31 @@ class _Comparison:
             self.add(("papers",), [p.get("paper_id") for p in old], [p.get("paper_id") for p in new], " (order)")
 
 
+def audited_keys(recorded: Iterable[str], regenerated: Iterable[str]) -> list[str]:
+    """The top-level keys a manifest comparison walks, in order: the record's, then keys only regenerated."""
+    old = list(recorded)
+    return [k for k in [*old, *(k for k in regenerated if k not in old)] if k not in AUDITED_ELSEWHERE]
+
+
+def compare_fields(recorded: Mapping[str, Any], regenerated: Mapping[str, Any], relocate: Callable[[str], str],
+                   keys: Iterable[str]) -> list[FieldDiff]:  # fmt: skip
+    """Every field among the top-level `keys` (not `papers`) of `recorded` that differs from `regenerated`
+    (both as read from JSON)."""
+    comparison = _Comparison(recorded, relocate)
+    for key in keys:
+        comparison.walk((key,), recorded.get(key, ABSENT), regenerated.get(key, ABSENT))
+    return comparison.found
+
+
+def compare_paper(record: Any, index: int, new: Any, relocate: Callable[[str], str]) -> list[FieldDiff]:
+    """Every field of paper record `index` of a manifest that differs from its regeneration `new` (ABSENT when
+    none was regenerated), located and shown as compare_manifests does within the whole manifest."""
+    comparison = _Comparison({"papers": [record]}, relocate)
+    comparison.walk(("papers", 0), record, new)
+    return [FieldDiff(("papers", index, *d.path[2:]), record_shown(record, index, d.path)[0], d.message, d.where)
+            for d in comparison.found]  # fmt: skip
+
+
 def compare_manifests(
     recorded: Mapping[str, Any],
     regenerated: Mapping[str, Any],
@@ -167,7 +219,7 @@ def compare_manifests(
     audit does not check elsewhere; only the papers `papers` when given)."""
     new = json.loads(json.dumps(dict(regenerated)))  # the regenerated values as JSON types, like the record
     if keys is None:
-        keys = [k for k in [*recorded, *(k for k in new if k not in recorded)] if k not in AUDITED_ELSEWHERE]
+        keys = audited_keys(recorded, new)
     comparison = _Comparison(recorded, relocate)
     for key in keys:
         if key == "papers":

@@ -9,7 +9,7 @@ from typing import Any
 
 from qbank.core.limits import MANIFEST_MAX_DEPTH as MAX_DEPTH
 
-__all__ = ["JsonProblem", "line_of", "parse_strict"]
+__all__ = ["STRICT", "JsonProblem", "Refused", "check_value", "line_of", "nesting", "parse_strict"]
 
 KeyPath = tuple[str | int, ...]
 _DECODER = json.JSONDecoder()
@@ -24,43 +24,55 @@ class JsonProblem(Exception):
         super().__init__(f"{line}: {message}")
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """Raised by the fast parser's hooks; the slow walk then locates the problem."""
 
 
 def _no_constant(name: str) -> Any:
-    raise _Refused(name)
+    raise Refused(name)
 
 
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise _Refused(text)
+        raise Refused(text)
     return value
 
 
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
-        raise _Refused("duplicate key")
+        raise Refused("duplicate key")
     return result
+
+
+STRICT = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite_float, object_pairs_hook=_unique)
 
 
 def parse_strict(text: str) -> Any:
     """Parse `text` as JSON, refusing NaN, infinities, repeated keys and deep nesting (JsonProblem, located)."""
     try:
         value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float, object_pairs_hook=_unique)
-        if _depth(value) <= MAX_DEPTH:
+        if nesting(value) <= MAX_DEPTH:
             return value
     except json.JSONDecodeError as exc:
         raise JsonProblem(exc.lineno, (), f"not valid JSON: {exc.msg} (column {exc.colno})") from None
-    except (_Refused, RecursionError, ValueError):
+    except (Refused, RecursionError, ValueError):
         pass
     _walk(text, _skip(text, 0), (), 0)
     raise JsonProblem(1, (), "not valid JSON")  # the walk finds what the fast parser refused; this is a fallback
 
 
-def _depth(value: Any) -> int:
+def check_value(text: str, path: KeyPath, depth: int, line: int, column: int) -> None:
+    """Check one value of a larger file, `text` starting at `line` and `column` at `path`, `depth` levels deep
+    (JsonProblem at the file's line for what parse_strict refuses; nothing when the walk finds no problem)."""
+    try:
+        _walk(" " * (column - 1) + text, column - 1, path, depth)
+    except JsonProblem as exc:
+        raise JsonProblem(exc.line + line - 1, exc.path, exc.message) from None
+
+
+def nesting(value: Any) -> int:
     """How deeply lists and objects nest in `value` (without recursion)."""
     deepest, stack = 0, [(value, 0)]
     while stack:

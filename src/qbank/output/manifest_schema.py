@@ -16,7 +16,7 @@ from qbank.solve.answer_fit import answer_problem
 from qbank.spec.models import AnswerSpec
 from qbank.spec.roster import ROLL
 
-__all__ = ["SchemaProblem", "answer_problems", "file_name_problem", "manifest_problems"]
+__all__ = ["SchemaProblem", "answer_problems", "file_name_problem", "manifest_problems", "paper_problems"]
 
 KeyPath = tuple[str | int, ...]
 SchemaProblem = tuple[KeyPath, str]
@@ -213,10 +213,17 @@ def manifest_problems(manifest: Any) -> list[SchemaProblem]:
     return out
 
 
-def _choice_problems(papers: Any) -> list[SchemaProblem]:
+def paper_problems(paper: Any, index: int) -> list[SchemaProblem]:
+    """Every way paper record `index` of a manifest departs from the shape audit and grade read."""
+    out: list[SchemaProblem] = []
+    PAPER(paper, ("papers", index), out)
+    return out + _choice_problems([paper], index)
+
+
+def _choice_problems(papers: Any, start: int = 0) -> list[SchemaProblem]:
     """The `choices` and `misconceptions` of every question record: their shape, then the rules between fields."""
     out: list[SchemaProblem] = []
-    for index, paper in enumerate(papers if isinstance(papers, list) else ()):
+    for index, paper in enumerate(papers if isinstance(papers, list) else (), start):
         questions = paper.get("questions") if isinstance(paper, dict) else None
         for number, question in enumerate(questions if isinstance(questions, list) else ()):
             if not isinstance(question, dict):
