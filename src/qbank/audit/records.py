@@ -41,7 +41,7 @@ class Regenerated:
         self.places: dict[str, tuple[int, int]] = {}
         if file is None:
             return
-        scan = ManifestScan(file, str(file), (MAX_MANIFEST_BYTES, "MAX_MANIFEST_BYTES"))
+        scan = ManifestScan(file, str(file), ("MAX_MANIFEST_BYTES", MAX_MANIFEST_BYTES))
         for _, record, located in scan:
             self.ids.append(record["paper_id"])
             self.places[record["paper_id"]] = (located.offset, located.size)

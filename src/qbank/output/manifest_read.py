@@ -61,7 +61,7 @@ def load_manifest(path: Path) -> ManifestFile:
     path = Path(path)
     file = path / "manifest.json" if path.is_dir() else path
     name = display_name(file)
-    raw = read_bytes(file, "manifest", (MAX_MANIFEST_BYTES, "MAX_MANIFEST_BYTES"))
+    raw = read_bytes(file, "manifest", ("MAX_MANIFEST_BYTES", MAX_MANIFEST_BYTES))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -119,7 +119,7 @@ class StreamedManifest:
 
     def records(self) -> Iterator[tuple[int, Any, Located]]:
         """Each paper record in file order (index, record, where it is): one pass over the file."""
-        return iter(ManifestScan(self.file, self.name, (MAX_MANIFEST_BYTES, "MAX_MANIFEST_BYTES")))
+        return iter(ManifestScan(self.file, self.name, ("MAX_MANIFEST_BYTES", MAX_MANIFEST_BYTES)))
 
     def set_digest(self) -> str:
         """The set digest of the manifest as found (see `set_digest`), hashed as its records stream past."""
@@ -151,7 +151,7 @@ def load_streamed(path: Path) -> StreamedManifest:
     if size > MAX_AUDIT_MANIFEST_BYTES:
         message = f"manifest is more than {MAX_AUDIT_MANIFEST_BYTES:,} bytes (limits.MAX_AUDIT_MANIFEST_BYTES)"
         raise UserError([Problem(name, 0, "", message)])
-    scan = ManifestScan(file, name, (MAX_MANIFEST_BYTES, "MAX_MANIFEST_BYTES"))
+    scan = ManifestScan(file, name, ("MAX_MANIFEST_BYTES", MAX_MANIFEST_BYTES))
     ids, found = [], []
     for index, record, located in scan:
         ids.append(record.get("paper_id") if isinstance(record, dict) else None)

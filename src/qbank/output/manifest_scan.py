@@ -21,6 +21,7 @@ __all__ = ["CHUNK", "Located", "ManifestScan"]
 CHUNK = 1 << 16  # characters decoded at a time
 _PLAIN = json.JSONDecoder()
 _SPACE = " \t\n\r"
+Limit = tuple[int, str, int]  # bytes a value may still take, the bound's name in qbank.core.limits, its value
 
 
 @dataclass(frozen=True)
@@ -93,13 +94,14 @@ class _Text:
         text = f"not a qbank manifest: not valid JSON: {message} (column {column}){ending}"
         return UserError([Problem(self.name, line, "", text)])
 
-    def too_large(self, path: KeyPath, limit: int, name: str) -> UserError:
+    def too_large(self, path: KeyPath, limit: Limit) -> UserError:
         """A value larger than its bound, at its line."""
-        what = "paper record" if path[:1] == ("papers",) and len(path) == 2 else "manifest's fields besides papers"
-        message = f"{what} is more than {limit:,} bytes (limits.{name})"
+        record = path[:1] == ("papers",) and len(path) == 2
+        what = "paper record is" if record else "the manifest's fields besides papers are"
+        message = f"{what} more than {limit[2]:,} bytes (limits.{limit[1]})"
         return UserError([Problem(self.name, self.where(self.cur)[0], join_path(*path), message)])
 
-    def decode(self, parse: Callable[[str, int], tuple[Any, int]], limit: tuple[int, str], path: KeyPath) -> Any:
+    def decode(self, parse: Callable[[str, int], tuple[Any, int]], limit: Limit, path: KeyPath) -> Any:
         """`parse` at the scanning position, reading on while the value may continue past the buffer; the value,
         with the position after it."""
         failed = -1
@@ -113,10 +115,10 @@ class _Text:
                     raise self.invalid(exc.msg, exc.pos) from None
                 failed = exc.pos - self.pos
             if len(self.buf) - self.pos > limit[0]:
-                raise self.too_large(path, *limit)
+                raise self.too_large(path, limit)
             self.more()
 
-    def value(self, limit: tuple[int, str], path: KeyPath) -> tuple[Any, Located]:
+    def value(self, limit: Limit, path: KeyPath) -> tuple[Any, Located]:
         """The JSON value at the scanning position (strict, at most `limit` bytes) and where it is."""
         line, column, offset = self.mark(self.pos)
         depth = len(path)
@@ -134,13 +136,13 @@ class _Text:
         text = self.buf[self.pos : end]
         size = len(text.encode("utf-8"))
         if size > limit[0]:
-            raise self.too_large(path, *limit)
+            raise self.too_large(path, limit)
         if not strict:
             check_value(text, path, depth, line, column)
         self.pos = end
         return value, Located(text, line, column, offset, size)
 
-    def key(self, limit: tuple[int, str]) -> tuple[str, int]:
+    def key(self, limit: Limit) -> tuple[str, int]:
         """The object key (a JSON string) at the scanning position, and its line."""
         line = self.where(self.pos)[0]
         self.mark(self.pos)
@@ -156,7 +158,7 @@ class ManifestScan:
 
     file: Path
     name: str
-    head_limit: tuple[int, str]
+    head_limit: tuple[str, int]  # the bound on the fields besides papers together: its name and value
     head: dict[str, Any] = field(default_factory=dict)
     where: dict[str, Located] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)  # the top-level keys in file order, `papers` included
@@ -177,11 +179,11 @@ class ManifestScan:
         if text.peek() != "{":
             raise UserError([Problem(self.name, 1, "", "not a qbank manifest: must be a JSON object")])
         text.pos += 1
-        budget, char = self.head_limit[0], text.peek()
+        budget, char = self.head_limit[1], text.peek()
         while char != "}":
             if char != '"':
                 raise text.invalid("Expecting property name enclosed in double quotes")
-            key, line = text.key((budget, self.head_limit[1]))
+            key, line = text.key((budget, *self.head_limit))
             if key in self.order:
                 raise JsonProblem(line, (key,), "key repeated in the same object")
             if text.peek() != ":":
@@ -191,7 +193,7 @@ class ManifestScan:
             if text.peek() == "[" and key == "papers":
                 yield from self._papers(text)
             else:
-                self.head[key], self.where[key] = text.value((budget, self.head_limit[1]), (key,))
+                self.head[key], self.where[key] = text.value((budget, *self.head_limit), (key,))
                 budget -= self.where[key].size
             char = text.peek()
             if char == ",":
@@ -211,8 +213,8 @@ class ManifestScan:
         text.pos += 1
         char = text.peek()
         while char != "]":
-            record, located = text.value((MAX_MANIFEST_RECORD_BYTES, "MAX_MANIFEST_RECORD_BYTES"),
-                                         ("papers", self.count))  # fmt: skip
+            bound = MAX_MANIFEST_RECORD_BYTES
+            record, located = text.value((bound, "MAX_MANIFEST_RECORD_BYTES", bound), ("papers", self.count))
             yield self.count, record, located
             self.count += 1
             char = text.peek()
