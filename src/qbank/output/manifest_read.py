@@ -61,7 +61,7 @@ def load_manifest(path: Path) -> ManifestFile:
     path = Path(path)
     file = path / "manifest.json" if path.is_dir() else path
     name = display_name(file)
-    raw = read_bytes(file, "manifest", ("MAX_MANIFEST_BYTES", MAX_MANIFEST_BYTES))
+    raw = read_bytes(file, "manifest", (MAX_MANIFEST_BYTES, "MAX_MANIFEST_BYTES"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

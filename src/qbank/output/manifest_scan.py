@@ -18,7 +18,7 @@ from qbank.output.manifest_json import STRICT, JsonProblem, KeyPath, Refused, ch
 
 __all__ = ["CHUNK", "Located", "ManifestScan"]
 
-CHUNK = 1 << 16  # characters decoded at a time
+CHUNK = 1 << 16  # bytes read at a time (more while a value longer than the buffer is read: as many as it holds)
 _PLAIN = json.JSONDecoder()
 _SPACE = " \t\n\r"
 Limit = tuple[int, str, int]  # bytes a value may still take, the bound's name in qbank.core.limits, its value
@@ -55,7 +55,7 @@ class _Text:
         if self.eof:
             return False
         self.buf, self.pos, self.cur = self.buf[self.cur :], self.pos - self.cur, 0
-        data = self.handle.read(CHUNK)
+        data = self.handle.read(max(CHUNK, len(self.buf)))
         try:
             self.buf += self.decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
