@@ -264,3 +264,17 @@ def test_reordered_records_are_compared_by_paper_id(built, tmp_path):
     seed_line = text[: text.index('"seed": 99')].count("\n") + 1
     assert re.search(rf"papers\[S000010\]\.seed: recorded 99, regenerated \d+ \(line {seed_line}\)", found[0]), found
     assert len(found) == 2 and "(order)" in found[1], found
+
+
+def test_a_lone_surrogate_escape_is_a_located_error_not_a_crash(built, tmp_path):
+    """`\\ud800` decodes to no character: hashing or printing the text would fail, so both readers refuse it."""
+    path, _ = synthetic(built, tmp_path, 30)
+    text = path.read_text()
+    at = text.index('"paper_id": "S000020"')
+    mangled = text[:at] + '"hostile": "a\\ud800b", ' + text[at:]
+    path.write_text(mangled)
+    line = line_at(mangled, "\\ud800")
+    assert f"manifest.json:{line}: papers[20]: \\ud800 is half of a UTF-16 surrogate pair" in audit_error(path)
+    with pytest.raises(UserError) as info:
+        manifest_read.load_manifest(path)
+    assert f"manifest.json:{line}: not a qbank manifest: \\ud800 is half of a UTF-16 surrogate pair" in str(info.value)

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from qbank.core.limits import MANIFEST_MAX_DEPTH as MAX_DEPTH
 
-__all__ = ["STRICT", "JsonProblem", "Refused", "check_value", "line_of", "nesting", "parse_strict"]
+__all__ = ["STRICT", "JsonProblem", "Refused", "check_surrogates", "check_value", "line_of", "nesting", "parse_strict"]
 
 KeyPath = tuple[str | int, ...]
 _DECODER = json.JSONDecoder()
 _SPACE = " \t\n\r"
+# a \u escape of a UTF-16 surrogate (after an even number of backslashes): a pair, or one alone
+_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
 
 
 class JsonProblem(Exception):
@@ -54,6 +59,7 @@ def parse_strict(text: str) -> Any:
     try:
         value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float, object_pairs_hook=_unique)
         if nesting(value) <= MAX_DEPTH:
+            check_surrogates(text, (), 1)
             return value
     except json.JSONDecodeError as exc:
         raise JsonProblem(exc.lineno, (), f"not valid JSON: {exc.msg} (column {exc.colno})") from None
@@ -70,6 +76,15 @@ def check_value(text: str, path: KeyPath, depth: int, line: int, column: int) ->
         _walk(" " * (column - 1) + text, column - 1, path, depth)
     except JsonProblem as exc:
         raise JsonProblem(exc.line + line - 1, exc.path, exc.message) from None
+
+
+def check_surrogates(text: str, path: KeyPath, line: int) -> None:
+    """Refuse a `\\u` escape of a lone UTF-16 surrogate in JSON `text` (at `path`, starting at `line`): it decodes
+    to no character, and no text holding it can be printed or written as UTF-8 (JsonProblem at its line)."""
+    for found in _SURROGATE.finditer(text) if "\\u" in text else ():
+        if len(found[1]) == 6:
+            where = line + text.count("\n", 0, found.start(1))
+            raise JsonProblem(where, path, f"{found[1]} is half of a UTF-16 surrogate pair, not a character")
 
 
 def nesting(value: Any) -> int:

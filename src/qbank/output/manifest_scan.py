@@ -14,7 +14,16 @@ from typing import Any, BinaryIO
 
 from qbank.core.errors import Problem, UserError, join_path
 from qbank.core.limits import MANIFEST_MAX_DEPTH, MAX_MANIFEST_RECORD_BYTES
-from qbank.output.manifest_json import STRICT, JsonProblem, KeyPath, Refused, check_value, line_of, nesting
+from qbank.output.manifest_json import (
+    STRICT,
+    JsonProblem,
+    KeyPath,
+    Refused,
+    check_surrogates,
+    check_value,
+    line_of,
+    nesting,
+)
 
 __all__ = ["CHUNK", "Located", "ManifestScan"]
 
@@ -139,6 +148,7 @@ class _Text:
             raise self.too_large(path, limit)
         if not strict:
             check_value(text, path, depth, line, column)
+        check_surrogates(text, path, line)
         self.pos = end
         return value, Located(text, line, column, offset, size)
 
