@@ -36,6 +36,7 @@ class SpeedUp:
     checked: tuple[str, ...]  # exact versions the differential tests passed against
     module: str  # defines install() and uninstall() (both idempotent) and installed()
     summary: str
+    before: str = ""  # a module of the library the speed-up must be in place before (qbank.speedups.deferred)
 
     @property
     def switch(self) -> str:
@@ -55,7 +56,7 @@ class SpeedUp:
 
     def install_when_loaded(self) -> bool:
         """Install now if the library is loaded, else when it is first imported; whether it was installed now."""
-        on_import.arm(self.name, self.library, self.module, self.install)
+        on_import.arm(self.name, self.library, self.module, self.install, self.before)
         return self.name not in on_import.armed()
 
     def uninstall(self) -> None:
@@ -82,6 +83,14 @@ SPEEDUPS: tuple[SpeedUp, ...] = (
     SpeedUp("ziafast", "ziamath", ("0.13",), "qbank.speedups.ziafast", "ziamath layout without repeated work"),
     SpeedUp("svgpath", "weasyprint", ("70.0",), "qbank.speedups.svgpath", "formula glyph paths drawn in one step"),
     SpeedUp("pcgfast", "numpy", ("2.4.6",), "qbank.speedups.pcgfast", "numpy's PCG64 stream drawn without numpy calls"),
+    SpeedUp(
+        "weasylibs",
+        "weasyprint",
+        ("70.0",),
+        "qbank.speedups.weasylibs",
+        "WeasyPrint's C libraries loaded without compiler probes",
+        before="weasyprint.text.ffi",
+    ),
 )
 
 
@@ -114,7 +123,9 @@ def install_all(environ: Mapping[str, str] | None = None, *, deferred: bool = Fa
                 on_import.disarm(speedup.name)  # an earlier deferred call armed it: installed now instead
                 speedup.install()
             elif not speedup.install_when_loaded():
-                outcomes.append(Outcome(speedup.name, True, f"installed when {speedup.library} {version} is loaded"))
+                when = (f"before {speedup.before} runs ({speedup.library} {version})" if speedup.before
+                        else f"when {speedup.library} {version} is loaded")  # fmt: skip
+                outcomes.append(Outcome(speedup.name, True, f"installed {when}"))
                 continue
             outcomes.append(Outcome(speedup.name, True, f"installed ({speedup.library} {version})"))
         else:

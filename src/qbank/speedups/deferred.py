@@ -4,7 +4,9 @@ for it (`qbank check` draws and solves but renders no PDF: it does not import We
 `arm(name, library, module, install)` registers a speed-up whose library is not loaded yet; an import hook (a
 `sys.meta_path` finder) watches two modules: the library's top-level package and the speed-up's own module (which
 imports the library). When the last of them to load has finished executing, the speed-up is installed, exactly
-as `install_all` would have installed it at start. `disarm` forgets an armed speed-up (its off switch was set).
+as `install_all` would have installed it at start. A speed-up armed with `before=MODULE` (one that changes how
+the library loads) is installed just before that module of the library starts executing instead. `disarm`
+forgets an armed speed-up (its off switch was set).
 The libraries' own code and loaders are untouched: the hook only runs `install` after the import.
 """
 
@@ -29,6 +31,7 @@ class Armed:
     library: str  # the library's top-level package
     module: str  # the speed-up's own module
     install: Callable[[], None]
+    before: str = ""  # a module of the library that must not start executing before the speed-up is installed
 
 
 _ARMED: dict[str, Armed] = {}
@@ -45,9 +48,11 @@ def _ready(entry: Armed) -> bool:
     return _loaded(entry.library) and entry.module not in _EXECUTING
 
 
-def _fire() -> None:
-    """Install every armed speed-up that is ready (each is disarmed first: installing imports its module)."""
-    for name in [name for name, entry in _ARMED.items() if _ready(entry)]:
+def _fire(starting: str = "") -> None:
+    """Install every armed speed-up that is ready or, when a module is `starting` to execute, every one that must
+    be in place before it (each is disarmed first: installing imports its module)."""
+    due = [name for name, entry in _ARMED.items() if (entry.before == starting if starting else _ready(entry))]
+    for name in due:
         entry = _ARMED.pop(name, None)
         if entry is not None:
             entry.install()
@@ -69,6 +74,7 @@ class _InstallAfter(importlib.abc.Loader):
         module.__loader__ = self._loader
         if module.__spec__ is not None:
             module.__spec__.loader = self._loader
+        _fire(starting=self._name)
         _EXECUTING.add(self._name)
         try:
             self._loader.exec_module(module)
@@ -88,7 +94,7 @@ class _Watcher(importlib.abc.MetaPathFinder):
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         """The spec another finder gives a watched module, its loader wrapped; None for any other module."""
-        if not any(fullname in (entry.library, entry.module) for entry in _ARMED.values()):
+        if not any(fullname in (entry.library, entry.module, entry.before) for entry in _ARMED.values()):
             return None
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, "find_spec"):
@@ -104,9 +110,10 @@ class _Watcher(importlib.abc.MetaPathFinder):
 _WATCHER = _Watcher()
 
 
-def arm(name: str, library: str, module: str, install: Callable[[], None]) -> None:
-    """Install a speed-up as soon as its library and its module are both loaded (now, when they already are)."""
-    _ARMED[name] = Armed(name, library, module, install)
+def arm(name: str, library: str, module: str, install: Callable[[], None], before: str = "") -> None:
+    """Install a speed-up as soon as its library and its module are both loaded (now, when they already are), or
+    just before the library's module `before` starts executing when one is given."""
+    _ARMED[name] = Armed(name, library, module, install, before)
     if _WATCHER not in sys.meta_path:
         sys.meta_path.insert(0, _WATCHER)
     _fire()
