@@ -164,12 +164,20 @@ def _string_environment() -> Sandbox:
     return make_environment(output_limit=QUESTION_MAX_RENDERED)
 
 
+# Preflight parses every question template to check it (`template_problems`); its tree waits here until the
+# template is compiled, so a template is parsed once per process (compiling rewrites the tree: it is taken, not
+# shared). Bounded like the compiled templates: past it, a template is parsed again when compiled.
+_PARSED: dict[str, nodes.Template] = {}
+MAX_PARSED = 4096
+
+
 # Plain memoization (a template compiled once per source): `qbank check banks/deep-learning --seeds 300` took
 # 22.2-24.9 CPU s without it, 5.7-8.1 CPU s with it (3 pairs, load 5-6.5).
 @lru_cache(maxsize=4096)
 def compile_template(source: str) -> jinja2.Template:
-    """Compile a question template once per process."""
-    return _string_environment().from_string(source)
+    """Compile a question template once per process (from preflight's parse of it, when it was checked)."""
+    tree = _PARSED.pop(source, None)
+    return _string_environment().from_string(source if tree is None else tree)
 
 
 def render_string(source: str, context: Mapping[str, Any]) -> str:
@@ -188,7 +196,7 @@ def template_problems(source: str, allowed: set[str], answer_names: set[str]) ->
         return [(exc.lineno or 1, f"template syntax error: {exc.message}")]
     problems = []
     try:
-        undeclared = meta.find_undeclared_variables(tree)
+        undeclared = _undeclared(env, tree)
     except jinja2.TemplateAssertionError:  # an unknown filter or test, reported below
         undeclared = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"}
     for name in sorted(undeclared - allowed - set(env.globals)):
@@ -204,7 +212,26 @@ def template_problems(source: str, allowed: set[str], answer_names: set[str]) ->
     for node in tree.find_all(nodes.Test):
         if node.name not in env.tests:
             problems.append((node.lineno, f"unknown test {node.name!r}"))
-    return problems + constant_problems(env, tree)
+    problems += constant_problems(env, tree)
+    if not problems and len(_PARSED) < MAX_PARSED:
+        _PARSED[source] = tree  # compiled from this tree (`compile_template`): not parsed again
+    return problems
+
+
+class _NameTracker(meta.TrackingCodeGenerator):
+    """Jinja's `meta.find_undeclared_variables` generator without its optimizer, which folds constants in the tree
+    it walks (calling filters on them, outside any budget): the tree stays as parsed, to be compiled."""
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        super().__init__(environment)
+        self.optimizer = None
+
+
+def _undeclared(env: Sandbox, tree: nodes.Template) -> set[str]:
+    """The names a template reads from its context (`meta.find_undeclared_variables`, the tree left unchanged)."""
+    tracker = _NameTracker(env)
+    tracker.visit(tree)
+    return tracker.undeclared_identifiers
 
 
 def constant_problems(env: Sandbox, tree: nodes.Node) -> list[tuple[int, str]]:
