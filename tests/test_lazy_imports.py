@@ -16,7 +16,7 @@ from qbank.cli import main
 from .conftest import DL_BANK, ROOT, SAMPLE_BANK, SAMPLE_EXAM
 
 # uvicorn is not listed: the runner imports it
-HEAVY = ("weasyprint", "ziamath", "numpy", "pydantic", "jinja2", "pikepdf", "markdown_it", "dask")
+HEAVY = ("weasyprint", "ziamath", "numpy", "pydantic", "jinja2", "pikepdf", "markdown_it", "dask", "qbank.check")
 
 # Runs `qbank ARGV` in a fresh process (a server is not started: uvicorn.run is replaced), then prints which heavy
 # libraries were imported and which speed-ups are installed, as JSON.
@@ -97,3 +97,4 @@ def test_a_build_installs_every_speedup_when_it_renders(tmp_path: Path) -> None:
     result = loaded("build", SAMPLE_EXAM, "--forms", "1", "--seed", "1", "--out", tmp_path / "set", "--jobs", "1")
     assert result["status"] == 0 and "weasyprint" in result["loaded"]
     assert result["installed"] == ["ziafast", "svgpath", "pcgfast", "weasylibs"]
+    assert "qbank.check" not in result["loaded"]  # the sweeps are loaded only for `forms_differ: true`

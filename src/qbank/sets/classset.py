@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from qbank.check.exam_sweep import require_distinct_forms
 from qbank.core.progress import Progress
 from qbank.output.booklet_files import BOOKLET_STUDENTS
 from qbank.output.outdir import check_output
@@ -60,7 +59,9 @@ def build_class(
     check_output(out_dir, force, given, template_dirs)
     exam, inputs, students = checked_inputs(exam_path, out_dir, force, given, roster)  # before any render
     papers, roster_record = roster_papers(roster, students) if roster is not None else (form_papers(forms or 1), None)
-    if forms is not None and roster is None:
+    if forms is not None and roster is None and exam.spec.forms_differ:
+        from qbank.check.exam_sweep import require_distinct_forms  # the sweep's modules (0.15 s): only when used
+
         require_distinct_forms(exam, seed, forms, canonical)  # `forms_differ: true`: no two forms share numbers
     recipe = ClassSetRecipe(
         str(exam_path.resolve()), seed, tuple(papers), tuple(dict.fromkeys(k for p in papers for k in p.student)),
