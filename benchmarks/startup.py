@@ -1,23 +1,28 @@
-"""Benchmark: the start-up of each `qbank` command, in CPU seconds (user + system, the median of --repeat runs), for
-this checkout and, side by side, for an earlier commit (--before REV, default the commit before issue #17's
-start-up work; `--before none` skips it). The commands work on a 10-question numeric quiz of the deep-learning
-bank; `build` makes one form (paper + compact key) and two forms, and the fixed start-up is what one form costs
-beyond the second's increment (2 x one form - two forms). --details adds the heaviest imports of a build
-(`python -X importtime`)."""
+"""Benchmark: qbank's start-up, in CPU seconds (user + system; the minimum of --repeat runs, the robust statistic
+for CPU noise), for this checkout and, side by side, for an earlier commit (--before REV, default the commit
+before issue #17's start-up work; `--before none` skips it), the runs of the two trees interleaved.
+
+First a build's fixed start-up, measured inside one process (benchmarks/startup_probe.py): a two-form build of a
+10-question numeric quiz of the deep-learning bank, its CPU split into the interpreter's start, WeasyPrint's
+imports, every other import, loading and preflighting the exam, the first paper's extra (its CPU minus the
+second paper's) and the rest; the fixed start-up is their sum (the build's CPU minus two later papers). Then the
+start-up of each `qbank` command, measured from outside. --details adds the heaviest imports of a build
+(`python -X importtime`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shlex
 import signal
-import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from io import BytesIO
 from pathlib import Path
 
@@ -69,11 +74,6 @@ def serving(command: list[str], tree: Path) -> Callable[[], None]:
     return run
 
 
-def median_cpu(run: Callable[[], None], repeat: int) -> float:
-    """The median CPU seconds of `repeat` runs."""
-    return statistics.median(cpu_of(run) for _ in range(repeat))
-
-
 def commands(quiz: Path, work: Path) -> dict[str, tuple[list[str], bool]]:
     """Each measured command by label: its arguments after `qbank`, and whether it is a server."""
     q, question, graded = shlex.quote(str(quiz)), shlex.quote(str(QUESTION)), shlex.quote(str(work / "graded"))
@@ -92,18 +92,43 @@ def commands(quiz: Path, work: Path) -> dict[str, tuple[list[str], bool]]:
     return {label: (shlex.split(line), label.startswith("serve")) for label, line in lines.items()}
 
 
-def measure(tree: Path, quiz: Path, work: Path, repeat: int) -> dict[str, float]:
-    """CPU seconds of every command run with the qbank of `tree`, and the derived fixed start-up of a build."""
+def command_runs(tree: Path, quiz: Path, work: Path) -> Iterator[tuple[str, Callable[[], None]]]:
+    """Each measured command by label, ready to run with the qbank of `tree` (a set to grade is built first)."""
     work.mkdir(parents=True, exist_ok=True)
-    graded = qbank("build", quiz, "--forms", "1", "--seed", "3", "--out", work / "graded", "--force")
-    finished(graded, tree)()
-    figures = {"python -c pass": median_cpu(finished([sys.executable, "-c", "pass"], tree), repeat)}
+    if not (work / "graded").is_dir():
+        finished(qbank("build", quiz, "--forms", "1", "--seed", "3", "--out", work / "graded", "--force"), tree)()
+    yield "python -c pass", finished([sys.executable, "-c", "pass"], tree)
     for label, (args, server) in commands(quiz, work).items():
         command = qbank(*args)
-        figures[label] = median_cpu(serving(command, tree) if server else finished(command, tree), repeat)
-    one, two = figures["build quiz --forms 1"], figures["build quiz --forms 2"]
-    figures["build: fixed start-up (2 x 1 form - 2 forms)"] = 2 * one - two
-    return figures
+        yield label, serving(command, tree) if server else finished(command, tree)
+
+
+def breakdown(tree: Path, quiz: Path, work: Path) -> dict[str, float]:
+    """One two-form build run by benchmarks/startup_probe.py with the qbank of `tree`: its fixed start-up by part."""
+    work.mkdir(parents=True, exist_ok=True)
+    out = work / "probe-set"
+    argv = ["build", quiz, "--forms", "2", "--seed", "1", "--out", out, "--force", "--jobs", "1"]
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "startup_probe.py"), *map(str, argv)],
+                          env=environment(tree), cwd=tree, check=True, capture_output=True, text=True)  # fmt: skip
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == 0, done.stderr
+    spent = result["cpu"]
+    parts = {
+        "interpreter start": spent["interpreter"],
+        "imports: WeasyPrint": spent.get("imports: WeasyPrint", 0.0),
+        "imports: qbank and other libraries": spent.get("imports: qbank and other libraries", 0.0),
+        "load + preflight": spent.get("load + preflight", 0.0),
+        "first paper's extra (1st - 2nd paper)": spent["paper 1"] - spent["paper 2"],
+        "rest (arguments, manifest, booklet, writes)": spent.get("rest", 0.0),
+    }
+    parts["fixed start-up (sum)"] = sum(parts.values())
+    parts["a later paper (paper + key)"] = spent["paper 2"]
+    return parts
+
+
+def minimum(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The minimum of each figure over runs."""
+    return {label: min(run[label] for run in runs) for label in runs[0]}
 
 
 def checkout(rev: str, folder: Path) -> Path:
@@ -127,11 +152,24 @@ def import_times(top: int) -> list[tuple[int, str]]:
     return sorted(rows, reverse=True)[:top]
 
 
+def table(title: str, after: dict[str, float], before: dict[str, float] | None, rev: str) -> None:
+    """Print one table: now, and before with the change when measured."""
+    print(title)
+    print(f"  {'':<46} {'now':>7}" + (f" {rev:>9} {'change':>8}" if before else ""))
+    for label, seconds in after.items():
+        line = f"  {label:<46} {seconds:7.2f}"
+        if before:
+            change = (seconds - before[label]) / before[label] if before[label] > 0.005 else 0.0
+            line += f" {before[label]:9.2f} {change:+8.0%}"
+        print(line)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each command (the median is shown)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each measurement (the minimum is shown)")
     parser.add_argument("--before", default=BEFORE, help=f"commit to compare with (default {BEFORE}; none: skip)")
+    parser.add_argument("--no-commands", action="store_true", help="measure only the build's fixed start-up")
     parser.add_argument("--details", type=int, default=0, metavar="N", help="also print the N heaviest imports")
     args = parser.parse_args(argv)
     from schedulers import numeric_quiz
@@ -139,18 +177,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="qbank-startup-") as folder:
         base = Path(folder)
         quiz = numeric_quiz(REPO / "banks" / "deep-learning", base)
-        after = measure(REPO, quiz, base / "after", args.repeat)
-        before = None
+        trees = {"now": REPO}
         if args.before != "none":
-            before = measure(checkout(args.before, base / "before"), quiz, base / "before-work", args.repeat)
-    print(f"qbank start-up per command: CPU s (user + system), median of {args.repeat} runs")
-    header = f"  {'command':<46} {'now':>7}"
-    print(header + (f" {args.before:>9} {'change':>8}" if before else ""))
-    for label, seconds in after.items():
-        line = f"  {label:<46} {seconds:7.2f}"
-        if before:
-            line += f" {before[label]:9.2f} {(seconds - before[label]) / before[label]:+8.0%}"
-        print(line)
+            trees["before"] = checkout(args.before, base / "before")
+        parts: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+        per_command: dict[str, dict[str, list[float]]] = {name: {} for name in trees}
+        for _ in range(args.repeat):  # the trees' runs interleaved: a load change hits both alike
+            for name, tree in trees.items():
+                parts[name].append(breakdown(tree, quiz, base / f"{name}-work"))
+                if not args.no_commands:
+                    for label, run in command_runs(tree, quiz, base / f"{name}-work"):
+                        per_command[name].setdefault(label, []).append(cpu_of(run))
+    before = minimum(parts["before"]) if "before" in trees else None
+    table(f"a build's fixed start-up, measured in one process: CPU s, minimum of {args.repeat} runs",
+          minimum(parts["now"]), before, args.before)  # fmt: skip
+    if before:
+        fixed = "fixed start-up (sum)"
+        ratio = min(run[fixed] for run in parts["now"]) / min(run[fixed] for run in parts["before"])
+        print(f"  fixed start-up now / before: {ratio:.2f} ({'halved' if ratio <= 0.5 else 'not halved'})")
+    if not args.no_commands:
+        commands_before = {label: min(v) for label, v in per_command["before"].items()} if before else None
+        table(f"start-up per command: CPU s (user + system), minimum of {args.repeat} runs",
+              {label: min(v) for label, v in per_command["now"].items()}, commands_before, args.before)  # fmt: skip
     if args.details:
         print(f"top {args.details} imports of a build by cumulative time (ms):")
         for micros, name in import_times(args.details):

@@ -58,7 +58,7 @@ def test_variants_and_check_do_not_import_weasyprint() -> None:
     assert "weasyprint" not in variants["loaded"] and "weasyprint" not in check["loaded"]
     # the speed-ups of the libraries they did load are in place: draws and formulas as fast as in a build
     assert {"numpy", "ziamath"} <= set(variants["loaded"])
-    assert variants["installed"] == ["ziafast", "pcgfast"]
+    assert variants["installed"] == ["ziafast", "pcgfast", "yamlevents"]
 
 
 def test_export_does_not_import_weasyprint(tmp_path: Path) -> None:
@@ -96,5 +96,5 @@ def test_grade_imports_weasyprint_only_for_a_misconception_report(tmp_path: Path
 def test_a_build_installs_every_speedup_when_it_renders(tmp_path: Path) -> None:
     result = loaded("build", SAMPLE_EXAM, "--forms", "1", "--seed", "1", "--out", tmp_path / "set", "--jobs", "1")
     assert result["status"] == 0 and "weasyprint" in result["loaded"]
-    assert result["installed"] == ["ziafast", "svgpath", "pcgfast", "weasylibs"]
+    assert result["installed"] == ["ziafast", "svgpath", "pcgfast", "weasylibs", "yamlevents"]
     assert "qbank.check" not in result["loaded"]  # the sweeps are loaded only for `forms_differ: true`

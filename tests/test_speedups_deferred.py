@@ -13,7 +13,7 @@ from qbank.spec.json_schema import KINDS
 
 from .conftest import ROOT
 
-NAMES = ["ziafast", "svgpath", "pcgfast", "weasylibs"]
+NAMES = ["ziafast", "svgpath", "pcgfast", "weasylibs", "yamlevents"]
 
 # A fresh process: install deferred, then import the libraries in the order given; print what is installed at each
 # step (the lines are compared).
@@ -41,7 +41,8 @@ def test_a_deferred_speedup_is_installed_when_its_library_is_imported() -> None:
     assert lines[0] == str(["ziafast: installed when ziamath 0.13 is loaded",
                             "svgpath: installed when weasyprint 70.0 is loaded",
                             "pcgfast: installed when numpy 2.4.6 is loaded",
-                            "weasylibs: installed before weasyprint.text.ffi runs (weasyprint 70.0)"])  # fmt: skip
+                            "weasylibs: installed before weasyprint.text.ffi runs (weasyprint 70.0)",
+                            "yamlevents: installed when PyYAML 6.0.4 is loaded"])  # fmt: skip
     assert lines[1] == "[]"  # arming imports none of the libraries
     assert lines[2:] == ["numpy ['pcgfast']", "ziamath ['ziafast', 'pcgfast']",
                          "weasyprint ['ziafast', 'svgpath', 'pcgfast', 'weasylibs']"]  # fmt: skip

@@ -10,7 +10,8 @@ import yaml
 
 from qbank.core.errors import Problem, UserError, join_path
 from qbank.core.limits import MAX_FILE_BYTES
-from qbank.spec.yaml_bounds import BoundedLoader, Converter, LimitError
+from qbank.spec.yaml_bounds import BoundedComposer, BoundedLoader, Converter, LimitError
+from qbank.speedups import yamlevents
 
 KeyPath = tuple[str | int, ...]
 
@@ -95,6 +96,11 @@ def load_yaml_file(path: Path) -> Document:
 
 def load_yaml_text(text: str, name: str) -> Document:
     """Parse YAML text with the safe loader, rejecting duplicate keys; keep node lines."""
+    if yamlevents.installed():
+        try:
+            return _document(yamlevents.event_loader(BoundedComposer)(text), name)
+        except Exception:  # any problem at all: the plain loader finds it and reports it as it always has
+            pass
     try:
         loader = BoundedLoader(text)
     except yaml.reader.ReaderError as exc:  # a control character: refused before parsing starts
@@ -102,11 +108,7 @@ def load_yaml_text(text: str, name: str) -> Document:
         raise UserError([Problem(name, line, "", f"YAML error: character #x{exc.character:04x} is not allowed "
                                  "(control characters cannot appear in YAML)")]) from None  # fmt: skip
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return Document(name, None, {(): 1})
-        converter = Converter(loader, name)
-        data = converter.convert(node, (), 1)
+        return _document(loader, name)
     except LimitError as exc:
         raise UserError([Problem(name, exc.line, join_path(*exc.path), exc.message)]) from None
     except yaml.MarkedYAMLError as exc:
@@ -116,8 +118,18 @@ def load_yaml_text(text: str, name: str) -> Document:
         raise UserError([Problem(name, line, "", f"YAML syntax error: {message}")]) from None
     except yaml.YAMLError as exc:
         raise UserError([Problem(name, 0, "", f"YAML error: {exc}")]) from None
+
+
+def _document(loader: BoundedComposer, name: str) -> Document:
+    """Compose the loader's single document and convert it (its problems raised as one UserError)."""
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Document(name, None, {(): 1})
+        converter = Converter(loader, name)
+        data = converter.convert(node, (), 1)
     finally:
-        loader.dispose()
+        loader.dispose()  # type: ignore[attr-defined]
     if converter.problems:
         raise UserError(converter.problems)
     converter.lines.setdefault((), node.start_mark.line + 1)

@@ -24,14 +24,12 @@ class LimitError(Exception):
         super().__init__(message)
 
 
-class BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing mappings and lists nested deeper than MAX_YAML_DEPTH (before PyYAML's own
-    recursion can fail) and more than MAX_YAML_ALIASES alias references."""
+class BoundedComposer(yaml.composer.Composer):
+    """PyYAML's composer, refusing mappings and lists nested deeper than MAX_YAML_DEPTH (before PyYAML's own
+    recursion can fail) and more than MAX_YAML_ALIASES alias references (whatever parser gives it events)."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.depth = 0
-        self.aliases = 0
+    depth = 0  # nesting of the node being composed
+    aliases = 0  # alias references composed so far
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         """Compose one node, counting nesting and aliases."""
@@ -53,10 +51,14 @@ class BoundedLoader(yaml.SafeLoader):
             self.depth -= 1
 
 
+class BoundedLoader(BoundedComposer, yaml.SafeLoader):
+    """PyYAML's safe loader (pure Python) with the bounded composer."""
+
+
 class Converter:
     """Turns composed nodes into plain Python data, recording lines (and block starts) by key path."""
 
-    def __init__(self, loader: BoundedLoader, name: str) -> None:
+    def __init__(self, loader: BoundedComposer, name: str) -> None:
         self.loader, self.name = loader, name
         self.lines: dict[KeyPath, int] = {}
         self.blocks: dict[KeyPath, int] = {}
@@ -120,7 +122,11 @@ class Converter:
             raise LimitError(line, path, message)
         if node.tag == INT_TAG and len(text.replace("_", "")) > MAX_INT_BITS + 2:
             raise LimitError(line, path, f"integer too large: more than {MAX_INT_BITS:,} bits (limits.MAX_INT_BITS)")
-        value = self.loader.construct_object(node, deep=True)
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:  # a date that does not exist (2001-13-45), `!!float abc`
+            self.problems.append(Problem(self.name, line, join_path(*path), f"{text!r} is not a valid value ({exc})"))
+            return None
         if type(value) is int and value.bit_length() > MAX_INT_BITS:
             raise LimitError(line, path, f"integer too large: more than {MAX_INT_BITS:,} bits (limits.MAX_INT_BITS)")
         if type(value) is float and not math.isfinite(value):

@@ -32,11 +32,17 @@ class SpeedUp:
     """One speed-up: its name, the library it shortcuts and the versions checked, where its code lives."""
 
     name: str
-    library: str  # the distribution whose version is guarded (also its top-level import name)
+    library: str  # the library's top-level import name (also the distribution guarded, unless `distribution`)
     checked: tuple[str, ...]  # exact versions the differential tests passed against
     module: str  # defines install() and uninstall() (both idempotent) and installed()
     summary: str
     before: str = ""  # a module of the library the speed-up must be in place before (qbank.speedups.deferred)
+    distribution: str = ""  # the distribution whose version is guarded, when its name is not `library`
+
+    @property
+    def guarded(self) -> str:
+        """The distribution whose version the guard checks."""
+        return self.distribution or self.library
 
     @property
     def switch(self) -> str:
@@ -48,7 +54,7 @@ class SpeedUp:
         for variable in (ALL_SWITCH, self.switch):
             if environ.get(variable, "").strip().lower() in OFF_VALUES:
                 return f"switched off ({variable}={environ[variable]})"
-        return version_refusal(self.library, self.checked)
+        return version_refusal(self.guarded, self.checked)
 
     def install(self) -> None:
         """Put the speed-up in place (no guard: `install_all` checks it first)."""
@@ -91,6 +97,14 @@ SPEEDUPS: tuple[SpeedUp, ...] = (
         "WeasyPrint's C libraries loaded without compiler probes",
         before="weasyprint.text.ffi",
     ),
+    SpeedUp(
+        "yamlevents",
+        "yaml",
+        ("6.0.4",),
+        "qbank.speedups.yamlevents",
+        "YAML parsed by libyaml, composed by qbank's bounded composer",
+        distribution="PyYAML",
+    ),
 )
 
 
@@ -118,16 +132,16 @@ def install_all(environ: Mapping[str, str] | None = None, *, deferred: bool = Fa
     for speedup in SPEEDUPS:
         refusal = speedup.refusal(environ)
         if refusal is None:
-            version = library_version(speedup.library)
+            version = library_version(speedup.guarded)
             if not deferred:
                 on_import.disarm(speedup.name)  # an earlier deferred call armed it: installed now instead
                 speedup.install()
             elif not speedup.install_when_loaded():
-                when = (f"before {speedup.before} runs ({speedup.library} {version})" if speedup.before
-                        else f"when {speedup.library} {version} is loaded")  # fmt: skip
+                when = (f"before {speedup.before} runs ({speedup.guarded} {version})" if speedup.before
+                        else f"when {speedup.guarded} {version} is loaded")  # fmt: skip
                 outcomes.append(Outcome(speedup.name, True, f"installed {when}"))
                 continue
-            outcomes.append(Outcome(speedup.name, True, f"installed ({speedup.library} {version})"))
+            outcomes.append(Outcome(speedup.name, True, f"installed ({speedup.guarded} {version})"))
         else:
             speedup.uninstall()
             outcomes.append(Outcome(speedup.name, False, refusal))
