@@ -104,7 +104,7 @@ def command_runs(tree: Path, quiz: Path, work: Path) -> Iterator[tuple[str, Call
 
 
 def breakdown(tree: Path, quiz: Path, work: Path) -> dict[str, float]:
-    """One two-form build run by benchmarks/startup_probe.py with the qbank of `tree`: its fixed start-up by part."""
+    """One two-form build run by benchmarks/startup_probe.py with the qbank of `tree`: its CPU by category."""
     work.mkdir(parents=True, exist_ok=True)
     out = work / "probe-set"
     argv = ["build", quiz, "--forms", "2", "--seed", "1", "--out", out, "--force", "--jobs", "1"]
@@ -112,23 +112,24 @@ def breakdown(tree: Path, quiz: Path, work: Path) -> dict[str, float]:
                           env=environment(tree), cwd=tree, check=True, capture_output=True, text=True)  # fmt: skip
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["status"] == 0, done.stderr
-    spent = result["cpu"]
+    return result["cpu"]
+
+
+def summary(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The fixed start-up by part from the minimum of each measured category over runs (the first paper's extra is
+    the minimum of first papers minus the minimum of second papers: a difference of minimums, not of noisy runs)."""
+    least = {category: min(run.get(category, 0.0) for run in runs) for category in {c for run in runs for c in run}}
     parts = {
-        "interpreter start": spent["interpreter"],
-        "imports: WeasyPrint": spent.get("imports: WeasyPrint", 0.0),
-        "imports: qbank and other libraries": spent.get("imports: qbank and other libraries", 0.0),
-        "load + preflight": spent.get("load + preflight", 0.0),
-        "first paper's extra (1st - 2nd paper)": spent["paper 1"] - spent["paper 2"],
-        "rest (arguments, manifest, booklet, writes)": spent.get("rest", 0.0),
+        "interpreter start": least["interpreter"],
+        "imports: WeasyPrint": least.get("imports: WeasyPrint", 0.0),
+        "imports: qbank and other libraries": least.get("imports: qbank and other libraries", 0.0),
+        "load + preflight": least.get("load + preflight", 0.0),
+        "first paper's extra (1st - 2nd paper)": least["paper 1"] - least["paper 2"],
+        "rest (arguments, manifest, booklet, writes)": least.get("rest", 0.0),
     }
     parts["fixed start-up (sum)"] = sum(parts.values())
-    parts["a later paper (paper + key)"] = spent["paper 2"]
+    parts["a later paper (paper + key)"] = least["paper 2"]
     return parts
-
-
-def minimum(runs: list[dict[str, float]]) -> dict[str, float]:
-    """The minimum of each figure over runs."""
-    return {label: min(run[label] for run in runs) for label in runs[0]}
 
 
 def checkout(rev: str, folder: Path) -> Path:
@@ -188,12 +189,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if not args.no_commands:
                     for label, run in command_runs(tree, quiz, base / f"{name}-work"):
                         per_command[name].setdefault(label, []).append(cpu_of(run))
-    before = minimum(parts["before"]) if "before" in trees else None
+    now, before = summary(parts["now"]), summary(parts["before"]) if "before" in trees else None
     table(f"a build's fixed start-up, measured in one process: CPU s, minimum of {args.repeat} runs",
-          minimum(parts["now"]), before, args.before)  # fmt: skip
+          now, before, args.before)  # fmt: skip
     if before:
-        fixed = "fixed start-up (sum)"
-        ratio = min(run[fixed] for run in parts["now"]) / min(run[fixed] for run in parts["before"])
+        ratio = now["fixed start-up (sum)"] / before["fixed start-up (sum)"]
         print(f"  fixed start-up now / before: {ratio:.2f} ({'halved' if ratio <= 0.5 else 'not halved'})")
     if not args.no_commands:
         commands_before = {label: min(v) for label, v in per_command["before"].items()} if before else None
