@@ -165,9 +165,15 @@ def table(title: str, after: dict[str, float], before: dict[str, float] | None, 
         print(line)
 
 
+def make_folder(folder: Path) -> Path:
+    """`folder`, created."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure and print."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each measurement (the minimum is shown)")
     parser.add_argument("--before", default=BEFORE, help=f"commit to compare with (default {BEFORE}; none: skip)")
     parser.add_argument("--no-commands", action="store_true", help="measure only the build's fixed start-up")
@@ -177,17 +183,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="qbank-startup-") as folder:
         base = Path(folder)
-        quiz = numeric_quiz(REPO / "banks" / "deep-learning", base)
         trees = {"now": REPO}
         if args.before != "none":
             trees["before"] = checkout(args.before, base / "before")
+        # each tree's quiz uses its own copy of the bank (a newer bank may use keys an older qbank does not know)
+        quizzes = {name: numeric_quiz(tree / "banks" / "deep-learning", make_folder(base / f"{name}-quiz"))
+                   for name, tree in trees.items()}  # fmt: skip
         parts: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
         per_command: dict[str, dict[str, list[float]]] = {name: {} for name in trees}
         for _ in range(args.repeat):  # the trees' runs interleaved: a load change hits both alike
             for name, tree in trees.items():
-                parts[name].append(breakdown(tree, quiz, base / f"{name}-work"))
+                parts[name].append(breakdown(tree, quizzes[name], base / f"{name}-work"))
                 if not args.no_commands:
-                    for label, run in command_runs(tree, quiz, base / f"{name}-work"):
+                    for label, run in command_runs(tree, quizzes[name], base / f"{name}-work"):
                         per_command[name].setdefault(label, []).append(cpu_of(run))
     now, before = summary(parts["now"]), summary(parts["before"]) if "before" in trees else None
     table(f"a build's fixed start-up, measured in one process: CPU s, minimum of {args.repeat} runs",
