@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,10 @@ def read_bytes(path: Path, what: str = "file", limit: tuple[int, str] | None = N
         with open(path, "rb") as handle:
             if limit is None:
                 return handle.read()
-            data = handle.read(limit[0] + 1)
+            wanted = min(os.fstat(handle.fileno()).st_size, limit[0]) + 1  # no buffer of the limit's size
+            data = handle.read(wanted)
+            if len(data) == wanted <= limit[0]:  # the file grew since its size was read (or is not a regular file)
+                data += handle.read(limit[0] + 1 - len(data))
     except OSError as exc:
         raise UserError([Problem(display_name(path), 0, "", f"cannot read {what}: {exc.strerror or exc}")]) from None
     if len(data) > limit[0]:
