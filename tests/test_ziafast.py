@@ -30,6 +30,15 @@ FORMULAS = [
     r"\langle q, k \rangle \uparrow \downarrow |x|",
     r"x = -0.88 \quad \log \left( 1 + e^{z} \right)",
     r"\begin{aligned} a &= b + c \\ d &= e \end{aligned}",
+    # brackets once stretched to ~2,000 px (tests/test_math_fences.py): a large operator with limits in a
+    # fraction, script or root beside a stretchy fence, and matrices of 1 to 6 rows beside such a fraction
+    r"p_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}, \quad z / T = \begin{bmatrix} 2.00 & 1.00 & -1.00 \end{bmatrix}",
+    r"\left( \frac{1}{\sum_j x} \right) + \left[ x^{\sum_j y} \right] + \left| \sqrt{\prod_j x} \right|",
+    r"\left\{ \frac{\bigcup_i A_i}{2} \right\} \begin{vmatrix} a & b \\ c & d \end{vmatrix}",
+    *(
+        r"\frac{1}{\sum_j x} = \begin{bmatrix} " + r" \\ ".join(f"{i} & -{i}" for i in range(rows)) + r" \end{bmatrix}"
+        for rows in range(1, 7)
+    ),
 ]
 ATOMS = ["x", "y_i", "2", r"\alpha", r"\theta^2", r"\mathbf{v}", r"\hat{y}", r"\log x", "|x|", r"\|w\|", "(a+b)"]
 OPERATORS = ["+", "-", "=", r"\cdot", r"\le", ",", r"\to", "/"]

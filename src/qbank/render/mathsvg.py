@@ -45,6 +45,10 @@ _NUMBER_HEAD = re.compile(r"\d{1,3}")
 _NUMBER_TAIL = re.compile(r"\d{3}(,\d{3})*(\.\d+)?")
 # A matrix environment followed by a script needs braces: `\end{pmatrix}^{-1}` trips an assertion.
 _ENV_SCRIPT = re.compile(r"(\\begin\{(\w+\*?)\}.*?\\end\{\2\})(?=\s*[_^])", re.DOTALL)
+# Large operators: TeX sizes them by style, never to their row. ziamath's table calls them stretchy, so it
+# leaves them out of the box it measures a row by, and `\frac{1}{\sum_j x}` then measured ~2,000 px tall.
+_LARGE_OPERATORS = frozenset("∑∏∐⋀⋁⋂⋃⊎∫∬∭∮∯∰∲∳")
+_MATRIX_FENCES = {"(": ")", "[": "]", "{": "}", "|": "|", "‖": "‖"}
 
 
 class MathError(ValueError):
@@ -140,10 +144,15 @@ def _normalize(el: ET.Element, latex: str) -> None:
         kids[-1].text = _NARROW_ACCENTS[kids[-1].text]  # \hat{y}: the combining U+0302 comes out wide
     if el.tag == "mtable":  # `aligned` brings its own; ziamath's default 0.3em crams matrix columns
         el.attrib.setdefault("columnspacing", "0.8em")
+    if el.tag in ("mrow", "math", "mtd", "mstyle"):
+        _group_matrix_fences(el)
+        kids = list(el)
     for i, kid in enumerate(kids):
         text = kid.text or ""
         if kid.tag in ("mi", "mo") and text.startswith("\\") and len(text) > 1:
             raise _fail(latex, f"unknown command {text}")
+        if kid.tag == "mo" and text in _LARGE_OPERATORS:
+            kid.attrib.setdefault("stretchy", "false")
         if kid.tag == "mo" and text in ("∇", "∂"):
             kid.set("form", "none")  # ordinary symbols in TeX; ziamath spaced them off their subscripts
         if kid.tag == "mo" and text in _SIGNS and "form" not in kid.attrib:
@@ -160,6 +169,26 @@ def _normalize(el: ET.Element, latex: str) -> None:
         _normalize(kid, latex)
     if el.tag in ("mrow", "math", "mtd", "mstyle"):
         _space_functions(el)
+
+
+def _group_matrix_fences(el: ET.Element) -> None:
+    """Give `\\begin{bmatrix}`'s brackets a row of their own: in the formula's row they stretch to its
+    tallest part (a fraction next to a one-row vector got brackets as tall as the fraction)."""
+    kids = list(el)
+    if len(kids) == 3:
+        return  # the brackets and the table are the whole row already
+    for i in range(len(kids) - 3, -1, -1):
+        opening, table, closing = kids[i : i + 3]
+        if (
+            table.tag == "mtable"
+            and opening.tag == closing.tag == "mo"
+            and _MATRIX_FENCES.get(opening.text or "") == (closing.text or "")
+        ):
+            row = ET.Element("mrow")
+            for kid in (opening, table, closing):
+                el.remove(kid)
+                row.append(kid)
+            el.insert(i, row)
 
 
 def _space_functions(el: ET.Element) -> None:
