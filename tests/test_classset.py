@@ -54,7 +54,9 @@ def test_every_page_of_every_paper_and_key_names_its_student(class40):
         for folder in ("papers", "keys"):
             pdf = out / folder / f"{row['roll']}.pdf"
             pages = page_count(pdf)
-            assert pages >= 2
+            # the compact key of this 3-question quiz fits a page (it took 2 only while ziamath drew the softmax
+            # formula 1,987 px tall); the papers run over pages, so their later pages are checked too
+            assert pages >= (2 if folder == "papers" else 1)
             for page in range(1, pages + 1):
                 text = page_text(pdf, page)
                 assert row["name"] in text and row["roll"] in text, f"{pdf.name} page {page}"
