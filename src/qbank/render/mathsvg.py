@@ -45,8 +45,9 @@ _NUMBER_HEAD = re.compile(r"\d{1,3}")
 _NUMBER_TAIL = re.compile(r"\d{3}(,\d{3})*(\.\d+)?")
 # A matrix environment followed by a script needs braces: `\end{pmatrix}^{-1}` trips an assertion.
 _ENV_SCRIPT = re.compile(r"(\\begin\{(\w+\*?)\}.*?\\end\{\2\})(?=\s*[_^])", re.DOTALL)
-# Large operators: TeX sizes them by style, never to their row. ziamath's table calls them stretchy, so it
-# leaves them out of the box it measures a row by, and `\frac{1}{\sum_j x}` then measured ~2,000 px tall.
+# Large operators: TeX sizes them by style, never to their row. ziamath's table calls them stretchy, so when it
+# measures a row without its stretchy operators it gives them an inverted 999/-999 box, a limit is placed
+# against it, and brackets beside `\frac{1}{\sum_j x}` grew to ~2,000 px.
 _LARGE_OPERATORS = frozenset("∑∏∐⋀⋁⋂⋃⊎∫∬∭∮∯∰∲∳")
 _MATRIX_FENCES = {"(": ")", "[": "]", "{": "}", "|": "|", "‖": "‖"}
 
