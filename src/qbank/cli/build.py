@@ -62,8 +62,18 @@ def print_notes(notes: Sequence[object]) -> None:
         print(f"qbank: note: {note}", file=sys.stderr)
 
 
+def _usage(option: str, message: str) -> Exception:
+    """A command-line error about `option`."""
+    from qbank.core.errors import Problem, UserError
+
+    return UserError([Problem("<command line>", 0, option, message)])
+
+
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Build the set and print where it went."""
+    if args.cluster is not None and args.jobs is not None:
+        message = "sets the worker processes of this machine; with --cluster the cluster's workers render the papers"
+        raise _usage("--jobs", message)
     if args.roster is not None or args.forms is not None:
         from qbank.output.booklet_files import BOOKLET_STUDENTS
         from qbank.sets.classset import build_class  # imports WeasyPrint: only the verbs that write PDFs pay for it
@@ -85,10 +95,9 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
         print(SET_DIGEST_LINE.format(digest=result.set_sha256, out=args.out))
         return 0
     if args.booklet_students is not None:
-        from qbank.core.errors import Problem, UserError
-
-        message = "a key booklet is made only for a class set (--roster or --forms)"
-        raise UserError([Problem("<command line>", 0, "--booklet-students", message)])
+        raise _usage("--booklet-students", "a key booklet is made only for a class set (--roster or --forms)")
+    if args.cluster is not None:
+        raise _usage("--cluster", "renders a class set's papers (--roster or --forms); one exam set is built here")
     from qbank.core.progress import Progress
     from qbank.sets.build import build_exam
 

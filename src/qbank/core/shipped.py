@@ -1,11 +1,15 @@
 """Files shipped to a worker process (qbank.output.bundle): written once per bundle into a private temporary
-folder of the process, each checked against its SHA-256, and removed when the process ends. They are no output
-of a set (those go through qbank.output.writer)."""
+folder of the process, each checked against its SHA-256, and removed when the process ends. The folder's name
+holds the process id (`qbank-shipped-PID-…`), so the folders of a worker that was killed (no exit handler ran)
+are removed by the next worker on the machine that unpacks a bundle. They are no output of a set (those go
+through qbank.output.writer)."""
 
 from __future__ import annotations
 
 import atexit
 import hashlib
+import os
+import re
 import shutil
 import tempfile
 import threading
@@ -16,6 +20,30 @@ from qbank.core.errors import Problem, UserError
 
 _MATERIALISED: dict[str, Path] = {}
 _LOCK = threading.Lock()
+PREFIX = "qbank-shipped-"
+_OWNED = re.compile(re.escape(PREFIX) + r"(\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process `pid` exists (one of another user counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(parent: Path) -> list[Path]:
+    """Remove the shipped folders under `parent` whose owning process is gone; return them."""
+    removed = []
+    for folder in parent.glob(f"{PREFIX}*"):
+        owner = _OWNED.match(folder.name)
+        if owner and folder.is_dir() and not folder.is_symlink() and not _alive(int(owner.group(1))):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def materialised(digest: str, files: Iterable[tuple[str, str]], blobs: Mapping[str, bytes],
@@ -25,7 +53,8 @@ def materialised(digest: str, files: Iterable[tuple[str, str]], blobs: Mapping[s
     with _LOCK:
         if digest in _MATERIALISED:
             return _MATERIALISED[digest]
-        top = Path(tempfile.mkdtemp(prefix="qbank-shipped-"))
+        remove_stale(Path(tempfile.gettempdir()))
+        top = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
         atexit.register(shutil.rmtree, top, True)
         problems = []
         for name, sha256 in files:

@@ -1,5 +1,6 @@
 """What a Dask client ships so that workers need no shared file system: the exam, every file of its bank (and
-solver modules outside it) and the user's template folders, content-addressed. A worker writes them into a
+solver modules outside it), the user's template folders and qbank's own (so a worker's copy of the package's
+templates never matters), content-addressed. A worker writes them into a
 private temporary folder, checking each file's SHA-256, and loads the exam from there; the layout relative to the
 files' common folder is kept, so relative references (`bank: ../banks/x`) still hold."""
 
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from qbank.core.package_templates import package_templates
 from qbank.core.shipped import materialised
 from qbank.render.template_loader import template_files
 from qbank.spec.bank import Bank
@@ -46,9 +48,9 @@ def bank_files(bank: Bank) -> list[Path]:
 
 
 def make_bundle(exam_path: Path, exam: Exam, template_dirs: Iterable[Path | str]) -> Bundle:
-    """The bundle of an exam, its bank and the template folders `template_dirs` (the package's own not shipped:
-    the worker's must match, see qbank.output.fingerprint)."""
-    return bundle_of(Path(exam_path), bank_files(exam.bank), template_dirs)
+    """The bundle of an exam, its bank, the template folders `template_dirs` and, last, the package's own
+    (first folder wins on the worker as here, so the worker's own package templates are never reached)."""
+    return bundle_of(Path(exam_path), bank_files(exam.bank), [*template_dirs, package_templates()])
 
 
 def bundle_of(entry: Path, inputs: Iterable[Path], template_dirs: Iterable[Path | str] = ()) -> Bundle:

@@ -101,9 +101,11 @@ def produce_class_set(recipe: ClassSetRecipe, run: Run) -> tuple[Manifest, RunSt
         from qbank.output.bundle import make_bundle
         from qbank.output.class_cluster import cluster_papers
 
-        run.message(f"{made} on the Dask cluster {run.cluster}")
+        def connected(count: int) -> None:
+            run.message(f"{made} on the Dask cluster {run.cluster} ({count} worker{'s' if count != 1 else ''})")
+
         finished = cluster_papers(run.cluster, spec, make_bundle(Path(recipe.exam), exam, recipe.templates), jobs,
-                                  run.folder)  # fmt: skip
+                                  run.folder, connected)  # fmt: skip
     else:
         run.message(f"{made} in {workers} worker process{'es' if workers != 1 else ''}")
     fonts: list = []  # the fonts of the papers so far, each once (qbank.output.fontrecord.merge_records)
@@ -122,6 +124,7 @@ def produce_class_set(recipe: ClassSetRecipe, run: Run) -> tuple[Manifest, RunSt
     merger_rss = merger_seconds = 0.0
     if run.only is None:
         started = time.perf_counter()
+        run.message(f"key booklet: merging {count} key{'s' if count != 1 else ''}")
         booklets, merger_rss = merge_booklet(run.folder, papers, run.jobs, recipe.booklet_students)
         digests.update(booklets)
         merger_seconds = time.perf_counter() - started

@@ -20,8 +20,12 @@ from typing import Any
 
 from qbank.core.errors import Problem, UserError
 
+PlainProblem = tuple[str, int, str, str]
+
 LOCAL = "local:"
-CONNECT_SECONDS = 10
+SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")  # Dask's network transports (inproc is within one process only)
+CONNECT_SECONDS = 10  # to reach the scheduler
+WORKER_SECONDS = 60  # for the scheduler to have a first worker (README "Several machines")
 WINDOW_PER_WORKER = 4  # tasks in flight per worker: enough to keep each busy, few enough to bound memory
 DASK_LOGGERS = ("distributed", "dask", "tornado", "bokeh")
 
@@ -33,9 +37,23 @@ def cluster_argument(text: str) -> str:
         if not count.isdigit() or int(count) < 1:
             raise argparse.ArgumentTypeError(f"expected local:N with N a whole number >= 1, got {text!r}")
         return text
-    if ":" not in text or any(c.isspace() for c in text):
-        raise argparse.ArgumentTypeError(f"expected a scheduler address like tcp://host:8786 or local:N, got {text!r}")
+    scheme, _, rest = text.rpartition("://")
+    if not rest or ":" not in rest or any(c.isspace() for c in text) or (scheme and scheme not in SCHEMES):
+        known = ", ".join(f"{s}://" for s in SCHEMES)
+        raise argparse.ArgumentTypeError(
+            f"expected a scheduler address like tcp://host:8786 (schemes {known} or none) or local:N, got {text!r}"
+        )
     return text
+
+
+def cluster_problem(message: str) -> PlainProblem:
+    """A `--cluster` problem as a worker returns it (picklable): the build stops at the first one."""
+    return ("<command line>", 0, "--cluster", message)
+
+
+def is_cluster_problem(problem: PlainProblem) -> bool:
+    """Whether a problem a worker returned is about the cluster (a refusal, a worker's failure), not a paper."""
+    return tuple(problem[:3]) == ("<command line>", 0, "--cluster")
 
 
 def _problem(message: str) -> UserError:
@@ -71,12 +89,17 @@ def connect(address: str) -> Iterator[Any]:
                                                    silence_logs=logging.CRITICAL)  # fmt: skip
             client = distributed.Client(cluster, set_as_default=False)
         else:
-            client = distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
+            client = _quiet_client(distributed)(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except Exception as exc:  # OSError, TimeoutError, ValueError, Dask's "Timeout too low": none is reached
         if cluster is not None:
             cluster.close()
         raise _problem(f"cannot reach the Dask scheduler at {address}: {exc}; nothing was rendered") from None
     try:
+        try:
+            client.wait_for_workers(1, timeout=WORKER_SECONDS)
+        except (OSError, TimeoutError) as exc:
+            message = f"the Dask scheduler at {address} has no worker after {WORKER_SECONDS} s ({exc or 'timed out'})"
+            raise _problem(f"{message}; start one with `dask worker {address}`; nothing was rendered") from None
         yield client
     finally:
         with contextlib.suppress(Exception):
@@ -84,6 +107,18 @@ def connect(address: str) -> Iterator[Any]:
         if cluster is not None:
             with contextlib.suppress(Exception):
                 cluster.close()
+
+
+def _quiet_client(distributed: Any) -> type:
+    """Dask's Client, except that a client that failed to connect says nothing more when it is collected (Dask's
+    own `__del__` closes it again and prints "Exception ignored in Client.__del__ … TimeoutError")."""
+
+    class QuietClient(distributed.Client):
+        def __del__(self) -> None:
+            with contextlib.suppress(Exception):
+                super().__del__()
+
+    return QuietClient
 
 
 def workers(client: Any) -> int:
@@ -111,11 +146,30 @@ def cluster_results(client: Any, function: Callable[..., Any], shared: Any, task
     try:
         submit(max(1, window))
         for future in flying:
-            result = future.result()
+            result = _result(future)
             pending.discard(future)
             future.release()
             submit(1)
             yield result
     finally:
         if pending:
-            client.cancel(list(pending))
+            with contextlib.suppress(Exception):
+                client.cancel(list(pending))
+
+
+def _result(future: Any) -> Any:
+    """A finished task's result; a task the cluster lost (its workers gone) or that raised on its worker is a
+    `--cluster` error."""
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
+
+    try:
+        return future.result()
+    except UserError:
+        raise
+    except (CancelledError, KilledWorker) as exc:
+        why = f"{type(exc).__name__}: {exc}"
+        raise _problem(f"the cluster lost a task ({why}): did its workers leave? nothing was written") from None
+    except Exception as exc:  # a worker's failure, sent back as the exception
+        raise _problem(f"a task failed on a worker: {type(exc).__name__}: {exc}; nothing was written") from None

@@ -1,7 +1,9 @@
 """What a machine must share with the client for a worker's PDFs to be byte-identical: qbank (version and the
-digest of its sources), the packages and rendering libraries the manifest records, Python, and the pinned fonts
-by file and SHA-256. A Dask worker compares its own with the client's before it renders anything and refuses the
-task, naming each difference (the platform string, which names the kernel, is recorded but not compared)."""
+digest of its sources), the packages and rendering libraries the manifest records, Python, the pinned fonts by
+file and SHA-256, and how fontconfig matches and prepares each of them for rendering (qbank.output.fontmatch: the
+same files scaled, slanted or emboldened by a configuration render differently). A Dask worker compares its own
+with the client's before it renders anything and refuses the task, naming each difference (the platform string,
+which names the kernel, is recorded but not compared)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from qbank import __version__
+from qbank.output.fontmatch import pinned_matches
 from qbank.output.fontrecord import file_digest
 from qbank.render.fontfiles import BOLD, CODE_FAMILIES, REGULAR, TEXT_FAMILIES, face
 
@@ -36,7 +39,7 @@ def fingerprint() -> dict[str, Any]:
     sources = hashlib.sha256(json.dumps(source_digests(), sort_keys=True).encode()).hexdigest()
     return {"qbank": __version__, "qbank_sources": sources, "python": here["python"],
             "packages": dict(here["packages"]), "rendering": dict(here["rendering"]),
-            "fonts": pinned_fonts()}  # fmt: skip
+            "fonts": pinned_fonts(), "font_matches": pinned_matches()}  # fmt: skip
 
 
 def differences(expected: Mapping[str, Any], here: Mapping[str, Any]) -> list[str]:

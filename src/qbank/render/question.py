@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from qbank.core.errors import Problem, UserError
+from qbank.core.package_templates import package_templates
 from qbank.render.markup import MarkupError, inline_math_html, markdown_math_html
 from qbank.render.mathsvg import MathError
 from qbank.render.templating import make_environment, render_string
@@ -20,7 +21,7 @@ from qbank.solve.formats import format_answer
 from qbank.solve.variant import Variant
 from qbank.spec.validate import Question
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+PACKAGE_TEMPLATES = package_templates()  # the repository's templates/, installed as package data
 PAGE_KINDS = ("paper", "key", "practice")
 # Every key opens with a table of every answer. Then per question: full: question restated, its answers, worked
 # solution, marking scheme; compact: worked solution and marking scheme (the grader has the student's paper);
