@@ -38,12 +38,13 @@ def environment_changes(recorded: Record, current: Record) -> list[str]:
     return changes
 
 
-def font_changes(recorded: Any, regenerated: Any) -> list[str]:
+def font_changes(recorded: Any, regenerated: Any, used_only: bool = False) -> list[str]:
     """Each embedded font whose file (path or digest) or other field differs between the record and the
-    regenerated set's record (a font found at another path on this machine, for instance)."""
+    regenerated set's record (a font found at another path on this machine, for instance); with `used_only`
+    (some papers regenerated), only the fonts those papers use."""
     old_fonts, new_fonts = _by_family(recorded), _by_family(regenerated)
     changes = []
-    for family in [*new_fonts, *(f for f in old_fonts if f not in new_fonts)]:
+    for family in [*new_fonts, *(f for f in old_fonts if f not in new_fonts and not used_only)]:
         before, after = old_fonts.get(family, {}), new_fonts.get(family, {})
         if before.get("sha256") != after.get("sha256"):
             changes.append(f"font {family} {before.get('file')} → {after.get('file')} (file digest changed)")

@@ -159,13 +159,17 @@ def audit(target: Path, paper: str | None = None, jobs: int = 1, show_progress: 
         try:
             regenerated = Regenerated(regenerate(manifest, folder, paper, jobs, bar, cluster))
         except UserError as exc:
+            if any(p.file == "<command line>" for p in exc.problems):  # --cluster: no fact about the set
+                raise
             report.differences.append("cannot regenerate the set: " + "; ".join(str(p) for p in exc.problems[:5]))
             regenerated = None
         found = paper_pass(loaded, regenerated, set(wanted) if paper else None, bank)
         if regenerated is not None:
             report.differences.extend(found.field_lines() + _extra_files(loaded, regenerated))
             fonts = font_changes(
-                manifest["environment"].get("fonts"), (regenerated.head.get("environment") or {}).get("fonts")
+                manifest["environment"].get("fonts"),
+                (regenerated.head.get("environment") or {}).get("fonts"),
+                used_only=bool(paper),
             )
             report.notes.extend(f"rendering environment changed: {line}" for line in fonts)
     finally:
