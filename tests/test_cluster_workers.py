@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -41,9 +42,15 @@ SKEWED_FONTS = """<?xml version="1.0"?>
 """
 
 
-def build_argv(out: Path, roster: Path, address: str) -> list[str]:
-    """`qbank build` of the sample exam for `roster`, seed 7, into `out` on the cluster at `address`."""
-    return ["build", str(EXAM), "--roster", str(roster), "--seed", "7", "--out", str(out), "--cluster", address]
+CLASS_EXAM = ROOT / "exams" / "sample-classset.yaml"
+MIXED_SCRIPTS = [{"roll": f"24CS100{i}", "name": name, "section": "AB"[i % 2]}
+                 for i, name in enumerate(["Asha Rao", "陈伟", "Émile Zola", "سارة أحمد", "दिव्या अय्यर", "Bilal Khan"],
+                                          start=1)]  # fmt: skip
+
+
+def build_argv(out: Path, roster: Path, address: str, exam: Path = EXAM) -> list[str]:
+    """`qbank build` of `exam` for `roster`, seed 7, into `out` on the cluster at `address`."""
+    return ["build", str(exam), "--roster", str(roster), "--seed", "7", "--out", str(out), "--cluster", address]
 
 
 @contextlib.contextmanager
@@ -66,19 +73,60 @@ def start_worker(address: str, folder: Path, *options: str, env: dict | None = N
                             start_new_session=True)  # fmt: skip
 
 
-def reference_set(tmp_path: Path, roster: Path) -> dict[str, bytes]:
-    """The set of `roster` built in this process (`--jobs 1`)."""
+def reference_set(tmp_path: Path, roster: Path, exam: Path = EXAM) -> dict[str, bytes]:
+    """The set of `exam` for `roster` built in this process (`--jobs 1`)."""
     out = tmp_path / "jobs1"
-    assert main(["build", str(EXAM), "--roster", str(roster), "--seed", "7", "--out", str(out), "--jobs", "1"]) == 0
+    assert main(["build", str(exam), "--roster", str(roster), "--seed", "7", "--out", str(out), "--jobs", "1"]) == 0
     return set_files(out)
 
 
+def _count_overlap() -> None:
+    """On a worker: count how many papers its threads render at the same time (the most, in `_overlap`)."""
+    from qbank.output import class_paper
+
+    real, lock, state = class_paper.made_paper, threading.Lock(), {"now": 0, "most": 0}
+
+    def counted(paper_id, student):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        try:
+            return real(paper_id, student)
+        finally:
+            with lock:
+                state["now"] -= 1
+
+    class_paper.made_paper = counted
+    class_paper._overlap = state
+
+
+def _most_overlap() -> int:
+    """On a worker: the most papers its threads rendered at the same time."""
+    from qbank.output import class_paper
+
+    return class_paper._overlap["most"]
+
+
+def on_workers(client: distributed.Client, function, **options) -> dict:
+    """`client.run(function)` with this module's functions sent by value (the workers cannot import the tests)."""
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    try:
+        return client.run(function, **options)
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+
+
 @pytest.mark.slow
-def test_a_worker_with_three_threads_gives_the_same_set_as_one_process(tmp_path, capsys):
-    roster = write_roster(tmp_path / "students.csv", roster_rows(6))
-    expected = reference_set(tmp_path, roster)
-    with local_cluster(1, threads=3) as (address, _):
-        assert main(build_argv(tmp_path / "set", roster, address)) == 0
+def test_a_worker_with_three_threads_renders_one_paper_at_a_time_and_gives_the_same_set(tmp_path, capsys):
+    # concurrent renders in one process drew formulas differently (14 of 30 papers with `dask worker --nthreads 3`)
+    roster = write_roster(tmp_path / "students.csv", MIXED_SCRIPTS)
+    expected = reference_set(tmp_path, roster, CLASS_EXAM)
+    with local_cluster(1, threads=3) as (address, client):
+        on_workers(client, _count_overlap)
+        assert main(build_argv(tmp_path / "set", roster, address, CLASS_EXAM)) == 0
+        assert list(on_workers(client, _most_overlap).values()) == [1]
     got = set_files(tmp_path / "set")
     assert sorted(got) == sorted(expected)
     assert [name for name in expected if got[name] != expected[name]] == []
@@ -115,17 +163,11 @@ def _broken_renderer() -> None:
 
 @pytest.mark.slow
 def test_a_broken_worker_stops_the_build_at_once_naming_it(tmp_path, capsys):
-    import cloudpickle
-
     roster = write_roster(tmp_path / "students.csv", roster_rows(12))
     out = tmp_path / "set"
     with local_cluster(2) as (address, client):
         broken = sorted(client.scheduler_info()["workers"])[0]
-        cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import the tests
-        try:
-            client.run(_broken_renderer, workers=[broken])
-        finally:
-            cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+        on_workers(client, _broken_renderer, workers=[broken])
         assert main(build_argv(out, roster, address)) == 2
     err = capsys.readouterr().err
     assert f"<command line>: --cluster: worker {broken} failed on paper 24CS10" in err
@@ -292,3 +334,23 @@ def test_a_wheel_carries_the_page_templates_and_renders_from_an_install(tmp_path
                             str(tmp_path / "out")], capture_output=True, text=True, env=env, cwd=work)  # fmt: skip
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "out" / "paper.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_an_address_where_no_dask_scheduler_answers_is_a_cluster_error(tmp_path, capsys, monkeypatch):
+    from qbank.output import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1)
+    roster = write_roster(tmp_path / "students.csv", roster_rows(2))
+    out = tmp_path / "set"
+    status: list[int] = []
+    with socket.socket() as silent:  # accepts connections (the kernel's backlog) and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+        builder = threading.Thread(target=lambda: status.append(main(build_argv(out, roster, address))), daemon=True)
+        builder.start()
+        builder.join(120)  # Dask's own client waits for the handshake without a bound
+    err = capsys.readouterr().err
+    assert status == [2], err
+    assert f"<command line>: --cluster: cannot reach the Dask scheduler at {address}: no Dask handshake" in err
+    assert "Exception ignored" not in err and "Traceback" not in err and not out.exists()

@@ -4,6 +4,7 @@ file names in the failures come back as the client would print them."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from qbank.output.bundle import Bundle, bank_files, bundle_of, materialise
 from qbank.spec.bank import Bank
 
 SeedRange = tuple[int, int, bool]
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,11 @@ def client_prefix(root: Path, cwd: Path) -> str:
 
 def shipped_sweep(shipped: SweepShipment, question_id: str, start: int, stop: int, canonical: bool,
                   full_until: int) -> tuple[str, int, QuestionReport]:  # fmt: skip
-    """On a worker: sweep one seed range of one question of the shipped bank; failures name the client's files."""
-    root = materialise(shipped.bundle)
-    report = shipped.task(str(root / shipped.bundle.exam), question_id, start, stop, canonical, full_until)
+    """On a worker: sweep one seed range of one question of the shipped bank (one range at a time per process, as
+    papers are: qbank.output.class_cluster); failures name the client's files."""
+    with _LOCK:
+        root = materialise(shipped.bundle)
+        report = shipped.task(str(root / shipped.bundle.exam), question_id, start, stop, canonical, full_until)
     here = f"{root}/"
     report.failures = [Failure(f.seed, f.problem.replace(here, shipped.prefix), f.command.replace(here, shipped.prefix))
                        for f in report.failures]  # fmt: skip

@@ -89,6 +89,7 @@ def connect(address: str) -> Iterator[Any]:
                                                    silence_logs=logging.CRITICAL)  # fmt: skip
             client = distributed.Client(cluster, set_as_default=False)
         else:
+            _handshake(address)
             client = _quiet_client(distributed)(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except Exception as exc:  # OSError, TimeoutError, ValueError, Dask's "Timeout too low": none is reached
         if cluster is not None:
@@ -107,6 +108,30 @@ def connect(address: str) -> Iterator[Any]:
         if cluster is not None:
             with contextlib.suppress(Exception):
                 cluster.close()
+
+
+def _handshake(address: str) -> None:
+    """Raise TimeoutError unless a Dask peer at a plain TCP `address` answers Dask's handshake within
+    CONNECT_SECONDS (Dask's client waits for the handshake without a bound: a web server at the address would
+    hold it for minutes). Other transports (TLS needs the client's credentials) are left to the client."""
+    import asyncio
+
+    from distributed.comm import connect as dask_connect
+
+    if "://" in address and not address.startswith("tcp://"):
+        return
+
+    async def shake() -> None:
+        comm = await dask_connect(address, timeout=CONNECT_SECONDS)
+        await comm.close()
+
+    async def bounded() -> None:
+        try:
+            await asyncio.wait_for(shake(), CONNECT_SECONDS)
+        except TimeoutError:
+            raise TimeoutError(f"no Dask handshake from {address} within {CONNECT_SECONDS} s") from None
+
+    asyncio.run(bounded())
 
 
 def _quiet_client(distributed: Any) -> type:
