@@ -123,6 +123,7 @@ def test_a_worker_with_three_threads_renders_one_paper_at_a_time_and_gives_the_s
     # concurrent renders in one process drew formulas differently (14 of 30 papers with `dask worker --nthreads 3`)
     roster = write_roster(tmp_path / "students.csv", MIXED_SCRIPTS)
     expected = reference_set(tmp_path, roster, CLASS_EXAM)
+    capsys.readouterr()
     with local_cluster(1, threads=3) as (address, client):
         on_workers(client, _count_overlap)
         assert main(build_argv(tmp_path / "set", roster, address, CLASS_EXAM)) == 0
@@ -130,7 +131,9 @@ def test_a_worker_with_three_threads_renders_one_paper_at_a_time_and_gives_the_s
     got = set_files(tmp_path / "set")
     assert sorted(got) == sorted(expected)
     assert [name for name in expected if got[name] != expected[name]] == []
-    assert "on the Dask cluster tcp://127.0.0.1:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"qbank: 6 papers and keys on the Dask cluster {address} (1 worker)" in err  # once connected
+    assert "qbank: key booklet: merging 6 keys" in err.split("papers 6/6")[1]  # a line for the merge, after the papers
 
 
 @pytest.mark.slow
@@ -216,7 +219,7 @@ def test_the_last_worker_lost_mid_build_is_a_cluster_error(tmp_path, capsys):
     assert not out.exists() and not staged(tmp_path, "set")
 
 
-@pytest.mark.parametrize("verb", ["build", "check", "audit"])
+@pytest.mark.parametrize("verb", ["build", "check", pytest.param("audit", marks=pytest.mark.slow)])
 def test_a_scheduler_without_workers_is_a_cluster_error(verb, tmp_path, capsys, monkeypatch):
     from qbank.output import cluster
 
