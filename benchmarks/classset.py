@@ -3,12 +3,12 @@
 Prints wall time, seconds per student, CPU time, and peak memory per process (the parent and each recycled
 worker) for one or more class sizes, so memory staying flat as the class grows can be read off directly. Then
 merges the first class's keys, replicated, into key booklets for larger classes (--booklet-sizes) and prints
-the merge's time and peak memory, which should stay flat too.
+the merge's time per student and peak memory, which should stay flat too. Pages are counted in the built PDFs.
 
-With --schedulers N (needs qbank[dask]), it instead builds N students of the exam and of a 10-question numeric
-quiz from the deep-learning bank with `--jobs 1`, the local pool and `--cluster local:J`, and prints CPU
-seconds per student and per page, the speed-up and efficiency from 1 to J workers, and what Dask adds per task
-(benchmarks/schedulers.py).
+With --schedulers N (needs qbank[dask]), it instead builds N students of the exam (and with --quiz of a
+10-question numeric quiz from the deep-learning bank) with `--jobs 1`, the local pool and `--cluster local:J`,
+each --repeat times, and prints the machine's load, CPU seconds per student and per page (the minimum of the
+repeats), the speed-up and efficiency from 1 to J workers, and what Dask adds per task (benchmarks/schedulers.py).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from qbank.output.recipes import ClassSetRecipe
 
 REPO = Path(__file__).resolve().parents[1]
-TARGET_SECONDS_PER_STUDENT = 0.3
 
 
 def max_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -48,6 +47,8 @@ def recipe_for(exam: Path, students: int, seed: int, key_style: str) -> ClassSet
 
 def run(exam: Path, students: int, jobs: int, seed: int, key_style: str, keep_keys: Path | None = None) -> dict:
     """Build one class set into a temporary folder (moving its keys to `keep_keys` if given); return its figures."""
+    from schedulers import pages
+
     from qbank.output.produce import produce
 
     folder = Path(tempfile.mkdtemp(prefix="qbank-bench-")) / "set"
@@ -58,6 +59,9 @@ def run(exam: Path, students: int, jobs: int, seed: int, key_style: str, keep_ke
         manifest, stats = made.manifest, made.stats
         wall = time.perf_counter() - started
         size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        paper_pages, key_pages = pages(folder)
+        sent = {kind: sum(p.stat().st_size for p in folder.glob(f"{kind}/*.pdf")) for kind in ("papers", "keys")}
+        sent["manifest"] = (folder / "manifest.json").stat().st_size
         if keep_keys is not None:
             shutil.move(folder / "keys", keep_keys)
     finally:
@@ -67,7 +71,8 @@ def run(exam: Path, students: int, jobs: int, seed: int, key_style: str, keep_ke
     return {"students": students, "wall": wall, "cpu": stats.worker_cpu_seconds + time.process_time() - self_before,
             "workers": len(workers), "worker_peak": max(workers.values()), "worker_low": min(workers.values()),
             "files": len(manifest["files"]), "bytes": size, "booklet": stats.booklet_peak_rss_mb,
-            "booklet_s": stats.booklet_seconds}  # fmt: skip
+            "booklet_s": stats.booklet_seconds, "paper_pages": paper_pages, "key_pages": key_pages,
+            "sent": sent}  # fmt: skip
 
 
 def booklet_run(keys: Path, students: int) -> dict:
@@ -97,6 +102,19 @@ def booklet_run(keys: Path, students: int) -> dict:
     return {"students": students, "wall": wall, "peak": peak, "bytes": size, "files": len(booklets)}
 
 
+def booklet_size(text: str) -> int | None:
+    """A `--booklet-sizes` value: a class size >= 1, or `none` (skip the booklet benchmark)."""
+    if text == "none":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number or none, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a class size must be at least 1, got {value}")
+    return value
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -106,12 +124,23 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--key", choices=("full", "compact", "answers"), default="compact",
                         help="answer key style (default compact, as `qbank build --roster` makes)")  # fmt: skip
-    parser.add_argument("--booklet-sizes", type=int, nargs="*", default=[100, 400],
+    parser.add_argument("--booklet-sizes", type=booklet_size, nargs="+", default=[100, 400],
                         help="class sizes for merging the first class's keys, replicated, into a key booklet "
                              "(default 100 400; none to skip)")  # fmt: skip
     parser.add_argument("--schedulers", type=int, default=None, metavar="N",
                         help="compare --jobs 1, the pool and --cluster local:J on N students instead")  # fmt: skip
-    return parser.parse_args(argv)
+    parser.add_argument("--quiz", action="store_true",
+                        help="with --schedulers: also a 10-question numeric quiz (deep-learning bank)")  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=3, metavar="R",
+                        help="with --schedulers: builds per scheduler, minimum kept (default 3)")  # fmt: skip
+    args = parser.parse_args(argv)
+    if None in args.booklet_sizes:
+        if len(args.booklet_sizes) > 1:
+            parser.error("--booklet-sizes: none goes alone")
+        args.booklet_sizes = []
+    if args.repeat < 1:
+        parser.error("--repeat: at least 1")
+    return args
 
 
 def compare_schedulers(args: argparse.Namespace, jobs: int) -> None:
@@ -120,11 +149,15 @@ def compare_schedulers(args: argparse.Namespace, jobs: int) -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="qbank-bench-quiz-"))
     try:
-        quiz = numeric_quiz(REPO / "banks" / "deep-learning", folder)
-        for exam in (args.exam.resolve(), quiz):
+        exams = [args.exam.resolve()]
+        if args.quiz:
+            exams.append(numeric_quiz(REPO / "banks" / "deep-learning", folder))
+        for exam in exams:
             name = exam.relative_to(REPO) if exam.is_relative_to(REPO) else "10-question numeric quiz"
-            print(f"{name}: {args.schedulers} students, paper + {args.key} key each, {jobs} workers")
-            for line in scheduler_table(recipe_for(exam, args.schedulers, args.seed, args.key), args.schedulers, jobs):
+            print(f"{name}: {args.schedulers} students, paper + {args.key} key each, {jobs} workers, "
+                  f"{args.repeat} build(s) per scheduler")  # fmt: skip
+            recipe = recipe_for(exam, args.schedulers, args.seed, args.key)
+            for line in scheduler_table(recipe, args.schedulers, jobs, args.repeat):
                 print(line)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -156,10 +189,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{r['students']:>8} {r['wall']:>8.1f} {r['wall'] / students:>10.3f} {r['cpu']:>8.1f} "
               f"{r['cpu'] / students:>14.3f} {r['workers']:>8} {r['worker_low']:>7.0f}-{r['worker_peak']:<7.0f} "
               f"{r['bytes'] / 1e6:>10.1f}")  # fmt: skip
-        print(f"         key-booklet merge {r['booklet_s']:.1f} s, process peak {r['booklet']:.0f} MB "
-              "(keys are read one at a time)")  # fmt: skip
-        verdict = "meets" if r["wall"] / students < TARGET_SECONDS_PER_STUDENT else "MISSES"
-        print(f"         target under {TARGET_SECONDS_PER_STUDENT} s per student: {verdict}")
+        print(f"         pages per student: paper {r['paper_pages'] / students:.1f} + key "
+              f"{r['key_pages'] / students:.1f} (counted in the built PDFs); bytes per student: paper "
+              f"{r['sent']['papers'] / students / 1e6:.2f} MB, key {r['sent']['keys'] / students / 1e6:.2f} MB, "
+              f"manifest {r['sent']['manifest'] / students / 1e3:.0f} KB")  # fmt: skip
+        print(f"         key-booklet merge {r['booklet_s']:.2f} s wall ({r['booklet_s'] / students:.3f} s/student, "
+              f"after the papers), process peak {r['booklet']:.0f} MB (keys are read one at a time)")  # fmt: skip
     if args.booklet_sizes and kept.is_dir():
         print(f"key booklet alone, from the {args.students[0]} keys above replicated (in its own process):")
         print(f"{'students':>8} {'merge s':>8} {'s/student':>10} {'peak MB':>8} {'booklet MB':>11} {'files':>6}")
