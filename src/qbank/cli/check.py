@@ -36,8 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--jobs", type=positive_int, default=os.cpu_count() or 1, help="worker processes (default: one per core)"
     )
     parser.add_argument("--cluster", type=cluster_argument, default=None,
-                        help="sweep a bank's questions on a Dask cluster: a scheduler address or local:N (not an "
-                        "exam file)")  # fmt: skip
+                        help="a bank folder, its bank.yaml or one question file only: sweep its questions on a Dask "
+                        "cluster (a scheduler address or local:N); an exam file is swept with --jobs")  # fmt: skip
 
 
 def run(args: argparse.Namespace, command: list[str]) -> int:
