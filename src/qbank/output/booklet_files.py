@@ -1,6 +1,8 @@
 """The key booklet's files: one `key-booklet.pdf` for a class of at most `--booklet-students` students (100 by
 default), else one file per run of that many students in roster order, named by their positions so the files
 sort and say whom they hold: `key-booklet-001-100.pdf`, `key-booklet-101-200.pdf`, … `key-booklet-201-250.pdf`.
+The positions are zero-padded to the digits of the class size, at least 3: `key-booklet-0001-0100.pdf` … for
+1,000–9,999 students, `key-booklet-00001-00100.pdf` … for 10,000–99,999.
 
 A deep-learning compact key is 17 pages and about 0.8 MB, so a booklet of 100 students is about 1,700 pages and
 80 MB: a PDF reader still opens and searches it; one of every student of a 10,000-student set (170,000 pages,
