@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from qbank.core.errors import Problem, UserError
+from qbank.core.lifetime import process_alive
 
 _MATERIALISED: dict[str, Path] = {}
 _LOCK = threading.Lock()
@@ -24,23 +25,12 @@ PREFIX = "qbank-shipped-"
 _OWNED = re.compile(re.escape(PREFIX) + r"(\d+)-")
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process `pid` exists (one of another user counts)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_stale(parent: Path) -> list[Path]:
     """Remove the shipped folders under `parent` whose owning process is gone; return them."""
     removed = []
     for folder in parent.glob(f"{PREFIX}*"):
         owner = _OWNED.match(folder.name)
-        if owner and folder.is_dir() and not folder.is_symlink() and not _alive(int(owner.group(1))):
+        if owner and folder.is_dir() and not folder.is_symlink() and not process_alive(int(owner.group(1))):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
