@@ -268,6 +268,23 @@ def test_cluster_options_that_would_be_ignored_are_errors(extra, option, message
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("argv", "workers"),
+    [
+        (["audit", "{tmp}/no-set", "--jobs", "2", "--cluster", "local:1"], "regenerate the papers"),
+        (["check", str(ROOT / "banks" / "sample"), "--jobs", "2", "--cluster", "local:1"], "sweep the questions"),
+    ],
+)
+def test_jobs_with_a_cluster_is_an_error_for_audit_and_check(argv, workers, tmp_path, capsys):
+    """--jobs would be ignored beside --cluster: the command says so before it reads or starts anything."""
+    argv = [arg.replace("{tmp}", str(tmp_path)) for arg in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "<command line>: --jobs: sets " in err and f"with --cluster the cluster's workers {workers}" in err
+    assert "Traceback" not in err and "no-set" not in err  # refused before the set is looked at
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_shipped_folders_of_processes_that_are_gone_are_removed(tmp_path):
     from qbank.core.shipped import remove_stale
 

@@ -40,8 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, command: list[str]) -> int:
     """Audit and print the report."""
     from qbank.audit.regenerate import audit, print_report
+    from qbank.core.errors import Problem, UserError
     from qbank.sets.classset import default_jobs
 
+    if args.cluster is not None and args.jobs is not None:
+        message = "sets this machine's worker processes; with --cluster the cluster's workers regenerate the papers"
+        raise UserError([Problem("<command line>", 0, "--jobs", message)])
     report = audit(args.set, args.paper, args.jobs or default_jobs(), show_progress=True, expect=args.expect,
                    cluster=args.cluster)  # fmt: skip
     print_report(report)

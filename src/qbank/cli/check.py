@@ -32,9 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--forms", type=form_count, default=None, help="an exam: sweep forms A, B, ... of each seed (as build --forms)"
     )
-    parser.add_argument(
-        "--jobs", type=positive_int, default=os.cpu_count() or 1, help="worker processes (default: one per core)"
-    )
+    parser.add_argument("--jobs", type=positive_int, default=None, help="worker processes (default: one per core)")
     parser.add_argument("--cluster", type=cluster_argument, default=None,
                         help="a bank folder, its bank.yaml or one question file only: sweep its questions on a Dask "
                         "cluster (a scheduler address or local:N); an exam file is swept with --jobs")  # fmt: skip
@@ -48,6 +46,10 @@ def run(args: argparse.Namespace, command: list[str]) -> int:
     from qbank.cli.check_exam import is_exam_file, run_exam
     from qbank.solve.formats import format_number
 
+    if args.cluster is not None and args.jobs is not None:
+        message = "sets the worker processes of this machine; with --cluster the cluster's workers sweep the questions"
+        raise UserError([Problem("<command line>", 0, "--jobs", message)])
+    args.jobs = args.jobs if args.jobs is not None else os.cpu_count() or 1
     if is_exam_file(args.path):
         if args.cluster is not None:
             message = "sweeps a bank or question on a cluster; an exam file is swept with --jobs"
