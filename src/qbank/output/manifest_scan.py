@@ -205,14 +205,7 @@ class ManifestScan:
             else:
                 self.head[key], self.where[key] = text.value((budget, *self.head_limit), (key,))
                 budget -= self.where[key].size
-            char = text.peek()
-            if char == ",":
-                text.pos += 1
-                char = text.peek()
-                if char == "}":
-                    raise text.invalid("Expecting property name enclosed in double quotes")
-            elif char != "}":
-                raise text.invalid("Expecting ',' delimiter")
+            char = _after_item(text, "}", "Expecting property name enclosed in double quotes")
         text.pos += 1
         if text.peek() != "":
             raise text.invalid("Extra data")
@@ -227,12 +220,19 @@ class ManifestScan:
             record, located = text.value((bound, "MAX_MANIFEST_RECORD_BYTES", bound), ("papers", self.count))
             yield self.count, record, located
             self.count += 1
-            char = text.peek()
-            if char == ",":
-                text.pos += 1
-                char = text.peek()
-                if char == "]":
-                    raise text.invalid("Expecting value")
-            elif char != "]":
-                raise text.invalid("Expecting ',' delimiter")
+            char = _after_item(text, "]", "Expecting value")
         text.pos += 1
+
+
+def _after_item(text: _Text, close: str, trailing: str) -> str:
+    """Past the `,` after an object's or array's item: the next character (the closing `close` when none
+    follows); a trailing comma is the error `trailing`, anything else but `,` or `close` a missing delimiter."""
+    char = text.peek()
+    if char == ",":
+        text.pos += 1
+        char = text.peek()
+        if char == close:
+            raise text.invalid(trailing)
+    elif char != close:
+        raise text.invalid("Expecting ',' delimiter")
+    return char
