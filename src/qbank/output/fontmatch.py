@@ -22,10 +22,13 @@ FORMAT = "\t".join(f"%{{{name}}}" for name in PROPERTIES).encode()
 @cache
 def _library() -> ctypes.CDLL | None:
     """The fontconfig library with the signatures used here (None when it does not load)."""
-    try:
-        fc = ctypes.CDLL(ctypes.util.find_library("fontconfig") or "libfontconfig.so.1")
+    try:  # the soname first: find_library runs ldconfig (and gcc, ld) in child processes
+        fc = ctypes.CDLL("libfontconfig.so.1")
     except OSError:
-        return None
+        try:
+            fc = ctypes.CDLL(ctypes.util.find_library("fontconfig") or "libfontconfig.so.1")
+        except OSError:
+            return None
     pointer = ctypes.c_void_p
     fc.FcNameParse.restype, fc.FcNameParse.argtypes = pointer, [ctypes.c_char_p]
     fc.FcConfigSubstitute.argtypes = [pointer, pointer, ctypes.c_int]
